@@ -1,0 +1,68 @@
+"""The pipeline, wired in one place: config -> read -> collection -> render -> write.
+
+`check` runs the first three stages; `build` runs them all. Each stage collects its problems, and
+we stop before writing anything if any of them is an error, so build/ is never touched by a bad run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from site_builder.collection import Collection
+from site_builder.config import SiteConfig, load_config
+from site_builder.errors import ContentError, Problem, display_path, errors_only
+from site_builder.reader import read_articles
+from site_builder.render import render_site, theme_dirs
+from site_builder.writers import write_site
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a run did, for the CLI to print."""
+
+    config: SiteConfig
+    collection: Collection
+    warnings: list[Problem] = field(default_factory=list)
+    files_written: int = 0
+    seconds: float = 0.0
+
+
+def check(root: Path, base_url: str | None = None, include_drafts: bool = False) -> Report:
+    """Validate the site without writing anything; raise ContentError listing every problem."""
+    # 1. Site options: everything else depends on them (stances, notes heading, base URL).
+    config = load_config(root, base_url)
+    # 2. Every article: front matter validated against the schema, Markdown rendered.
+    articles, problems = read_articles(config)
+    if errors_only(problems):
+        raise ContentError(problems)
+    # 3. The collection: ordering and everything that needs all articles at once.
+    collection = Collection.from_articles(articles, include_drafts)
+    return Report(config, collection, warnings=problems)
+
+
+def build(root: Path, base_url: str | None = None, include_drafts: bool = False) -> Report:
+    """Build the site into root/build, atomically; raise ContentError and leave build/ as it was."""
+    started = time.perf_counter()
+    report = check(root, base_url, include_drafts)
+    config = report.config
+    # 4. Render every page through the theme chain (site theme, then the default theme).
+    themes = theme_dirs(config)
+    try:
+        pages = list(render_site(report.collection, config, themes))
+    except jinja2.TemplateError as error:
+        raise ContentError([_template_problem(error, root)]) from None
+    # 5. Write pages and static assets to a staging folder, then swap it in for build/.
+    written = write_site(config.output_dir, pages, [t / "static" for t in themes])
+    return Report(config, report.collection, report.warnings, written, time.perf_counter() - started)
+
+
+def _template_problem(error: jinja2.TemplateError, root: Path) -> Problem:
+    """A broken theme template is the site author's file too: point at its line."""
+    filename = getattr(error, "filename", None) or getattr(error, "name", None) or "theme"
+    line = getattr(error, "lineno", None) or 0
+    shown = display_path(Path(filename), root) if filename != "theme" else filename
+    return Problem(shown, line, f"template error: {error.message or error}", "fix the template or remove the override")

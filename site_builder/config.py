@@ -1,0 +1,98 @@
+"""`site.yml`: the site's options, declared once with their types, defaults and docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+from urllib.parse import urlparse
+
+from pygments.styles import get_all_styles
+
+from site_builder.errors import ContentError, Problem, errors_only
+from site_builder.fields import BaseUrl, Choice, Field, Invalid, Slug, Text, TextMapping, validate
+from site_builder.yamlsource import load_mapping
+
+CONFIG_FILE = "site.yml"
+
+DEFAULT_STANCES = {
+    "news": "Reports events without evident advocacy.",
+    "analysis": "Interprets events; argues from evidence.",
+    "opinion": "Argues a position.",
+}
+
+SITE_FIELDS: tuple[Field, ...] = (
+    Field("title", Text(), "The site's name, shown in the header and the browser tab.", required=True),
+    Field("description", Text(), "One sentence saying what the collection is; shown on the home page.", default=""),
+    Field("base_url", BaseUrl(), "Where the site is served: `/` at a domain root, `/<repo>/` for a GitHub "
+          "Pages project site, or the full `https://…/` address. `build --base-url` overrides it.", default="/"),
+    Field("language", Text(), "The site's language as a BCP 47 tag (`en`, `fr`, `pt-BR`).", default="en"),
+    Field("theme", Slug(), "The theme: `themes/<theme>/` in the site folder, falling back template by "
+          "template to the default theme.", default="default"),
+    Field("stances", TextMapping(), "The stances an article may take, in display order: "
+          "`key: what it means`.", default=MappingProxyType(DEFAULT_STANCES)),
+    Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
+          "in an article body.", default="Editorial notes"),
+    Field("pygments_style", Choice(tuple(sorted(get_all_styles()))), "The Pygments style for code blocks.",
+          default="default"),
+)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Validated site options; `root` is the folder holding site.yml and content/."""
+
+    root: Path
+    title: str
+    description: str
+    base_url: str
+    language: str
+    theme: str
+    stances: Mapping[str, str]
+    notes_heading: str
+    pygments_style: str
+
+    @property
+    def base_path(self) -> str:
+        """The URL path every internal link starts with: `/` or `/<repo>/`."""
+        path = urlparse(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "build"
+
+
+def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
+    """Read and validate `root/site.yml`; raise ContentError listing every problem."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError([Problem(CONFIG_FILE, 0, f"no {CONFIG_FILE} in {root}",
+                                    "run the command in the site folder, or pass --site DIR")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError([Problem(CONFIG_FILE, 0, f"cannot read: {error}", "save it as UTF-8 text")]) from None
+    source, problems = load_mapping(text, CONFIG_FILE)
+    values, invalid = validate(source, SITE_FIELDS, CONFIG_FILE)
+    problems += invalid
+    if base_url is not None:
+        problems += _override_base_url(values, base_url)
+    if errors_only(problems):
+        raise ContentError(problems)
+    values["stances"] = MappingProxyType(dict(values["stances"]))
+    return SiteConfig(root=root, **values)
+
+
+def _override_base_url(values: dict, base_url: str) -> list[Problem]:
+    try:
+        values["base_url"] = BaseUrl().convert(base_url, {})
+    except Invalid as error:
+        return [Problem("--base-url", 0, error.message, error.hint)]
+    return []
+

@@ -1,0 +1,48 @@
+"""Problems found in an editor's files, reported all at once as `path:line: message (hint)`.
+
+Every stage collects problems instead of raising at the first one, so an editor fixes a whole
+batch of mistakes per run. Only `ContentError` crosses stage boundaries; the CLI turns it into
+lines on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, at one line (1-based; 0 when the whole file is at fault)."""
+
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" fails the build; "warning" is reported only
+
+    def __str__(self) -> str:
+        location = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.severity == "warning" else ""
+        text = f"{location}: {prefix}{self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class ContentError(Exception):
+    """Raised once a stage has collected problems that make its output unusable."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Paths in messages are relative to the site root, as an editor sees them in their editor."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def errors_only(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]

@@ -1,0 +1,276 @@
+"""A small declarative schema: fields with a type, a default, a doc line, and per-key errors.
+
+Both `site.yml` (config.py) and article front matter (schema.py) are declared with it, so both get
+the same messages, the same "did you mean" hints, and one place to read which fields exist. The
+declarations are data, so the reference documentation can be generated from them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping, Sequence
+from urllib.parse import urlparse
+
+from site_builder.errors import Problem
+from site_builder.yamlsource import SourceMapping
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Invalid(Exception):
+    """A value that does not fit its field; `at` points inside a list (item index) for the line."""
+
+    def __init__(self, message: str, hint: str = "", at: tuple[Any, ...] = ()):
+        super().__init__(message)
+        self.message, self.hint, self.at = message, hint, at
+
+
+# ---------------------------------------------------------------------------------------------
+# Field types. Each converts a parsed YAML value (never None) or raises Invalid.
+# `choices` carries lists that come from elsewhere (e.g. the stances declared in site.yml).
+# ---------------------------------------------------------------------------------------------
+
+Choices = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A single line or paragraph of plain text."""
+
+    description: str = "text"
+
+    def convert(self, value: Any, choices: Choices) -> str:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise Invalid(f"expected {self.description}, found {_kind(value)}",
+                          "write it on one line after the colon, in quotes if it contains ': '")
+        return str(value).strip()
+
+
+@dataclass(frozen=True)
+class Markdown(Text):
+    """Text written in Markdown; rendered to HTML by the reader."""
+
+    description: str = "Markdown text"
+
+
+@dataclass(frozen=True)
+class Slug:
+    """A short stable key used in URLs: lowercase letters, digits and hyphens."""
+
+    description: str = "slug (lowercase-words-with-hyphens)"
+
+    def convert(self, value: Any, choices: Choices) -> str:
+        text = Text(self.description).convert(value, choices)
+        if not SLUG_RE.match(text):
+            raise Invalid(f"`{text}` is not a slug", f"use lowercase letters, digits and hyphens, e.g. `{slugify_hint(text)}`")
+        return text
+
+
+@dataclass(frozen=True)
+class IsoDate:
+    """A calendar date written as YYYY-MM-DD."""
+
+    description: str = "date (YYYY-MM-DD)"
+
+    def convert(self, value: Any, choices: Choices) -> date:
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError as error:
+                raise Invalid(f"`{text}` is not a real date ({error})", "write dates as YYYY-MM-DD, e.g. 2015-10-09")
+        shown = text if text is not None else _kind(value)
+        raise Invalid(f"`{shown}` is not a date in the form YYYY-MM-DD", "write dates as YYYY-MM-DD, e.g. 2015-10-09")
+
+
+@dataclass(frozen=True)
+class Boolean:
+    description: str = "true or false"
+
+    def convert(self, value: Any, choices: Choices) -> bool:
+        if not isinstance(value, bool):
+            raise Invalid(f"expected true or false, found `{value}`", "write `true` or `false`")
+        return value
+
+
+@dataclass(frozen=True)
+class Url:
+    """An absolute http(s) address."""
+
+    description: str = "http(s) URL"
+
+    def convert(self, value: Any, choices: Choices) -> str:
+        text = Text(self.description).convert(value, choices)
+        parts = urlparse(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise Invalid(f"`{text}` is not a web address", "write the full address, starting with https://")
+        return text
+
+
+@dataclass(frozen=True)
+class BaseUrl:
+    """Where the site is served: `/`, a sub-path like `/repo/`, or a full `https://host/repo/`."""
+
+    description: str = "URL or path ending in /"
+
+    def convert(self, value: Any, choices: Choices) -> str:
+        text = Text(self.description).convert(value, choices)
+        parts = urlparse(text)
+        if parts.scheme and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise Invalid(f"`{text}` is not a web address or path", "e.g. `/`, `/my-repo/` or `https://example.org/my-repo/`")
+        if not parts.scheme and not text.startswith("/"):
+            raise Invalid(f"`{text}` must start with / or https://", "e.g. `/`, `/my-repo/` or `https://example.org/my-repo/`")
+        if parts.query or parts.fragment:
+            raise Invalid(f"`{text}` must not have a ?query or #fragment", "e.g. `/my-repo/`")
+        return text
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a list of values; the list may be named in `choices_from` (e.g. site.yml stances)."""
+
+    values: tuple[str, ...] = ()
+    choices_from: str = ""
+
+    @property
+    def description(self) -> str:
+        if self.choices_from:
+            return f"one of the {self.choices_from} in site.yml"
+        return "one of: " + ", ".join(self.values)
+
+    def convert(self, value: Any, choices: Choices) -> str:
+        allowed = tuple(choices.get(self.choices_from, ())) if self.choices_from else self.values
+        text = Text().convert(value, choices)
+        if text not in allowed:
+            raise Invalid(f"`{text}` is not one of the allowed values", _choice_hint(text, allowed))
+        return text
+
+
+@dataclass(frozen=True)
+class TextList:
+    """A YAML list of text items (each may be Markdown)."""
+
+    item: Text = Text()
+    accept_single: bool = False
+
+    @property
+    def description(self) -> str:
+        return f"list of {self.item.description}" + (" (or a single one)" if self.accept_single else "")
+
+    def convert(self, value: Any, choices: Choices) -> tuple[str, ...]:
+        if self.accept_single and not isinstance(value, list):
+            return (self.item.convert(value, choices),)
+        if not isinstance(value, list):
+            raise Invalid(f"expected a list, found {_kind(value)}", "write one `- item` per line under the key")
+        items = []
+        for index, item in enumerate(value):
+            if item is None:
+                raise Invalid("empty list item", "remove the lone `-` or give it a value", at=(index,))
+            try:
+                items.append(self.item.convert(item, choices))
+            except Invalid as error:
+                raise Invalid(f"item {index + 1}: {error.message}", error.hint, at=(index,) + error.at) from None
+        return tuple(items)
+
+
+@dataclass(frozen=True)
+class TextMapping:
+    """A mapping from slug keys to text, keeping the editor's order (e.g. stances and their labels)."""
+
+    description: str = "mapping of slug: text"
+
+    def convert(self, value: Any, choices: Choices) -> dict[str, str]:
+        if not isinstance(value, dict) or not value:
+            raise Invalid(f"expected `key: description` lines, found {_kind(value)}",
+                          "indent one `key: description` per line under the name")
+        result = {}
+        for key, text in value.items():
+            try:
+                result[Slug().convert(key, choices)] = Text().convert("" if text is None else text, choices)
+            except Invalid as error:
+                raise Invalid(f"`{key}`: {error.message}", error.hint, at=(key,)) from None
+        return result
+
+
+FieldType = Text | Slug | IsoDate | Boolean | Url | BaseUrl | Choice | TextList | TextMapping
+
+
+@dataclass(frozen=True)
+class Field:
+    """One declared key: its type, default, whether it is required, and what it is for."""
+
+    name: str
+    type: FieldType
+    doc: str
+    default: Any = None
+    required: bool = False
+    required_unless: str = ""  # the name of a boolean field that waives `required` (e.g. draft)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+
+def validate(source: SourceMapping, fields: Sequence[Field], path: str,
+             choices: Choices | None = None) -> tuple[dict[str, Any], list[Problem]]:
+    """Convert every declared field of `source`, collecting one problem per bad key.
+
+    Returns values for every declared field (defaults filled in; a bad value is replaced by its
+    default so later stages can still run and report their own problems).
+    """
+    choices = choices or {}
+    by_name = {f.name: f for f in fields}
+    problems = [_unknown_key(source, key, path, list(by_name)) for key in source.values if key not in by_name]
+    values: dict[str, Any] = {}
+    for declared in fields:
+        raw = source.values.get(declared.name)
+        values[declared.name] = declared.default
+        if raw is None or raw == "" or raw == []:
+            continue
+        try:
+            values[declared.name] = declared.type.convert(raw, choices)
+        except Invalid as error:
+            line = source.line_of(declared.name, *error.at)
+            problems.append(Problem(path, line, f"`{declared.name}`: {error.message}", error.hint))
+    for declared in fields:
+        waived = declared.required_unless and values.get(declared.required_unless)
+        if declared.required and not waived and _is_empty(source.values.get(declared.name)):
+            unless = f" (or mark the article `{declared.required_unless}: true`)" if declared.required_unless else ""
+            problems.append(Problem(path, source.line_of(declared.name), f"missing required `{declared.name}`",
+                                    f"add `{declared.name}: ...` ({declared.type.description}){unless}"))
+    return values, problems
+
+
+def _unknown_key(source: SourceMapping, key: str, path: str, known: list[str]) -> Problem:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
+    return Problem(path, source.line_of(key), f"unknown key `{key}`", hint)
+
+
+def _choice_hint(value: str, allowed: Sequence[str]) -> str:
+    if not allowed:
+        return "none are declared yet: list them in site.yml"
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    listing = "allowed: " + ", ".join(allowed)
+    return f"did you mean `{close[0]}`? {listing}" if close else listing
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    return f"`{value}`"
+
+
+def slugify_hint(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-slug"

@@ -1,0 +1,151 @@
+"""content/articles/*.md -> Article: split front matter, validate it, render the Markdown.
+
+The body has two voices that must never be confused: the outlet's text, and the editor's notes
+(everything from the notes heading named in site.yml to the end of the file). They are rendered
+apart so the theme can show them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from site_builder.config import SiteConfig
+from site_builder.errors import Problem, display_path
+from site_builder.fields import SLUG_RE, slugify_hint, validate
+from site_builder.markup import MarkdownRenderer, TocEntry
+from site_builder.schema import ARTICLE_FIELDS
+from site_builder.yamlsource import load_mapping
+
+ARTICLES_DIR = "articles"
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One piece with its editorial context, ready to render. HTML fields are already sanitised."""
+
+    slug: str
+    path: str  # as shown in messages, relative to the site root
+    title: str
+    outlet: str
+    date: date | None
+    authors: tuple[str, ...]
+    source_url: str
+    stance: str
+    stance_notes_html: str
+    caveats_html: tuple[str, ...]
+    tags: tuple[str, ...]
+    draft: bool
+    text_html: str
+    notes_html: str
+    toc: tuple[TocEntry, ...]
+    word_count: int
+
+
+@dataclass(frozen=True)
+class Body:
+    text: str
+    notes: str
+
+
+def article_paths(config: SiteConfig) -> list[Path]:
+    """Every article file, in a stable order; hidden and `_`-prefixed files are the editor's scratch."""
+    folder = config.content_dir / ARTICLES_DIR
+    return sorted(p for p in folder.rglob("*.md") if not p.name.startswith((".", "_")))
+
+
+def read_articles(config: SiteConfig) -> tuple[list[Article], list[Problem]]:
+    """Read every article, collecting all problems rather than stopping at the first."""
+    renderer = MarkdownRenderer()
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for path in article_paths(config):
+        article, found = read_article(path, config, renderer)
+        problems += found
+        if article is not None:
+            articles.append(article)
+    problems += _duplicate_slugs(articles)
+    return articles, problems
+
+
+def read_article(path: Path, config: SiteConfig, renderer: MarkdownRenderer) -> tuple[Article | None, list[Problem]]:
+    shown = display_path(path, config.root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return None, [Problem(shown, 0, f"not UTF-8 text (byte {error.start})", "re-save the file as UTF-8")]
+    except OSError as error:
+        return None, [Problem(shown, 0, f"cannot read: {error.strerror or error}", "check the file's permissions")]
+    front_matter, body_text, problems = split_front_matter(text.lstrip("\ufeff"), shown)
+    source, yaml_problems = load_mapping(front_matter, shown, first_line=2)
+    problems += yaml_problems
+    values, field_problems = validate(source, ARTICLE_FIELDS, shown, {"stances": list(config.stances)})
+    problems += field_problems
+    slug = path.stem
+    if not SLUG_RE.match(slug):
+        problems.append(Problem(shown, 0, f"file name `{path.name}` does not make a stable URL",
+                                f"rename it to `{slugify_hint(slug)}.md` (lowercase letters, digits, hyphens)"))
+    if not values["title"]:
+        values["title"] = slug
+    body = split_notes(body_text, config.notes_heading)
+    text_render = renderer.render(body.text)
+    return Article(
+        slug=slug,
+        path=shown,
+        title=values["title"],
+        outlet=values["outlet"] or "",
+        date=values["date"],
+        authors=values["author"],
+        source_url=values["source_url"],
+        stance=values["stance"],
+        stance_notes_html=renderer.render(values["stance_notes"]).html if values["stance_notes"] else "",
+        caveats_html=tuple(renderer.render_inline(c) for c in values["caveats"]),
+        tags=values["tags"],
+        draft=values["draft"],
+        text_html=text_render.html,
+        notes_html=renderer.render(body.notes, footnote_prefix="notes").html if body.notes.strip() else "",
+        toc=text_render.toc,
+        word_count=len(_WORD_RE.findall(body.text)),
+    ), problems
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str, str, list[Problem]]:
+    """Return (front matter, body, problems) for a file that starts with a `---`-delimited block."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return "", text, [Problem(shown, 1, "no front matter",
+                                     "start the file with a `---` line, then `title: ...`, then another `---` line")]
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1:]), []
+    return "".join(lines[1:]), "", [
+        Problem(shown, 1, "front matter is never closed", "add a `---` line after the last front-matter key")]
+
+
+def split_notes(body: str, heading: str) -> Body:
+    """Split the body at the `## <heading>` line (outside code fences) into text and notes."""
+    pattern = re.compile(rf"^##\s+{re.escape(heading)}\s*#*\s*$", re.IGNORECASE)
+    lines = body.splitlines(keepends=True)
+    in_fence = False
+    for index, line in enumerate(lines):
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and pattern.match(line.rstrip("\n")):
+            return Body("".join(lines[:index]), "".join(lines[index + 1:]))
+    return Body(body, "")
+
+
+def _duplicate_slugs(articles: list[Article]) -> list[Problem]:
+    first_seen: dict[str, Article] = {}
+    problems = []
+    for article in articles:
+        if article.slug in first_seen:
+            problems.append(Problem(article.path, 0, f"another article already has the URL slug `{article.slug}`",
+                                    f"rename one of this and {first_seen[article.slug].path}"))
+        else:
+            first_seen[article.slug] = article
+    return problems

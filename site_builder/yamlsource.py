@@ -1,0 +1,116 @@
+"""Load a YAML mapping and remember the line of every key and item in it.
+
+Editors need `path:line` for every mistake, but PyYAML's `safe_load` forgets where values came
+from. We compose the node tree ourselves, record each node's line, then construct plain Python
+values. Timestamps are not resolved: a date stays a string so the schema can say which form it
+expects instead of PyYAML raising on `2015-13-45`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from site_builder.errors import Problem
+
+PathKey = tuple[Any, ...]  # ("claims", 0, "verdict")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps (dates are validated by the schema)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first_char: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first_char, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class SourceMapping:
+    """A YAML mapping's values plus the file line of each key, list item and nested key."""
+
+    values: dict[str, Any]
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    start_line: int = 1
+
+    def line_of(self, *path: Any) -> int:
+        """The line of the most specific part of `path` that exists (the key, else its parent)."""
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return self.start_line
+
+
+def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[SourceMapping, list[Problem]]:
+    """Parse `text` (which starts at `first_line` of file `path`) as a YAML mapping.
+
+    Returns the mapping (empty on failure) and the problems found; never raises for bad YAML.
+    """
+    offset = first_line - 1
+    empty = SourceMapping({}, {}, first_line)
+    try:
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                return empty, []
+            if not isinstance(root, yaml.MappingNode):
+                return empty, [
+                    Problem(path, root.start_mark.line + 1 + offset,
+                            "expected `key: value` lines, found a "
+                            + ("list" if isinstance(root, yaml.SequenceNode) else "single value"),
+                            "front matter and site.yml are mappings of names to values")
+                ]
+            problems = _duplicate_keys(root, path, offset)
+            lines: dict[PathKey, int] = {}
+            _record_lines(root, (), lines, offset)
+            values = loader.construct_object(root, deep=True)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + offset if mark else first_line
+        reason = error.problem or error.context or "could not be read"
+        return empty, [Problem(path, line, f"YAML syntax error: {reason}",
+                               "check the indentation and quote values that contain ': ' or start with a symbol")]
+    except yaml.YAMLError as error:
+        return empty, [Problem(path, first_line, f"YAML syntax error: {error}")]
+    bad_keys = [k for k in values if not isinstance(k, str)]
+    for key in bad_keys:
+        problems.append(Problem(path, lines.get((key,), first_line), f"key {key!r} is not a name",
+                                "keys are words such as `title` or `tags`"))
+        del values[key]
+    return SourceMapping(values, lines, first_line), problems
+
+
+def _record_lines(node: yaml.Node, prefix: PathKey, lines: dict[PathKey, int], offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key_path = prefix + (key_node.value,)
+                lines[key_path] = key_node.start_mark.line + 1 + offset
+                _record_lines(value_node, key_path, lines, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[prefix + (index,)] = item.start_mark.line + 1 + offset
+            _record_lines(item, prefix + (index,), lines, offset)
+
+
+def _duplicate_keys(root: yaml.MappingNode, path: str, offset: int) -> list[Problem]:
+    """PyYAML silently keeps the last of two equal keys; an editor has lost a value."""
+    seen: dict[str, int] = {}
+    problems = []
+    for key_node, _ in root.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        line = key_node.start_mark.line + 1 + offset
+        if key_node.value in seen:
+            problems.append(Problem(path, line, f"duplicate key `{key_node.value}`",
+                                    f"it is already set on line {seen[key_node.value]}; keep one"))
+        else:
+            seen[key_node.value] = line
+    return problems

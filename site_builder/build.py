@@ -7,6 +7,7 @@ we stop before writing anything if any of them is an error, so build/ is never t
 from __future__ import annotations
 
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False)
 
 def _template_problem(error: jinja2.TemplateError, root: Path) -> Problem:
     """A broken theme template is the site author's file too: point at its line."""
-    filename = getattr(error, "filename", None) or getattr(error, "name", None) or "theme"
-    line = getattr(error, "lineno", None) or 0
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None) or 0
+    if filename is None:  # a runtime error: Jinja puts the template's file and line in the traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".xml"))]
+        filename, line = (frames[-1].filename, frames[-1].lineno or 0) if frames else ("theme", 0)
     shown = display_path(Path(filename), root) if filename != "theme" else filename
     return Problem(shown, line, f"template error: {error.message or error}", "fix the template or remove the override")

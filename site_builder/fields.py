@@ -238,9 +238,9 @@ def validate(source: SourceMapping, fields: Sequence[Field], path: str,
     for declared in fields:
         waived = declared.required_unless and values.get(declared.required_unless)
         if declared.required and not waived and _is_empty(source.values.get(declared.name)):
-            unless = f" (or mark the article `{declared.required_unless}: true`)" if declared.required_unless else ""
+            unless = f", or mark the article `{declared.required_unless}: true`" if declared.required_unless else ""
             problems.append(Problem(path, source.line_of(declared.name), f"missing required `{declared.name}`",
-                                    f"add `{declared.name}: ...` ({declared.type.description}){unless}"))
+                                    f"add a `{declared.name}:` line: {declared.type.description}{unless}"))
     return values, problems
 
 

@@ -81,8 +81,9 @@ def read_article(path: Path, config: SiteConfig, renderer: MarkdownRenderer) -> 
     except OSError as error:
         return None, [Problem(shown, 0, f"cannot read: {error.strerror or error}", "check the file's permissions")]
     front_matter, body_text, problems = split_front_matter(text.lstrip("\ufeff"), shown)
-    source, yaml_problems = load_mapping(front_matter, shown, first_line=2)
-    problems += yaml_problems
+    if problems:  # without a well-formed block, every field would also be reported missing
+        return None, problems
+    source, problems = load_mapping(front_matter, shown, first_line=2)
     values, field_problems = validate(source, ARTICLE_FIELDS, shown, {"stances": list(config.stances)})
     problems += field_problems
     slug = path.stem

@@ -1,0 +1,95 @@
+"""Small sites written inline, and helpers to build them and read the result."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from site_builder.cli import main
+
+SITE_YML = """\
+title: Test Collection
+description: A small collection for tests.
+base_url: /
+stances:
+  pro-kremlin: Advocates the Russian government's case.
+  mixed: Several parties' accounts.
+  critical: Argues against the campaign.
+"""
+
+
+def article(title="A piece", outlet="The Outlet", date="2015-10-09", body="Some text.", **extra) -> str:
+    """An article file: front matter from keyword arguments (None leaves a key out), then body."""
+    lines = ["---"]
+    fields = {"title": title, "outlet": outlet, "date": date, **extra}
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            lines.append(f"{key}:")
+            lines += [f"  - {item}" for item in value]
+        else:
+            lines.append(f"{key}: {value}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n" + textwrap.dedent(body).strip() + "\n"
+
+
+@dataclass
+class Site:
+    root: Path
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def add_article(self, slug: str, **fields) -> Path:
+        return self.write(f"content/articles/{slug}.md", article(**fields))
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    def page(self, relative: str):
+        """The parsed HTML of a built page (`articles/x/` means articles/x/index.html)."""
+        path = self.build_dir / relative
+        if relative.endswith("/") or relative == "":
+            path = path / "index.html"
+        return lxml_html.fromstring(path.read_bytes())
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    site = Site(tmp_path / "site")
+    site.write("site.yml", SITE_YML)
+    (site.root / "content" / "articles").mkdir(parents=True)
+    return site
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the CLI in-process, as an editor would from the shell."""
+
+    def run_cli(*args: str) -> Result:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run_cli
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to prove a failed build changed nothing."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

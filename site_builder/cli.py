@@ -1,18 +1,22 @@
 """Command-line interface: parse arguments, call the pipeline, print for editors.
 
-Exit codes: 0 success, 1 the content has problems (each printed as `path:line: message`),
-2 the command line itself is wrong.
+Exit codes: 0 success, 1 the content has problems (each printed as `path:line: message`) or a
+source could not be imported, 2 the command line itself is wrong.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from site_builder import __version__
-from site_builder.build import Report, build, check
+from site_builder.build import build, check
+from site_builder.config import load_config
 from site_builder.errors import ContentError, Problem
+
+PROGRESS_BAR_FROM = 10  # files; smaller batches finish before a bar would be worth reading
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     root = Path(args.site).resolve()
     try:
-        report = args.run(root, args)
+        return args.run(root, args)
     except ContentError as error:
         _print_problems(error.problems)
         errors = sum(p.severity == "error" for p in error.problems)
@@ -32,10 +36,6 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return 1
-    _print_problems(report.warnings)
-    if not args.quiet:
-        print(args.summary(report))
-    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,46 +47,113 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    build_cmd = commands.add_parser("build", help="check the content and build the site into build/",
-                                    description="Check every file, then render the site into build/. "
-                                                "A failed build leaves the previous build/ untouched.")
-    _common_options(build_cmd)
-    build_cmd.add_argument("--base-url", metavar="URL",
-                           help="serve the site from this path or URL (e.g. /my-repo/), overriding site.yml")
-    build_cmd.set_defaults(command="build", run=_run_build, summary=_build_summary)
+    import_cmd = commands.add_parser(
+        "import", help="turn raw articles (.txt, .html, .md) into draft articles",
+        description="Convert scraped text, saved HTML pages or Markdown into content/articles/<slug>.md "
+                    "with the metadata found filled in, the page's debris removed, and the original kept "
+                    "byte for byte in content/sources/. Re-importing the same file changes nothing.")
+    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (searched recursively)")
+    _site_option(import_cmd)
+    import_cmd.add_argument("--dry-run", action="store_true",
+                            help="print the metadata found and every line removed as debris; write nothing")
+    import_cmd.add_argument("--force", action="store_true",
+                            help="re-import even unchanged or edited articles (front matter and notes are kept)")
+    import_cmd.set_defaults(command="import", run=_run_import)
 
     check_cmd = commands.add_parser("check", help="report every problem in the content, write nothing",
                                     description="Validate site.yml and every article; print each problem "
                                                 "as path:line: message and exit 1 if there is any.")
-    _common_options(check_cmd)
-    check_cmd.set_defaults(command="check", run=_run_check, summary=_check_summary, base_url=None)
+    _site_option(check_cmd)
+    check_cmd.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
+    check_cmd.set_defaults(command="check", run=_run_check)
+
+    build_cmd = commands.add_parser("build", help="check the content and build the site into build/",
+                                    description="Check every file, then render the site into build/. "
+                                                "A failed build leaves the previous build/ untouched.")
+    _site_option(build_cmd)
+    build_cmd.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
+    build_cmd.add_argument("--base-url", metavar="URL",
+                           help="serve the site from this path or URL (e.g. /my-repo/), overriding site.yml")
+    build_cmd.set_defaults(command="build", run=_run_build)
     return parser
 
 
-def _common_options(command: argparse.ArgumentParser) -> None:
+def _site_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--site", default=".", metavar="DIR", help="the site folder holding site.yml (default: .)")
-    command.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
     command.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
 
-def _run_build(root: Path, args: argparse.Namespace) -> Report:
-    return build(root, base_url=args.base_url, include_drafts=args.drafts)
+def _run_build(root: Path, args: argparse.Namespace) -> int:
+    report = build(root, base_url=args.base_url, include_drafts=args.drafts)
+    _print_problems(report.warnings)
+    if not args.quiet:
+        drafts = report.collection.drafts_hidden
+        hidden = f" ({drafts} drafts not published)" if drafts else ""
+        print(f"Built {len(report.collection)} articles{hidden} into {report.config.output_dir} "
+              f"({report.files_written} files, {report.seconds:.2f} s).\n"
+              f"Open it: make serve, then http://127.0.0.1:8000{report.config.base_path}")
+    return 0
 
 
-def _run_check(root: Path, args: argparse.Namespace) -> Report:
-    return check(root, include_drafts=args.drafts)
+def _run_check(root: Path, args: argparse.Namespace) -> int:
+    report = check(root, include_drafts=args.drafts)
+    _print_problems(report.warnings)
+    if not args.quiet:
+        drafts = report.collection.drafts_hidden
+        print(f"OK: {len(report.collection) + drafts} articles checked ({drafts} drafts), no errors.")
+    return 0
 
 
-def _build_summary(report: Report) -> str:
-    output = report.config.output_dir
-    drafts = f" ({report.collection.drafts_hidden} drafts not published)" if report.collection.drafts_hidden else ""
-    return (f"Built {len(report.collection)} articles{drafts} into {output} "
-            f"({report.files_written} files, {report.seconds:.2f} s).\n"
-            f"Open it: make serve, then http://127.0.0.1:8000{report.config.base_path}")
+def _run_import(root: Path, args: argparse.Namespace) -> int:
+    from site_builder.ingest.importer import discover, import_sources  # heavy (trafilatura): load on demand
+
+    config = load_config(root)
+    started = time.perf_counter()
+    files, outcomes = discover(args.paths)
+    for outcome in outcomes:
+        _print_outcome(outcome, args)
+    results = import_sources(files, config, dry_run=args.dry_run, force=args.force)
+    if len(files) >= PROGRESS_BAR_FROM and sys.stderr.isatty() and not args.quiet:
+        from tqdm import tqdm
+
+        results = tqdm(results, total=len(files), unit="file", file=sys.stderr, leave=False)
+    for outcome in results:
+        outcomes.append(outcome)
+        _print_outcome(outcome, args)
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("imported", "updated", "unchanged", "failed")}
+    verb = "Would import" if args.dry_run else "Imported"
+    print(f"{verb} {counts['imported']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
+          f"failed {counts['failed']} ({time.perf_counter() - started:.2f} s).", file=sys.stderr if args.quiet else sys.stdout)
+    return 1 if counts["failed"] else 0
 
 
-def _check_summary(report: Report) -> str:
-    return f"OK: {len(report.collection)} articles checked, no problems."
+def _print_outcome(outcome, args: argparse.Namespace) -> None:
+    for warning in outcome.warnings:
+        print(f"{outcome.source}: warning: {warning}", file=sys.stderr)
+    if outcome.status == "failed":
+        print(f"{outcome.source}: {outcome.message}", file=sys.stderr)
+        return
+    if args.quiet:
+        return
+    found = outcome.found
+    missing = [name for name, value in (("title", found.title), ("author", found.authors), ("outlet", found.outlet),
+                                        ("date", found.date), ("source_url", found.source_url)) if not value]
+    note = f" (not found: {', '.join(missing)})" if missing and outcome.status != "unchanged" else ""
+    print(f"{outcome.status:9} {outcome.source} -> {outcome.article}{note}")
+    if args.dry_run:
+        _print_audit(found)
+
+
+def _print_audit(found) -> None:
+    """Everything an editor needs to trust the cleaning: the metadata found and each line dropped."""
+    for name, value in (("title", found.title), ("author", ", ".join(found.authors)), ("outlet", found.outlet),
+                        ("date", found.date.isoformat() if found.date else ""), ("source_url", found.source_url),
+                        ("language", found.language), ("words", len(found.text.split())),
+                        ("author_bio", (found.author_bio[:70] + "…") if len(found.author_bio) > 70 else found.author_bio)):
+        print(f"    {name + ':':12} {value if value else '(not found)'}")
+    print(f"    removed {len(found.removed)} line{'s' if len(found.removed) != 1 else ''} as debris:")
+    for removed in found.removed:
+        print(f"      line {removed.line}: {removed.reason}: {removed.text}")
 
 
 def _print_problems(problems: list[Problem]) -> None:

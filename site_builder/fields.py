@@ -195,7 +195,49 @@ class TextMapping:
         return result
 
 
-FieldType = Text | Slug | IsoDate | Boolean | Url | BaseUrl | Choice | TextList | TextMapping
+@dataclass(frozen=True)
+class Integer:
+    description: str = "whole number"
+
+    def convert(self, value: Any, choices: Choices) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise Invalid(f"expected a whole number, found {_kind(value)}", "write digits only, e.g. 1200")
+        return value
+
+
+@dataclass(frozen=True)
+class Record:
+    """A nested mapping with its own declared fields (e.g. an article's provenance)."""
+
+    fields: tuple["Field", ...]
+    description: str = "mapping"
+
+    def convert(self, value: Any, choices: Choices) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise Invalid(f"expected indented `key: value` lines, found {_kind(value)}",
+                          "indent the keys under the name: " + ", ".join(f.name for f in self.fields))
+        known = {f.name: f for f in self.fields}
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+                raise Invalid(f"unknown key `{key}`", f"did you mean `{close[0]}`?" if close else
+                              "known keys: " + ", ".join(known), at=(key,))
+        result = {}
+        for name, declared in known.items():
+            raw = value.get(name)
+            if _is_empty(raw):
+                if declared.required:
+                    raise Invalid(f"missing `{name}`", f"add `{name}:` ({declared.type.description})")
+                result[name] = declared.default
+                continue
+            try:
+                result[name] = declared.type.convert(raw, choices)
+            except Invalid as error:
+                raise Invalid(f"`{name}`: {error.message}", error.hint, at=(name,) + error.at) from None
+        return result
+
+
+FieldType = Text | Slug | IsoDate | Boolean | Url | BaseUrl | Choice | TextList | TextMapping | Integer | Record
 
 
 @dataclass(frozen=True)
@@ -236,8 +278,13 @@ def validate(source: SourceMapping, fields: Sequence[Field], path: str,
             line = source.line_of(declared.name, *error.at)
             problems.append(Problem(path, line, f"`{declared.name}`: {error.message}", error.hint))
     for declared in fields:
-        waived = declared.required_unless and values.get(declared.required_unless)
-        if declared.required and not waived and _is_empty(source.values.get(declared.name)):
+        if not declared.required or not _is_empty(source.values.get(declared.name)):
+            continue
+        if declared.required_unless and values.get(declared.required_unless):
+            problems.append(Problem(path, source.line_of(declared.name), f"`{declared.name}` is empty",
+                                    f"fill it in before setting `{declared.required_unless}: false`",
+                                    severity="warning"))
+        else:
             unless = f", or mark the article `{declared.required_unless}: true`" if declared.required_unless else ""
             problems.append(Problem(path, source.line_of(declared.name), f"missing required `{declared.name}`",
                                     f"add a `{declared.name}:` line: {declared.type.description}{unless}"))

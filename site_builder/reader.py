@@ -7,6 +7,7 @@ apart so the theme can show them apart.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -44,12 +45,27 @@ class Article:
     notes_html: str
     toc: tuple[TocEntry, ...]
     word_count: int
+    language: str = ""
+    author_bio_html: str = ""
+    provenance: Provenance | None = None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The original an article was imported from, shown to readers as "the text as collected"."""
+
+    source: str
+    original_name: str
+    sha256: str
+    imported: date
+    text: str  # the original, decoded for display (always escaped by the theme)
 
 
 @dataclass(frozen=True)
 class Body:
     text: str
     notes: str
+    heading: str = ""  # the notes heading line exactly as written, "" when there are no notes
 
 
 def article_paths(config: SiteConfig) -> list[Path]:
@@ -94,6 +110,8 @@ def read_article(path: Path, config: SiteConfig, renderer: MarkdownRenderer) -> 
         values["title"] = slug
     body = split_notes(body_text, config.notes_heading)
     text_render = renderer.render(body.text)
+    provenance, provenance_problems = read_provenance(values["provenance"], config, shown, source.line_of("provenance"))
+    problems += provenance_problems
     return Article(
         slug=slug,
         path=shown,
@@ -111,7 +129,30 @@ def read_article(path: Path, config: SiteConfig, renderer: MarkdownRenderer) -> 
         notes_html=renderer.render(body.notes, footnote_prefix="notes").html if body.notes.strip() else "",
         toc=text_render.toc,
         word_count=len(_WORD_RE.findall(body.text)),
+        language=values["language"],
+        author_bio_html=renderer.render(values["author_bio"]).html if values["author_bio"] else "",
+        provenance=provenance,
     ), problems
+
+
+def read_provenance(record: dict | None, config: SiteConfig, shown: str, line: int) -> tuple[Provenance | None, list[Problem]]:
+    """Load the original named by `provenance`; a missing original is an error, a changed one a warning."""
+    if not record:
+        return None, []
+    path = config.root / record["source"]
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(shown, line, f"provenance: cannot read the original `{record['source']}` "
+                                          f"({error.strerror or error})",
+                              "restore it from version control, or remove the provenance block")]
+    problems = []
+    if hashlib.sha256(data).hexdigest() != record["sha256"]:
+        problems.append(Problem(shown, line, f"provenance: `{record['source']}` no longer matches its SHA-256",
+                                "originals are never edited; restore it or re-import the source", severity="warning"))
+    provenance = Provenance(record["source"], record["original_name"], record["sha256"], record["imported"],
+                            data.decode("utf-8", errors="replace"))
+    return provenance, problems
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, list[Problem]]:
@@ -136,7 +177,7 @@ def split_notes(body: str, heading: str) -> Body:
         if _FENCE_RE.match(line):
             in_fence = not in_fence
         elif not in_fence and pattern.match(line.rstrip("\n")):
-            return Body("".join(lines[:index]), "".join(lines[index + 1:]))
+            return Body("".join(lines[:index]), "".join(lines[index + 1:]), line)
     return Body(body, "")
 
 

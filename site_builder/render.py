@@ -92,6 +92,8 @@ def render_site(collection: Collection, config: SiteConfig, themes: list[Path]) 
     yield _page(env, "index.html", "index.html", articles=collection.articles)
     for article in collection.articles:
         yield _page(env, "article.html", f"articles/{article.slug}/index.html", article=article)
+        if article.provenance:
+            yield _page(env, "source.html", f"articles/{article.slug}/source/index.html", article=article)
     yield _page(env, "404.html", "404.html")
     yield OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode())
 

@@ -6,7 +6,17 @@ generated reference all follow from this tuple.
 
 from __future__ import annotations
 
-from site_builder.fields import Boolean, Choice, Field, IsoDate, Markdown, Text, TextList, Url
+from site_builder.fields import Boolean, Choice, Field, Integer, IsoDate, Markdown, Record, Text, TextList, Url
+
+PROVENANCE_FIELDS: tuple[Field, ...] = (
+    Field("source", Text(), "The original, byte for byte, under content/sources/.", required=True),
+    Field("original_name", Text(), "The file name the original was imported from.", default=""),
+    Field("sha256", Text(), "SHA-256 of the original's bytes: re-importing the same bytes changes nothing.",
+          required=True),
+    Field("text_sha256", Text(), "SHA-256 of the text as imported: tells whether an editor has changed it since.",
+          default=""),
+    Field("imported", IsoDate(), "When the original was imported.", required=True),
+)
 
 ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("title", Text(), "The headline as the outlet published it.", required=True),
@@ -22,4 +32,10 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
           "one Markdown item each.", default=()),
     Field("tags", TextList(), "Topics, places and people the piece is about.", default=()),
     Field("draft", Boolean(), "A draft is checked but not published.", default=False),
+    Field("language", Text(), "The language of the text as a BCP 47 tag, if not the site's.", default=""),
+    Field("author_bio", Markdown(), "What the page said about the author (moved out of the text on import).",
+          default=""),
+    Field("word_count", Integer(), "Words in the text as imported.", default=0),
+    Field("provenance", Record(PROVENANCE_FIELDS), "Where the text came from; written by `site-builder import`.",
+          default=None),
 )

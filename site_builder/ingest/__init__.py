@@ -1,0 +1,1 @@
+"""Raw articles (scraped text, saved HTML pages, Markdown) -> annotated Markdown articles."""

@@ -16,6 +16,7 @@ from site_builder.build import build, check
 from site_builder.config import load_config
 from site_builder.errors import ContentError, Problem
 
+DRY_RUN_STATUS = {"imported": "would import", "updated": "would update"}
 PROGRESS_BAR_FROM = 10  # files; smaller batches finish before a bar would be worth reading
 
 
@@ -139,7 +140,8 @@ def _print_outcome(outcome, args: argparse.Namespace) -> None:
     missing = [name for name, value in (("title", found.title), ("author", found.authors), ("outlet", found.outlet),
                                         ("date", found.date), ("source_url", found.source_url)) if not value]
     note = f" (not found: {', '.join(missing)})" if missing and outcome.status != "unchanged" else ""
-    print(f"{outcome.status:9} {outcome.source} -> {outcome.article}{note}")
+    status = DRY_RUN_STATUS.get(outcome.status, outcome.status) if args.dry_run else outcome.status
+    print(f"{status:12} {outcome.source} -> {outcome.article}{note}")
     if args.dry_run:
         _print_audit(found)
 

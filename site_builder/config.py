@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from pygments.styles import get_all_styles
 
 from site_builder.errors import ContentError, Problem, errors_only
-from site_builder.fields import BaseUrl, Choice, Field, Invalid, Slug, Text, TextMapping, validate
+from site_builder.fields import BaseUrl, Boolean, Choice, Field, Integer, Invalid, Slug, Text, TextMapping, validate
 from site_builder.yamlsource import load_mapping
 
 CONFIG_FILE = "site.yml"
@@ -20,6 +20,14 @@ DEFAULT_STANCES = {
     "news": "Reports events without evident advocacy.",
     "analysis": "Interprets events; argues from evidence.",
     "opinion": "Argues a position.",
+}
+
+DEFAULT_VERDICTS = {
+    "supported": "The evidence available supports the claim.",
+    "disputed": "Credible evidence contradicts the claim, or credible sources disagree.",
+    "false": "The evidence shows the claim is wrong.",
+    "unverified": "No independent evidence either way; it rests on its source alone.",
+    "opinion": "A judgement or prediction, not a checkable statement of fact.",
 }
 
 SITE_FIELDS: tuple[Field, ...] = (
@@ -32,6 +40,11 @@ SITE_FIELDS: tuple[Field, ...] = (
           "template to the default theme.", default="default"),
     Field("stances", TextMapping(), "The stances an article may take, in display order: "
           "`key: what it means`.", default=MappingProxyType(DEFAULT_STANCES)),
+    Field("verdicts", TextMapping(), "The verdicts a claim may receive, in display order: `key: what it means`.",
+          default=MappingProxyType(DEFAULT_VERDICTS)),
+    Field("related_count", Integer(), "How many pieces the *Related reading* block shows at most.", default=5),
+    Field("strict_events", Boolean(), "Treat an `event` used by only one piece as an error (a typo, usually) "
+          "instead of a warning.", default=False),
     Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
           "in an article body.", default="Editorial notes"),
     Field("pygments_style", Choice(tuple(sorted(get_all_styles()))), "The Pygments style for code blocks.",
@@ -50,6 +63,9 @@ class SiteConfig:
     language: str
     theme: str
     stances: Mapping[str, str]
+    verdicts: Mapping[str, str]
+    related_count: int
+    strict_events: bool
     notes_heading: str
     pygments_style: str
 
@@ -85,7 +101,8 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         problems += _override_base_url(values, base_url)
     if errors_only(problems):
         raise ContentError(problems)
-    values["stances"] = MappingProxyType(dict(values["stances"]))
+    for mapping in ("stances", "verdicts"):
+        values[mapping] = MappingProxyType(dict(values[mapping]))
     return SiteConfig(root=root, **values)
 
 

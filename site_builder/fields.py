@@ -153,7 +153,7 @@ class Choice:
 class TextList:
     """A YAML list of text items (each may be Markdown)."""
 
-    item: Text = Text()
+    item: "FieldType" = Text()
     accept_single: bool = False
 
     @property

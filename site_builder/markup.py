@@ -7,17 +7,22 @@ that keeps what Markdown produces (headings with ids, footnotes, tables, highlig
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from dataclasses import dataclass
+from datetime import date
+from typing import Mapping
 from xml.etree import ElementTree
 
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 ANNOTATIONS_HEADING = "Editor's annotations"
+WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
 
 _EXTENSIONS = ["tables", "footnotes", "toc", "fenced_code", "codehilite", "sane_lists"]
 _EXTENSION_CONFIGS = {
@@ -28,7 +33,8 @@ _EXTENSION_CONFIGS = {
 
 _ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href", "hreflang"},
+    "a": {"href", "hreflang", "data-preview"},
+    "span": {"aria-hidden"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align", "style"},
     "th": {"colspan", "rowspan", "align", "scope", "style"},
@@ -45,6 +51,32 @@ class TocEntry:
     level: int
     anchor: str
     text: str
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a link to another piece shows: its title, and a preview (outlet, date, stance)."""
+
+    title: str
+    outlet: str
+    date: date | None
+    stance: str
+    draft: bool = False
+
+    @property
+    def preview(self) -> str:
+        when = f"{self.date.day} {self.date:%B %Y}" if self.date else "undated"
+        return " · ".join(part for part in (self.outlet or "outlet unknown", when, self.stance) if part)
+
+
+def article_url(base_path: str, slug: str) -> str:
+    return f"{base_path}articles/{slug}/"
+
+
+def internal_link_attributes(base_path: str, slug: str, target: LinkTarget) -> dict[str, str]:
+    """The attributes every link to another piece carries, so previews work wherever it appears."""
+    return {"href": article_url(base_path, slug), "class": "internal-link", "title": target.title,
+            "data-preview": target.preview}
 
 
 @dataclass(frozen=True)
@@ -72,17 +104,78 @@ class _LabelFootnotes(Treeprocessor):
                 block.insert(0, heading)
 
 
-class _LabelFootnotesExtension(Extension):
+class _Sidenotes(Treeprocessor):
+    """Copy each footnote next to its reference as a sidenote, for wide screens.
+
+    The theme shows sidenotes in the margin when there is room and the footnote list otherwise
+    (and in print), with CSS alone. The copy is hidden from assistive technology, which reads
+    the footnote list instead.
+    """
+
+    def run(self, root: ElementTree.Element) -> None:
+        notes = {item.get("id"): item for item in root.iter("li") if (item.get("id") or "").startswith("fn:")}
+        for parent in list(root.iter()):
+            for index, child in reversed(list(enumerate(parent))):
+                ref_id = child.get("id") or ""
+                if child.tag == "sup" and ref_id.startswith("fnref") and ":" in ref_id:
+                    note = notes.get("fn:" + ref_id.split(":", 1)[1])
+                    if note is not None:
+                        self._insert(parent, index, child, note)
+
+    def _insert(self, parent: ElementTree.Element, index: int, ref: ElementTree.Element, note: ElementTree.Element) -> None:
+        sidenote = ElementTree.Element("span", {"class": "sidenote", "aria-hidden": "true"})
+        number = ElementTree.SubElement(sidenote, "span", {"class": "sidenote-number"})
+        number.text = "".join(ref.itertext())
+        for paragraph in note.findall("p"):
+            copied = copy.deepcopy(paragraph)
+            copied.tag = "span"
+            copied.set("class", "sidenote-text")
+            for backref in copied.findall("a[@class='footnote-backref']"):
+                copied.remove(backref)
+            sidenote.append(copied)
+        sidenote.tail, ref.tail = ref.tail, None
+        parent.insert(index + 1, sidenote)
+
+
+class _WikiLinks(InlineProcessor):
+    """`[[slug]]` and `[[slug|label]]` -> a link to that piece, labelled with its title by default."""
+
+    def __init__(self, base_path: str, index: Mapping[str, LinkTarget]):
+        super().__init__(WIKILINK_RE.pattern)
+        self.base_path, self.index = base_path, index
+
+    def handleMatch(self, match: re.Match, data: str):  # noqa: N802 (Markdown's API name)
+        slug, label = match.group("slug").strip(), (match.group("label") or "").strip()
+        target = self.index.get(slug)
+        if target is None:  # reported by the collection with the closest slug; shown as plain text
+            element = ElementTree.Element("span", {"class": "broken-link"})
+            element.text = label or slug
+        else:
+            element = ElementTree.Element("a", internal_link_attributes(self.base_path, slug, target))
+            element.text = label or target.title
+        return element, match.start(0), match.end(0)
+
+
+class _SiteExtension(Extension):
+    def __init__(self, base_path: str, index: Mapping[str, LinkTarget]):
+        super().__init__()
+        self.base_path, self.index = base_path, index
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        md.inlinePatterns.register(_WikiLinks(self.base_path, self.index), "wikilink", 175)
+        md.treeprocessors.register(_Sidenotes(md), "sidenotes", 2)
         md.treeprocessors.register(_LabelFootnotes(md), "label_footnotes", 1)
 
 
 class MarkdownRenderer:
-    """Reusable Markdown converter (building one costs more than converting a short text)."""
+    """Reusable Markdown converter (building one costs more than converting a short text).
 
-    def __init__(self) -> None:
+    `index` maps every article slug to what a link to it shows, for `[[wikilinks]]`.
+    """
+
+    def __init__(self, base_path: str = "/", index: Mapping[str, LinkTarget] | None = None) -> None:
         self._md = markdown.Markdown(
-            extensions=[*_EXTENSIONS, _LabelFootnotesExtension()],
+            extensions=[*_EXTENSIONS, _SiteExtension(base_path, index or {})],
             extension_configs=_EXTENSION_CONFIGS,
             output_format="html",
         )

@@ -1,8 +1,11 @@
 """content/articles/*.md -> Article: split front matter, validate it, render the Markdown.
 
-The body has two voices that must never be confused: the outlet's text, and the editor's notes
-(everything from the notes heading named in site.yml to the end of the file). They are rendered
-apart so the theme can show them apart.
+Reading is two passes. First every file's front matter is parsed and validated, which gives the
+index of all articles (slug -> title, outlet, date, stance). Then each body is rendered with that
+index, so a `[[slug]]` wikilink becomes a link labelled with the target's title and carrying its
+preview. The body has two voices that must never be confused: the outlet's text, and the
+editor's notes (from the notes heading named in site.yml to the end of the file); they are
+rendered apart so the theme can show them apart.
 """
 
 from __future__ import annotations
@@ -12,17 +15,43 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
-from site_builder.markup import MarkdownRenderer, TocEntry
+from site_builder.markup import WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry
 from site_builder.schema import ARTICLE_FIELDS
-from site_builder.yamlsource import load_mapping
+from site_builder.yamlsource import SourceMapping, load_mapping
 
 ARTICLES_DIR = "articles"
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The original an article was imported from, shown to readers as "the text as collected"."""
+
+    source: str
+    original_name: str
+    sha256: str
+    imported: date
+    text: str  # the original, decoded for display (always escaped by the theme)
+
+
+@dataclass(frozen=True)
+class ArticleClaim:
+    """A claim as one article records it; the collection merges these by `id`."""
+
+    id: str
+    text: str
+    by: str
+    verdict: str
+    role: str
+    note_html: str
+    evidence: tuple[str, ...]
+    line: int
 
 
 @dataclass(frozen=True)
@@ -48,17 +77,12 @@ class Article:
     language: str = ""
     author_bio_html: str = ""
     provenance: Provenance | None = None
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """The original an article was imported from, shown to readers as "the text as collected"."""
-
-    source: str
-    original_name: str
-    sha256: str
-    imported: date
-    text: str  # the original, decoded for display (always escaped by the theme)
+    event: str = ""
+    related: tuple[tuple[str, int], ...] = ()  # (slug, line) linked by hand
+    wikilinks: tuple[tuple[str, int], ...] = ()  # (slug, line) linked from the text, notes or context
+    claims: tuple[ArticleClaim, ...] = ()
+    outlet_line: int = 0
+    event_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,6 +90,18 @@ class Body:
     text: str
     notes: str
     heading: str = ""  # the notes heading line exactly as written, "" when there are no notes
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """Pass one: a file's validated front matter and raw body, before any Markdown is rendered."""
+
+    path: Path
+    shown: str
+    values: dict[str, Any]
+    source: SourceMapping
+    body: str
+    body_line: int
 
 
 def article_paths(config: SiteConfig) -> list[Path]:
@@ -76,19 +112,23 @@ def article_paths(config: SiteConfig) -> list[Path]:
 
 def read_articles(config: SiteConfig) -> tuple[list[Article], list[Problem]]:
     """Read every article, collecting all problems rather than stopping at the first."""
-    renderer = MarkdownRenderer()
-    articles: list[Article] = []
     problems: list[Problem] = []
+    parsed: list[_Parsed] = []
     for path in article_paths(config):
-        article, found = read_article(path, config, renderer)
+        entry, found = _parse(path, config)
         problems += found
-        if article is not None:
-            articles.append(article)
-    problems += _duplicate_slugs(articles)
-    return articles, problems
+        if entry is not None:
+            parsed.append(entry)
+    renderer = MarkdownRenderer(config.base_path, {p.path.stem: _link_target(p) for p in parsed})
+    articles = []
+    for entry in parsed:
+        article, found = _render(entry, config, renderer)
+        articles.append(article)
+        problems += found
+    return articles, problems + _duplicate_slugs(articles)
 
 
-def read_article(path: Path, config: SiteConfig, renderer: MarkdownRenderer) -> tuple[Article | None, list[Problem]]:
+def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem]]:
     shown = display_path(path, config.root)
     try:
         text = path.read_text(encoding="utf-8")
@@ -96,24 +136,33 @@ def read_article(path: Path, config: SiteConfig, renderer: MarkdownRenderer) -> 
         return None, [Problem(shown, 0, f"not UTF-8 text (byte {error.start})", "re-save the file as UTF-8")]
     except OSError as error:
         return None, [Problem(shown, 0, f"cannot read: {error.strerror or error}", "check the file's permissions")]
-    front_matter, body_text, problems = split_front_matter(text.lstrip("\ufeff"), shown)
+    front_matter, body, problems = split_front_matter(text.lstrip("\ufeff"), shown)
     if problems:  # without a well-formed block, every field would also be reported missing
         return None, problems
     source, problems = load_mapping(front_matter, shown, first_line=2)
-    values, field_problems = validate(source, ARTICLE_FIELDS, shown, {"stances": list(config.stances)})
+    values, field_problems = validate(source, ARTICLE_FIELDS, shown,
+                                      {"stances": list(config.stances), "verdicts": list(config.verdicts)})
     problems += field_problems
-    slug = path.stem
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.match(path.stem):
         problems.append(Problem(shown, 0, f"file name `{path.name}` does not make a stable URL",
-                                f"rename it to `{slugify_hint(slug)}.md` (lowercase letters, digits, hyphens)"))
-    if not values["title"]:
-        values["title"] = slug
-    body = split_notes(body_text, config.notes_heading)
+                                f"rename it to `{slugify_hint(path.stem)}.md` (lowercase letters, digits, hyphens)"))
+    values["title"] = values["title"] or path.stem
+    body_line = front_matter.count("\n") + 3
+    return _Parsed(path, shown, values, source, body, body_line), problems
+
+
+def _link_target(parsed: _Parsed) -> LinkTarget:
+    values = parsed.values
+    return LinkTarget(values["title"], values["outlet"] or "", values["date"], values["stance"], values["draft"])
+
+
+def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> tuple[Article, list[Problem]]:
+    values, source, shown = parsed.values, parsed.source, parsed.shown
+    body = split_notes(parsed.body, config.notes_heading)
     text_render = renderer.render(body.text)
-    provenance, provenance_problems = read_provenance(values["provenance"], config, shown, source.line_of("provenance"))
-    problems += provenance_problems
-    return Article(
-        slug=slug,
+    provenance, problems = read_provenance(values["provenance"], config, shown, source.line_of("provenance"))
+    article = Article(
+        slug=parsed.path.stem,
         path=shown,
         title=values["title"],
         outlet=values["outlet"] or "",
@@ -132,7 +181,32 @@ def read_article(path: Path, config: SiteConfig, renderer: MarkdownRenderer) -> 
         language=values["language"],
         author_bio_html=renderer.render(values["author_bio"]).html if values["author_bio"] else "",
         provenance=provenance,
-    ), problems
+        event=values["event"],
+        related=tuple((slug, source.line_of("related", i)) for i, slug in enumerate(values["related"])),
+        wikilinks=_wikilinks(parsed),
+        claims=tuple(_claim(c, i, source, renderer) for i, c in enumerate(values["claims"])),
+        outlet_line=source.line_of("outlet"),
+        event_line=source.line_of("event"),
+    )
+    return article, problems
+
+
+def _claim(claim: dict[str, Any], index: int, source: SourceMapping, renderer: MarkdownRenderer) -> ArticleClaim:
+    return ArticleClaim(claim["id"], claim["text"], claim["by"], claim["verdict"], claim["role"],
+                        renderer.render_inline(claim["note"]) if claim["note"] else "", claim["evidence"],
+                        source.line_of("claims", index))
+
+
+def _wikilinks(parsed: _Parsed) -> tuple[tuple[str, int], ...]:
+    """Every `[[slug]]` in the front matter's Markdown fields and the body, with its line."""
+    found = []
+    for key in ("stance_notes", "caveats", "author_bio", "claims"):
+        raw = parsed.source.values.get(key)
+        for match in WIKILINK_RE.finditer(str(raw) if raw else ""):
+            found.append((match.group("slug"), parsed.source.line_of(key)))
+    for offset, line in enumerate(parsed.body.splitlines()):
+        found += [(m.group("slug"), parsed.body_line + offset) for m in WIKILINK_RE.finditer(line)]
+    return tuple(found)
 
 
 def read_provenance(record: dict | None, config: SiteConfig, shown: str, line: int) -> tuple[Provenance | None, list[Problem]]:
@@ -160,7 +234,7 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, list[Problem]]:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         return "", text, [Problem(shown, 1, "no front matter",
-                                     "start the file with a `---` line, then `title: ...`, then another `---` line")]
+                                  "start the file with a `---` line, then `title: ...`, then another `---` line")]
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1:]), []

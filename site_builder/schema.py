@@ -6,7 +6,7 @@ generated reference all follow from this tuple.
 
 from __future__ import annotations
 
-from site_builder.fields import Boolean, Choice, Field, Integer, IsoDate, Markdown, Record, Text, TextList, Url
+from site_builder.fields import Boolean, Choice, Field, Integer, IsoDate, Markdown, Record, Slug, Text, TextList, Url
 
 PROVENANCE_FIELDS: tuple[Field, ...] = (
     Field("source", Text(), "The original, byte for byte, under content/sources/.", required=True),
@@ -16,6 +16,21 @@ PROVENANCE_FIELDS: tuple[Field, ...] = (
     Field("text_sha256", Text(), "SHA-256 of the text as imported: tells whether an editor has changed it since.",
           default=""),
     Field("imported", IsoDate(), "When the original was imported.", required=True),
+)
+
+CLAIM_ROLES = ("makes", "reports", "disputes")
+
+CLAIM_FIELDS: tuple[Field, ...] = (
+    Field("id", Slug(), "A key shared by every article that carries the same claim.", required=True),
+    Field("text", Text(), "The claim, stated once and neutrally; required where the claim first appears.",
+          default=""),
+    Field("by", Text(), "Who made the claim (a person, a ministry, the outlet).", default=""),
+    Field("verdict", Choice(choices_from="verdicts"), "The editors' verdict, one of the verdicts in site.yml.",
+          default=""),
+    Field("role", Choice(CLAIM_ROLES), "How this article treats the claim: makes it, reports it without "
+          "endorsing it, or disputes it.", default="makes"),
+    Field("note", Markdown(), "Why the verdict: the editors' reasoning, in Markdown.", default=""),
+    Field("evidence", TextList(Url()), "Addresses of the evidence the verdict rests on.", default=()),
 )
 
 ARTICLE_FIELDS: tuple[Field, ...] = (
@@ -31,6 +46,11 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("caveats", TextList(Markdown()), "What a careful reader must know before trusting the piece, "
           "one Markdown item each.", default=()),
     Field("tags", TextList(), "Topics, places and people the piece is about.", default=()),
+    Field("event", Slug(), "A key naming the story the piece covers (e.g. `2015-10-07-caspian-missile-strike`); "
+          "pieces with the same event are shown side by side.", default=""),
+    Field("related", TextList(Slug()), "Slugs of articles the editors link to this one by hand.", default=()),
+    Field("claims", TextList(Record(CLAIM_FIELDS)), "Checkable claims the piece makes, reports or disputes.",
+          default=()),
     Field("draft", Boolean(), "A draft is checked but not published.", default=False),
     Field("language", Text(), "The language of the text as a BCP 47 tag, if not the site's.", default=""),
     Field("author_bio", Markdown(), "What the page said about the author (moved out of the text on import).",

@@ -1,4 +1,4 @@
-"""The pipeline, wired in one place: config -> read -> collection -> render -> write.
+"""The pipeline, wired in one place: config -> read -> outlets -> collection -> render -> write.
 
 `check` runs the first three stages; `build` runs them all. Each stage collects its problems, and
 we stop before writing anything if any of them is an error, so build/ is never touched by a bad run.
@@ -13,10 +13,11 @@ from pathlib import Path
 
 import jinja2
 
-from site_builder.collection import Collection
+from site_builder.collection import Collection, build_collection
 from site_builder.config import SiteConfig, load_config
 from site_builder.errors import ContentError, Problem, display_path, errors_only
-from site_builder.reader import read_articles
+from site_builder.outlets import read_outlets
+from site_builder.reader import read_articles, renderer_for
 from site_builder.render import render_site, theme_dirs
 from site_builder.writers import write_site
 
@@ -38,10 +39,13 @@ def check(root: Path, base_url: str | None = None, include_drafts: bool = False)
     config = load_config(root, base_url)
     # 2. Every article: front matter validated against the schema, Markdown rendered.
     articles, problems = read_articles(config)
+    # 3. The outlet profiles, whose notes may link to articles.
+    outlets, outlet_problems = read_outlets(config, renderer_for(config, articles))
+    # 4. The collection: outlets, tags, events, claims, related reading, backlinks; links checked.
+    collection, collection_problems = build_collection(articles, outlets, config, include_drafts)
+    problems += outlet_problems + collection_problems
     if errors_only(problems):
         raise ContentError(problems)
-    # 3. The collection: ordering and everything that needs all articles at once.
-    collection = Collection.from_articles(articles, include_drafts)
     return Report(config, collection, warnings=problems)
 
 
@@ -50,13 +54,13 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False)
     started = time.perf_counter()
     report = check(root, base_url, include_drafts)
     config = report.config
-    # 4. Render every page through the theme chain (site theme, then the default theme).
+    # 5. Render every page through the theme chain (site theme, then the default theme).
     themes = theme_dirs(config)
     try:
         pages = list(render_site(report.collection, config, themes))
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, root)]) from None
-    # 5. Write pages and static assets to a staging folder, then swap it in for build/.
+    # 6. Write pages and static assets to a staging folder, then swap it in for build/.
     written = write_site(config.output_dir, pages, [t / "static" for t in themes])
     return Report(config, report.collection, report.warnings, written, time.perf_counter() - started)
 

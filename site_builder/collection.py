@@ -1,35 +1,353 @@
-"""All articles together: what is published, in what order, and how pieces relate.
+"""All articles together: outlets, tags, events, claims, related reading and backlinks.
 
 This is the one stage that sees every article at once, so everything that needs the whole
-collection (ordering now; outlets, tags, events, claims, related reading and backlinks later)
-is computed here, once, before any page is rendered.
+collection is computed here, once, before any page is rendered; templates only look things up.
+Cross-references are also checked here (a wikilink or `related` slug naming no article, a claim
+stated two ways, an event covered once), each reported at its file and line.
+
+Related reading is ranked by a score (see `RELATED_WEIGHTS`): links made by hand first, then a
+shared event, shared claims, shared tags weighted by rarity (a tag on every piece says nothing),
+and closeness in date as the tie-breaker. A piece must share at least one of the first four to
+be listed at all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
+from types import MappingProxyType
+from typing import Iterable, Mapping
 
-from site_builder.reader import Article
+from slugify import slugify
+
+from site_builder.config import SiteConfig
+from site_builder.errors import Problem
+from site_builder.outlets import OUTLETS_FILE, OutletProfile
+from site_builder.reader import Article, ArticleClaim
+
+RELATED_WEIGHTS = MappingProxyType({
+    "hand link": 100.0,       # the editors said so
+    "same event": 50.0,       # the same story, told by another outlet
+    "shared claim": 20.0,     # per claim both pieces carry
+    "shared tag": 4.0,        # per tag, times ln(1 + pieces / pieces with that tag)
+    "date": 5.0,              # times max(0, 1 - days apart / 365)
+})
+
+
+@dataclass(frozen=True)
+class Outlet:
+    slug: str
+    name: str
+    profile: OutletProfile | None
+    articles: tuple[Article, ...]  # newest first
+
+    @property
+    def first_date(self) -> date | None:
+        return min((a.date for a in self.articles if a.date), default=None)
+
+    @property
+    def last_date(self) -> date | None:
+        return max((a.date for a in self.articles if a.date), default=None)
+
+    @property
+    def stances(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for article in self.articles:
+            counts[article.stance or "unassessed"] += 1
+        return dict(counts)
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    articles: tuple[Article, ...]  # oldest first: the order the story was told
+
+    @property
+    def title(self) -> str:
+        """`2015-10-07-caspian-missile-strike` -> `Caspian missile strike`."""
+        words = self.key.split("-")
+        if len(words) > 3 and all(w.isdigit() for w in words[:3]):
+            words = words[3:]
+        return " ".join(words).capitalize()
+
+    @property
+    def day(self) -> date | None:
+        try:
+            return date.fromisoformat(self.key[:10])
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Appearance:
+    article: Article
+    role: str  # makes | reports | disputes
+    by: str
+    note_html: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    text: str
+    by: str
+    verdict: str
+    note_html: str
+    evidence: tuple[str, ...]
+    appearances: tuple[Appearance, ...]  # oldest first
+
+
+@dataclass(frozen=True)
+class RelatedPiece:
+    article: Article
+    score: float
+    reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Collection:
-    """The published articles, newest first (drafts are included only when asked for)."""
+    """The published articles, newest first, and everything that relates them."""
 
     articles: tuple[Article, ...]
-    drafts_hidden: int
-
-    @classmethod
-    def from_articles(cls, articles: list[Article], include_drafts: bool = False) -> Collection:
-        published = [a for a in articles if include_drafts or not a.draft]
-        return cls(tuple(sorted(published, key=_newest_first)), len(articles) - len(published))
+    drafts_hidden: int = 0
+    outlets: tuple[Outlet, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    related: Mapping[str, tuple[RelatedPiece, ...]] = field(default_factory=dict)
+    backlinks: Mapping[str, tuple[Article, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.articles)
+
+    @cached_property
+    def _outlets_by_slug(self) -> dict[str, Outlet]:
+        return {o.slug: o for o in self.outlets}
+
+    @cached_property
+    def _events_by_key(self) -> dict[str, Event]:
+        return {e.key: e for e in self.events}
+
+    def outlet_of(self, article: Article) -> Outlet | None:
+        return self._outlets_by_slug.get(slugify(article.outlet)) if article.outlet else None
+
+    def event_of(self, article: Article) -> Event | None:
+        return self._events_by_key.get(article.event)
+
+    def claims_in(self, article: Article) -> list[tuple[Claim, Appearance]]:
+        return [(claim, appearance) for claim in self.claims for appearance in claim.appearances
+                if appearance.article is article]
+
+    def tag_slug(self, name: str) -> str:
+        return slugify(name)
+
+    def months(self) -> list[tuple[date, list[Article]]]:
+        """Dated pieces grouped by month, oldest month first (the timeline)."""
+        groups: dict[date, list[Article]] = defaultdict(list)
+        for article in sorted((a for a in self.articles if a.date), key=lambda a: a.date):
+            groups[article.date.replace(day=1)].append(article)
+        return sorted(groups.items())
+
+
+def build_collection(articles: list[Article], outlets: dict[str, OutletProfile] | None, config: SiteConfig,
+                     include_drafts: bool = False) -> tuple[Collection, list[Problem]]:
+    """Relate every published article to the others; report broken or inconsistent cross-references."""
+    published = sorted((a for a in articles if include_drafts or not a.draft), key=_newest_first)
+    problems = _check_links(articles, {a.slug for a in published})
+    claims, claim_problems = _merge_claims(published)
+    events, event_problems = _group_events(published, config.strict_events)
+    collection = Collection(
+        articles=tuple(published),
+        drafts_hidden=len(articles) - len(published),
+        outlets=_group_outlets(published, outlets),
+        tags=_group_tags(published),
+        events=events,
+        claims=claims,
+        related=MappingProxyType({a.slug: _related(a, published, config.related_count) for a in published}),
+        backlinks=MappingProxyType(_backlinks(published)),
+    )
+    return collection, problems + claim_problems + event_problems + _check_outlets(published, outlets)
 
 
 def _newest_first(article: Article) -> tuple[int, str]:
     """Sort key: date descending (undated drafts last), then title for a stable order."""
     ordinal = article.date.toordinal() if article.date else date.min.toordinal()
     return (-ordinal, article.title.casefold())
+
+
+# --- cross-reference checks -------------------------------------------------------------------
+
+def _check_links(articles: list[Article], published: set[str]) -> list[Problem]:
+    """Every wikilink and `related` slug must name a published article."""
+    every_slug = sorted(a.slug for a in articles)
+    problems = []
+    for article in articles:
+        for kind, links in (("wikilink", article.wikilinks), ("related", article.related)):
+            for slug, line in links:
+                if slug in published:
+                    continue
+                if slug in every_slug:
+                    problems.append(Problem(article.path, line, f"{kind} `{slug}` links to a draft",
+                                            "publish it (`draft: false`) or remove the link"))
+                else:
+                    problems.append(Problem(article.path, line, f"{kind} `{slug}` names no article",
+                                            _closest("slug", slug, every_slug)))
+    return problems
+
+
+def _check_outlets(articles: Iterable[Article], profiles: dict[str, OutletProfile] | None) -> list[Problem]:
+    if profiles is None:
+        return []
+    return [Problem(a.path, a.outlet_line, f"outlet `{a.outlet}` has no profile in {OUTLETS_FILE}",
+                    f"{_closest('outlet', a.outlet, list(profiles))} Or add `{a.outlet}:` to {OUTLETS_FILE}",
+                    severity="warning")
+            for a in articles if a.outlet and a.outlet not in profiles]
+
+
+def _closest(what: str, value: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.5)
+    return f"did you mean `{close[0]}`?" if close else f"no {what} is close to it"
+
+
+# --- grouping ---------------------------------------------------------------------------------
+
+def _group_outlets(articles: list[Article], profiles: dict[str, OutletProfile] | None) -> tuple[Outlet, ...]:
+    by_slug: dict[str, list[Article]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for article in articles:
+        if article.outlet:
+            slug = slugify(article.outlet)
+            names.setdefault(slug, article.outlet)
+            by_slug[slug].append(article)
+    outlets = [Outlet(slug, names[slug], (profiles or {}).get(names[slug]), tuple(items))
+               for slug, items in by_slug.items()]
+    return tuple(sorted(outlets, key=lambda o: o.name.casefold()))
+
+
+def _group_tags(articles: list[Article]) -> tuple[Tag, ...]:
+    by_slug: dict[str, list[Article]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for article in articles:
+        for tag in article.tags:
+            slug = slugify(tag)
+            names.setdefault(slug, tag)
+            if not by_slug[slug] or by_slug[slug][-1] is not article:  # two spellings of one tag
+                by_slug[slug].append(article)
+    return tuple(sorted((Tag(s, names[s], tuple(items)) for s, items in by_slug.items()),
+                        key=lambda t: t.name.casefold()))
+
+
+def _group_events(articles: list[Article], strict: bool) -> tuple[tuple[Event, ...], list[Problem]]:
+    by_key: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        if article.event:
+            by_key[article.event].append(article)
+    problems = []
+    for key, items in by_key.items():
+        if len(items) == 1:
+            others = [k for k in by_key if k != key]
+            problems.append(Problem(items[0].path, items[0].event_line, f"event `{key}` is covered by no other piece",
+                                    _closest("event", key, others) if others else "check its spelling",
+                                    severity="error" if strict else "warning"))
+    events = [Event(key, tuple(sorted(items, key=lambda a: (a.date or date.max, a.title))))
+              for key, items in by_key.items()]
+    return tuple(sorted(events, key=lambda e: e.key)), problems
+
+
+def _merge_claims(articles: list[Article]) -> tuple[tuple[Claim, ...], list[Problem]]:
+    """One Claim per id; its text and verdict must agree wherever they are stated."""
+    stated: dict[str, list[tuple[Article, ArticleClaim]]] = defaultdict(list)
+    for article in sorted(articles, key=lambda a: (a.date or date.max, a.path)):
+        for claim in article.claims:
+            stated[claim.id].append((article, claim))
+    claims, problems = [], []
+    for claim_id, entries in stated.items():
+        text, verdict, found = _agreed(claim_id, entries)
+        problems += found
+        first_note = next((c.note_html for _, c in entries if c.note_html), "")
+        evidence = tuple(dict.fromkeys(url for _, c in entries for url in c.evidence))
+        appearances = tuple(Appearance(a, c.role, c.by, c.note_html) for a, c in entries)
+        claims.append(Claim(claim_id, text, entries[0][1].by, verdict, first_note, evidence, appearances))
+    return tuple(sorted(claims, key=lambda c: c.id)), problems
+
+
+def _agreed(claim_id: str, entries: list[tuple[Article, ArticleClaim]]) -> tuple[str, str, list[Problem]]:
+    problems = []
+    agreed = {}
+    for key in ("text", "verdict"):
+        first = next(((a, c) for a, c in entries if getattr(c, key)), None)
+        if first is None:
+            article, claim = entries[0]
+            problems.append(Problem(article.path, claim.line, f"claim `{claim_id}` has no {key}",
+                                    f"add `{key}:` where the claim is first recorded"))
+            agreed[key] = ""
+            continue
+        agreed[key] = getattr(first[1], key)
+        for article, claim in entries:
+            if getattr(claim, key) and getattr(claim, key) != agreed[key]:
+                problems.append(Problem(article.path, claim.line,
+                                        f"claim `{claim_id}` has a different {key} here than in {first[0].path}",
+                                        f"use the same {key} (`{agreed[key]}`), or leave it out and keep only the `id`"
+                                        if key == "verdict" else
+                                        f"state it once; elsewhere `id: {claim_id}` alone is enough"))
+    return agreed["text"], agreed["verdict"], problems
+
+
+# --- related reading and backlinks ------------------------------------------------------------
+
+def _related(article: Article, articles: list[Article], limit: int) -> tuple[RelatedPiece, ...]:
+    tag_counts: dict[str, int] = defaultdict(int)
+    for other in articles:
+        for tag in {slugify(t) for t in other.tags}:
+            tag_counts[tag] += 1
+    scored = [_score(article, other, tag_counts, len(articles)) for other in articles if other is not article]
+    ranked = sorted((p for p in scored if p is not None), key=lambda p: (-p.score, p.article.title.casefold()))
+    return tuple(ranked[:limit])
+
+
+def _score(article: Article, other: Article, tag_counts: Mapping[str, int], total: int) -> RelatedPiece | None:
+    score, reasons = 0.0, []
+    if other.slug in {s for s, _ in article.related} or article.slug in {s for s, _ in other.related}:
+        score += RELATED_WEIGHTS["hand link"]
+        reasons.append("linked by the editors")
+    if article.event and article.event == other.event:
+        score += RELATED_WEIGHTS["same event"]
+        reasons.append("same event")
+    shared_claims = sorted({c.id for c in article.claims} & {c.id for c in other.claims})
+    if shared_claims:
+        score += RELATED_WEIGHTS["shared claim"] * len(shared_claims)
+        reasons.append(f"shares claim{'s' if len(shared_claims) > 1 else ''}: {', '.join(shared_claims)}")
+    other_tags = {slugify(t) for t in other.tags}
+    shared_tags = list(dict.fromkeys(t for t in article.tags if slugify(t) in other_tags))
+    if shared_tags:
+        score += sum(RELATED_WEIGHTS["shared tag"] * math.log(1 + total / tag_counts[slugify(t)]) for t in shared_tags)
+        reasons.append("shares tags: " + ", ".join(shared_tags))
+    if not reasons:
+        return None
+    if article.date and other.date:
+        days = abs((article.date - other.date).days)
+        score += RELATED_WEIGHTS["date"] * max(0.0, 1 - days / 365)
+        if days <= 31:
+            reasons.append("published the same day" if days == 0 else f"published {days} day{'s' if days > 1 else ''} apart")
+    return RelatedPiece(other, round(score, 3), tuple(reasons))
+
+
+def _backlinks(articles: list[Article]) -> dict[str, tuple[Article, ...]]:
+    """Which pieces link here from their text, notes or context (newest first, each once)."""
+    linking: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:  # already newest first
+        for slug in dict.fromkeys(s for s, _ in article.wikilinks):
+            if slug != article.slug:
+                linking[slug].append(article)
+    return {slug: tuple(items) for slug, items in linking.items()}

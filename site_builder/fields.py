@@ -143,7 +143,7 @@ class Choice:
 
     def convert(self, value: Any, choices: Choices) -> str:
         allowed = tuple(choices.get(self.choices_from, ())) if self.choices_from else self.values
-        text = Text().convert(value, choices)
+        text = Text().convert(yaml_word(value), choices)
         if text not in allowed:
             raise Invalid(f"`{text}` is not one of the allowed values", _choice_hint(text, allowed))
         return text
@@ -189,7 +189,7 @@ class TextMapping:
         result = {}
         for key, text in value.items():
             try:
-                result[Slug().convert(key, choices)] = Text().convert("" if text is None else text, choices)
+                result[Slug().convert(yaml_word(key), choices)] = Text().convert("" if text is None else text, choices)
             except Invalid as error:
                 raise Invalid(f"`{key}`: {error.message}", error.hint, at=(key,)) from None
         return result
@@ -307,6 +307,11 @@ def _choice_hint(value: str, allowed: Sequence[str]) -> str:
 
 def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
+
+
+def yaml_word(value: Any) -> Any:
+    """YAML reads an unquoted `false` or `true` as a boolean; as a key or a choice it was a word."""
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def _kind(value: Any) -> str:

@@ -132,9 +132,19 @@ class _Sidenotes(Treeprocessor):
             copied.set("class", "sidenote-text")
             for backref in copied.findall("a[@class='footnote-backref']"):
                 copied.remove(backref)
+            _strip_trailing_space(copied)
             sidenote.append(copied)
         sidenote.tail, ref.tail = ref.tail, None
         parent.insert(index + 1, sidenote)
+
+
+def _strip_trailing_space(element: ElementTree.Element) -> None:
+    """The footnotes extension puts a no-break space before its back-link; without the link it is debris."""
+    last = element[-1] if len(element) else None
+    if last is not None and last.tail:
+        last.tail = last.tail.rstrip("\xa0 ")
+    elif last is None and element.text:
+        element.text = element.text.rstrip("\xa0 ")
 
 
 class _WikiLinks(InlineProcessor):

@@ -26,6 +26,7 @@ from site_builder.yamlsource import SourceMapping, load_mapping
 
 ARTICLES_DIR = "articles"
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 _WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
 
 
@@ -151,6 +152,12 @@ def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem
     return _Parsed(path, shown, values, source, body, body_line), problems
 
 
+def renderer_for(config: SiteConfig, articles: list[Article]) -> MarkdownRenderer:
+    """A renderer whose wikilinks resolve to `articles` (for Markdown outside articles, e.g. outlet notes)."""
+    return MarkdownRenderer(config.base_path, {a.slug: LinkTarget(a.title, a.outlet, a.date, a.stance, a.draft)
+                                               for a in articles})
+
+
 def _link_target(parsed: _Parsed) -> LinkTarget:
     values = parsed.values
     return LinkTarget(values["title"], values["outlet"] or "", values["date"], values["stance"], values["draft"])
@@ -198,15 +205,34 @@ def _claim(claim: dict[str, Any], index: int, source: SourceMapping, renderer: M
 
 
 def _wikilinks(parsed: _Parsed) -> tuple[tuple[str, int], ...]:
-    """Every `[[slug]]` in the front matter's Markdown fields and the body, with its line."""
-    found = []
-    for key in ("stance_notes", "caveats", "author_bio", "claims"):
-        raw = parsed.source.values.get(key)
-        for match in WIKILINK_RE.finditer(str(raw) if raw else ""):
-            found.append((match.group("slug"), parsed.source.line_of(key)))
-    for offset, line in enumerate(parsed.body.splitlines()):
-        found += [(m.group("slug"), parsed.body_line + offset) for m in WIKILINK_RE.finditer(line)]
+    """Every `[[slug]]` in the body and the front matter's Markdown fields, with its line."""
+    source = parsed.source
+    found = wikilinks_in(parsed.body, parsed.body_line)
+    for key in ("stance_notes", "author_bio"):
+        found += wikilinks_in(str(source.values.get(key) or ""), source.line_of(key))
+    for index, caveat in enumerate(_as_list(source.values.get("caveats"))):
+        found += wikilinks_in(str(caveat or ""), source.line_of("caveats", index))
+    for index, claim in enumerate(_as_list(source.values.get("claims"))):
+        note = claim.get("note") if isinstance(claim, dict) else None
+        found += wikilinks_in(str(note or ""), source.line_of("claims", index, "note"))
     return tuple(found)
+
+
+def wikilinks_in(text: str, first_line: int) -> list[tuple[str, int]]:
+    """Wikilinks in Markdown text, skipping code (fenced blocks and `inline spans`), as Markdown does."""
+    found, in_fence = [], False
+    for offset, line in enumerate(text.splitlines()):
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+            continue
+        if not in_fence:
+            prose = _CODE_SPAN_RE.sub("", line)
+            found += [(m.group("slug").strip(), first_line + offset) for m in WIKILINK_RE.finditer(prose)]
+    return found
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def read_provenance(record: dict | None, config: SiteConfig, shown: str, line: int) -> tuple[Provenance | None, list[Problem]]:

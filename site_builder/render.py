@@ -18,6 +18,8 @@ from site_builder import __version__
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, Problem
+from site_builder.jsonld import claim_review, script_json
+from site_builder.markup import LinkTarget, internal_link_attributes
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_THEME = "default"
@@ -65,6 +67,8 @@ def make_environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environme
     env.globals.update(site=config, url=lambda path="": url_for(config, path), generator=f"site_builder {__version__}")
     env.filters["long_date"] = long_date
     env.filters["join_names"] = join_names
+    env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
+        config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance))
     return env
 
 
@@ -89,11 +93,26 @@ def join_names(names: tuple[str, ...] | list[str]) -> str:
 def render_site(collection: Collection, config: SiteConfig, themes: list[Path]) -> Iterator[OutputFile]:
     """Every page of the site, rendered; static assets are copied by the writer."""
     env = make_environment(config, themes)
+    env.globals["collection"] = collection
     yield _page(env, "index.html", "index.html", articles=collection.articles)
     for article in collection.articles:
         yield _page(env, "article.html", f"articles/{article.slug}/index.html", article=article)
         if article.provenance:
             yield _page(env, "source.html", f"articles/{article.slug}/source/index.html", article=article)
+    yield _page(env, "outlets.html", "outlets/index.html")
+    for outlet in collection.outlets:
+        yield _page(env, "outlet.html", f"outlets/{outlet.slug}/index.html", outlet=outlet)
+    yield _page(env, "tags.html", "tags/index.html")
+    for tag in collection.tags:
+        yield _page(env, "tag.html", f"tags/{tag.slug}/index.html", tag=tag)
+    for event in collection.events:
+        yield _page(env, "event.html", f"events/{event.key}/index.html", event=event)
+    yield _page(env, "timeline.html", "timeline/index.html")
+    yield _page(env, "claims.html", "claims/index.html")
+    for claim in collection.claims:
+        path = f"claims/{claim.id}/index.html"
+        review = script_json(claim_review(claim, config, path.removesuffix("index.html")))
+        yield _page(env, "claim.html", path, claim=claim, claim_review=review)
     yield _page(env, "404.html", "404.html")
     yield OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode())
 

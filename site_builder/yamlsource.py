@@ -36,6 +36,12 @@ class SourceMapping:
     lines: dict[PathKey, int] = field(default_factory=dict)
     start_line: int = 1
 
+    def child(self, key: str) -> "SourceMapping":
+        """The mapping under `key`, with its own lines, for validating nested records."""
+        value = self.values.get(key)
+        lines = {path[1:]: line for path, line in self.lines.items() if path[:1] == (key,) and len(path) > 1}
+        return SourceMapping(value if isinstance(value, dict) else {}, lines, self.line_of(key))
+
     def line_of(self, *path: Any) -> int:
         """The line of the most specific part of `path` that exists (the key, else its parent)."""
         for end in range(len(path), 0, -1):

@@ -9,15 +9,16 @@ def use_theme(site, name="mine"):
 
 def test_one_overridden_template_falls_back_to_the_default_theme_for_the_rest(site, run):
     use_theme(site)
-    site.write("themes/mine/templates/_macros.html",
-               "{% macro stance_badge(stance) %}<b class='my-badge'>{{ stance }}</b>{% endmacro %}"
-               "{% macro byline(article) %}<i class='my-byline'>{{ article.outlet }}</i>{% endmacro %}")
+    site.write("themes/mine/templates/index.html",
+               "{% extends 'base.html' %}{% block main %}<ul class='my-list'>{% for a in articles %}"
+               "<li>{{ a.title }} ({{ a.stance }})</li>{% endfor %}</ul>{% endblock %}")
     site.add_article("piece", title="Piece", stance="mixed")
     assert run("build", "--site", site.root).code == 0
     home = site.page("")
-    assert home.cssselect(".my-badge")[0].text == "mixed"
-    assert home.cssselect(".my-byline")[0].text == "The Outlet"
+    assert home.cssselect(".my-list li")[0].text == "Piece (mixed)"
     assert home.cssselect(".site-header")  # base.html still comes from the default theme
+    article = site.page("articles/piece/")
+    assert article.cssselect(".context-panel"), "article.html still comes from the default theme"
     assert (site.build_dir / "static" / "style.css").is_file()
 
 

@@ -1,0 +1,61 @@
+"""content/outlets.yml: a profile of each outlet, so readers know who is speaking.
+
+One mapping keyed by the outlet's name exactly as articles write it in `outlet:`. Validated with
+the same schema mechanism as site.yml and front matter, with a line for every mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from site_builder.config import SiteConfig
+from site_builder.errors import Problem
+from site_builder.fields import Field, Markdown, Text, Url, validate
+from site_builder.markup import MarkdownRenderer
+from site_builder.yamlsource import load_mapping
+
+OUTLETS_FILE = "content/outlets.yml"
+
+OUTLET_FIELDS: tuple[Field, ...] = (
+    Field("kind", Text(), "What kind of outlet it is (news agency, state broadcaster, blog, …).", default=""),
+    Field("affiliation", Text(), "Ownership or affiliation, where established; `unknown` otherwise.", default=""),
+    Field("leaning", Text(), "Its known editorial leaning, and who describes it so.", default=""),
+    Field("url", Url(), "Its home page.", default=""),
+    Field("notes", Markdown(), "What a reader should know about it, and what is uncertain.", default=""),
+)
+
+
+@dataclass(frozen=True)
+class OutletProfile:
+    name: str
+    kind: str
+    affiliation: str
+    leaning: str
+    url: str
+    notes_html: str
+    line: int
+
+
+def read_outlets(config: SiteConfig, renderer: MarkdownRenderer) -> tuple[dict[str, OutletProfile] | None, list[Problem]]:
+    """Profiles by outlet name; None when the site keeps no outlets.yml (profiles are optional)."""
+    path = config.root / OUTLETS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, []
+    except (OSError, UnicodeDecodeError) as error:
+        return {}, [Problem(OUTLETS_FILE, 0, f"cannot read: {error}", "save it as UTF-8 text")]
+    source, problems = load_mapping(text, OUTLETS_FILE)
+    profiles = {}
+    for name, value in source.values.items():
+        line = source.line_of(name)
+        if value is not None and not isinstance(value, dict):
+            problems.append(Problem(OUTLETS_FILE, line, f"`{name}`: expected indented `key: value` lines",
+                                    "indent " + ", ".join(f.name for f in OUTLET_FIELDS) + " under the outlet's name"))
+            continue
+        values, found = validate(source.child(name), OUTLET_FIELDS, OUTLETS_FILE)
+        problems += found
+        notes = renderer.render(values["notes"]).html if values["notes"] else ""
+        profiles[name] = OutletProfile(name, values["kind"], values["affiliation"], values["leaning"], values["url"],
+                                       notes, line)
+    return profiles, problems

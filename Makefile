@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: build test check serve clean
+.PHONY: build test check serve clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,19 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/site-builder check
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Browser tests drive Debian's chromium with Playwright (never a downloaded browser).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "WARNING: /usr/bin/chromium is missing and this is not root: the browser tests will be SKIPPED."; \
+	  fi; \
+	fi
 
 serve: build
 	@echo "Serving build/ at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"

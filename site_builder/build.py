@@ -19,6 +19,7 @@ from site_builder.errors import ContentError, Problem, display_path, errors_only
 from site_builder.outlets import read_outlets
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import render_site, theme_dirs
+from site_builder.search import SearchIndexError, write_search_index
 from site_builder.writers import write_site
 
 
@@ -60,8 +61,12 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False)
         pages = list(render_site(report.collection, config, themes))
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, root)]) from None
-    # 6. Write pages and static assets to a staging folder, then swap it in for build/.
-    written = write_site(config.output_dir, pages, [t / "static" for t in themes])
+    # 6. Write pages and static assets to a staging folder, index it for search, then swap it in.
+    index_search = (lambda site: write_search_index(site, config.language)) if config.search else None
+    try:
+        written = write_site(config.output_dir, pages, [t / "static" for t in themes], finish=index_search)
+    except SearchIndexError as error:
+        raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it")]) from None
     return Report(config, report.collection, report.warnings, written, time.perf_counter() - started)
 
 

@@ -45,6 +45,7 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("related_count", Integer(), "How many pieces the *Related reading* block shows at most.", default=5),
     Field("strict_events", Boolean(), "Treat an `event` used by only one piece as an error (a typo, usually) "
           "instead of a warning.", default=False),
+    Field("search", Boolean(), "Build the full-text search index (Pagefind) and the /search/ page.", default=True),
     Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
           "in an article body.", default="Editorial notes"),
     Field("pygments_style", Choice(tuple(sorted(get_all_styles()))), "The Pygments style for code blocks.",
@@ -66,6 +67,7 @@ class SiteConfig:
     verdicts: Mapping[str, str]
     related_count: int
     strict_events: bool
+    search: bool
     notes_heading: str
     pygments_style: str
 

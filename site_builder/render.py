@@ -113,6 +113,8 @@ def render_site(collection: Collection, config: SiteConfig, themes: list[Path]) 
         path = f"claims/{claim.id}/index.html"
         review = script_json(claim_review(claim, config, path.removesuffix("index.html")))
         yield _page(env, "claim.html", path, claim=claim, claim_review=review)
+    if config.search:
+        yield _page(env, "search.html", "search/index.html")
     yield _page(env, "404.html", "404.html")
     yield OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode())
 

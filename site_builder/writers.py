@@ -11,17 +11,20 @@ import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Callable, Iterable
 
 from site_builder.render import OutputFile
 
 STAGING_PREFIX = ".build-"
 
 
-def write_site(output_dir: Path, files: Iterable[OutputFile], static_dirs: list[Path]) -> int:
+def write_site(output_dir: Path, files: Iterable[OutputFile], static_dirs: list[Path],
+               finish: Callable[[Path], None] | None = None) -> int:
     """Write `files` plus each theme's static/ folder to `output_dir`; return the file count.
 
     `static_dirs` are most specific first: a site theme's file wins over the default theme's.
+    `finish` runs on the complete staging folder before it replaces `output_dir` (the search
+    index is built there, so it is part of the same atomic swap).
     """
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -33,6 +36,8 @@ def write_site(output_dir: Path, files: Iterable[OutputFile], static_dirs: list[
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(output.content)
             count += 1
+        if finish is not None:
+            finish(staging)
         _swap_into_place(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,213 @@
+"""Generate a deterministic synthetic corpus of annotated news articles, for benchmarks.
+
+    python bench/make_corpus.py N OUT [--format ours] [--seed 42]
+
+`make_corpus()` produces neutral records (one dict per article, one per outlet); a writer per output
+format turns them into files. Only `ours` (a complete site_builder site) exists so far; a Pelican or
+Hugo writer would map the same records onto their own front matter and folder layout.
+
+Rare "marker" words (MARKERS) each appear in about 1% of articles, so a benchmark can search for a
+word with a known, small number of hits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import re
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+NOUNS = """agreement airport ally ambassador analyst army artillery attack border budget cabinet ceasefire
+charity checkpoint city coalition commander committee convoy council court crisis critic currency deal
+delegation diplomat drone economy election embassy envoy evidence exports factory farmer finance fleet
+frontier fuel governor grain harbour hospital inquiry investor journalist judge leader legislature
+market militia minister ministry mission negotiator network offensive official opposition parliament
+pipeline policy port president prison protest railway refugee region regime report reserve resolution
+sanction satellite senate settlement shortage spokesman strike summit supply tariff taxpayer treaty
+tribunal troop union village volunteer vote warehouse watchdog witness""".split()
+VERBS = """announced approved blocked condemned confirmed criticised defended delayed denied disputed
+doubled downplayed endorsed expanded halted ignored investigated launched negotiated opposed postponed
+praised questioned rejected reported restored reversed revealed secured suspended threatened
+undermined welcomed withdrew""".split()
+ADJS = """armed bitter broad contested costly covert critical decisive disputed domestic early fragile
+frequent grim heavy hostile illegal informal interim joint key large local major military modest
+northern official partial political quiet rapid regional rural secret senior sharp southern
+strategic sudden tense unprecedented urban vague vital wide""".split()
+PLACES = """Aleppo Ankara Baghdad Beirut Brussels Cairo Damascus Doha Geneva Hama Homs Idlib Istanbul
+Kabul Kyiv Latakia London Minsk Moscow Mosul Palmyra Paris Raqqa Riyadh Tehran Tripoli Vienna
+Warsaw Yerevan Astana""".split()
+FIRST = "Anna Boris Carla David Elena Farid Grace Hassan Irina Jonas Karim Laila Marco Nadia Omar Petra Rania Samir Tara Viktor".split()
+LAST = "Abbas Baker Costa Dubois Evans Faris Gray Haddad Ivanova Jensen Khan Lopez Markov Novak Orlov Petrov Rossi Sokolov Tan Weber".split()
+ORGS = ["the United Nations", "the foreign ministry", "the defence ministry", "the central bank", "a monitoring group",
+        "the state news agency", "an opposition council", "the Red Crescent", "the European Commission", "NATO"]
+PAPERS = "Herald Ledger Courier Post Times Review Monitor Dispatch Observer Tribune Gazette Wire Chronicle Journal".split()
+KINDS = ["daily newspaper", "news agency", "state broadcaster", "news website", "weekly magazine", "blog"]
+MARKERS = "hydrofoil tungsten saffron monsoon telescope falconry orchardist glacier seabed marzipan".split()
+
+SENTENCES = [
+    "{who} said the {a} {n} in {p} would be {v} by the {n2}.",
+    "According to {org}, the {n} {v} the {a} {n2} near {p} on {day}.",
+    "The {n} was {v} after {num} {n2}s were reported in {p}.",
+    "Officials in {p} {v} a {a} {n} that critics say favours the {n2}.",
+    "{who}, a {n} from {p}, told reporters that the {n2} had been {v}.",
+    "It remains unclear whether the {a} {n} will survive the {n2}.",
+    "In {p}, the {n} {v} {num} new measures aimed at the {n2}.",
+    "Analysts noted that the {n} had {v} a {a} {n2} only weeks earlier.",
+    "{org} {v} the {n}, calling it a {a} step for the {n2}.",
+    "The {a} {n} came as the {n2} in {p} {v} its position.",
+    "Neither the {n} nor the {n2} {v} the figures given by {org}.",
+    "Residents of {p} said the {n} had {v} the {a} {n2} for {num} days.",
+]
+HEADINGS = ["Background", "The view from {p}", "What the {n} said", "A {a} {n}", "Reactions", "What comes next"]
+
+
+def _fill(rng: random.Random, template: str) -> str:
+    text = template.format(n=rng.choice(NOUNS), n2=rng.choice(NOUNS), v=rng.choice(VERBS), a=rng.choice(ADJS),
+                           p=rng.choice(PLACES), who=f"{rng.choice(FIRST)} {rng.choice(LAST)}", org=rng.choice(ORGS),
+                           num=rng.randint(2, 900), day=rng.choice(["Monday", "Tuesday", "Friday", "Sunday"]))
+    text = re.sub(r"\b([Aa]) (?=[aeiou])", r"\1n ", text)
+    return text[0].upper() + text[1:]
+
+
+def _sentences(rng: random.Random, count: int) -> str:
+    return " ".join(_fill(rng, rng.choice(SENTENCES)) for _ in range(count))
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _unique(rng: random.Random, count: int, make) -> list[str]:
+    found: dict[str, None] = {}
+    while len(found) < count:
+        found[make()] = None
+    return list(found)
+
+
+def _body(rng: random.Random, words: int, markers: list[str]) -> tuple[str, int]:
+    """The article text in Markdown (headings, quote, link, maybe code, footnotes); returns it and its footnote count."""
+    blocks, count, footnotes = [], 0, 0
+    heading_every = rng.randint(4, 7)
+    while count < words:
+        if len(blocks) % heading_every == heading_every - 1:
+            blocks.append("## " + _fill(rng, rng.choice(HEADINGS)))
+        paragraph = _sentences(rng, rng.randint(3, 6))
+        if len(blocks) == 2:
+            paragraph += f" The full statement is [on the {rng.choice(NOUNS)}'s site](https://example.org/{rng.randint(1, 10**6)})."
+        if footnotes < 3 and rng.random() < 0.15:
+            footnotes += 1
+            paragraph += f"[^{footnotes}]"
+        blocks.append(paragraph)
+        count += len(paragraph.split())
+    for marker in markers:  # the rare search words, each in a sentence of its own
+        blocks.insert(rng.randint(1, len(blocks)), f"Reports also mentioned the {marker} {rng.choice(NOUNS)} in {rng.choice(PLACES)}.")
+    blocks.insert(rng.randint(1, len(blocks)), "> " + _sentences(rng, rng.randint(2, 3)))
+    if rng.random() < 0.05:
+        blocks.insert(rng.randint(1, len(blocks)), f"```text\nSTATEMENT {rng.randint(1, 99)}\n{_fill(rng, SENTENCES[0])}\n```")
+    for i in range(1, footnotes + 1):
+        blocks.append(f"[^{i}]: Editor's note: {_sentences(rng, rng.randint(1, 2))}")
+    return "\n\n".join(blocks), footnotes
+
+
+def make_corpus(n: int, seed: int = 42) -> dict:
+    """Neutral records: {"outlets": [...], "tags": [...], "articles": [...]}, the same for the same n and seed."""
+    rng = random.Random(seed)
+    stances = list(yaml.safe_load((REPO / "site.yml").read_text(encoding="utf-8"))["stances"])
+    outlets = [{"name": name, "kind": rng.choice(KINDS), "affiliation": f"Owned by {rng.choice(LAST)} Media Group",
+                "leaning": f"Leans {rng.choice(stances)}, by its own coverage.", "url": f"https://{slugify(name)}.example.org/",
+                "notes": _sentences(rng, 2)}
+               for name in _unique(rng, 40, lambda: f"The {rng.choice(PLACES)} {rng.choice(PAPERS)}")]
+    tags = _unique(rng, 200, lambda: rng.choice([f"{rng.choice(ADJS)} {rng.choice(NOUNS)}", rng.choice(PLACES).lower(),
+                                                 f"{rng.choice(PLACES).lower()} {rng.choice(NOUNS)}"]))
+    start = dt.date(2015, 1, 1)
+    dates = [start + dt.timedelta(days=rng.randrange(5 * 365)) for _ in range(n)]
+    # Events: about a third of the pieces, in groups of 2-4 covering the same story within a few days.
+    events: dict[int, str] = {}
+    order = rng.sample(range(n), n)
+    while len(order) >= 4 and len(events) < n // 3:
+        group, order = order[:rng.randint(2, 4)], order[4:]
+        key = f"{dates[group[0]].isoformat()}-{rng.choice(PLACES).lower()}-{rng.choice(NOUNS)}"
+        for i in group:
+            events[i] = key
+            dates[i] = dates[group[0]] + dt.timedelta(days=rng.randint(0, 3))
+    claim_pool = [f"claim-{i:05d}-{rng.choice(NOUNS)}" for i in range(max(1, n // 10))]
+    stated: set[str] = set()
+    articles = []
+    for i in range(n):
+        title = _fill(rng, rng.choice(["{p} {n} {v} amid {a} {n2}", "{who} on the {a} {n}", "Why the {n} in {p} was {v}"]))
+        slug = f"{slugify(title)[:60].strip('-')}-{i:05d}"
+        claims = []
+        for claim_id in rng.sample(claim_pool, rng.randint(0, min(3, len(claim_pool)))):
+            claim = {"id": claim_id, "role": rng.choice(["makes", "reports", "disputes"])}
+            if claim_id not in stated:  # text and verdict are stated once, where the claim first appears
+                stated.add(claim_id)
+                claim = {"id": claim_id, "text": _fill(rng, SENTENCES[0]), "by": rng.choice(ORGS),
+                         "verdict": rng.choice(["supported", "disputed", "false", "unverified", "opinion"]),
+                         "role": claim["role"], "note": _sentences(rng, 2), "evidence": [f"https://example.org/e/{i}"]}
+            claims.append(claim)
+        markers = [m for m in MARKERS if rng.random() < 0.01]
+        body, _ = _body(rng, rng.randint(800, 1500), markers)
+        notes = [f"**{rng.choice(['Sources', 'Framing', 'Context'])}.** {_sentences(rng, rng.randint(2, 4))}" for _ in range(rng.randint(1, 3))]
+        earlier = articles[rng.randrange(i)]["slug"] if i and rng.random() < 0.3 else None
+        if earlier:
+            notes.append(f"Compare [[{earlier}]].")
+        articles.append({
+            "slug": slug, "title": title, "outlet": rng.choice(outlets)["name"], "date": dates[i],
+            "authors": [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(rng.randint(1, 2))],
+            "source_url": f"https://example.org/{slug}", "stance": rng.choice(stances),
+            "stance_notes": _sentences(rng, rng.randint(1, 3)),
+            "caveats": [_sentences(rng, rng.randint(1, 2)) for _ in range(rng.randint(0, 3))],
+            "tags": rng.sample(tags, rng.randint(2, 6)), "event": events.get(i, ""),
+            "related": [earlier] if earlier and rng.random() < 0.5 else [], "claims": claims,
+            "markers": markers, "body": body, "notes": notes,
+        })
+    return {"outlets": outlets, "tags": tags, "articles": articles}
+
+
+def write_ours(corpus: dict, out: Path) -> None:
+    """A complete site_builder site: site.yml, content/articles/*.md, content/outlets.yml."""
+    site = yaml.safe_load((REPO / "site.yml").read_text(encoding="utf-8"))
+    config = {"title": "Synthetic benchmark collection", "description": "Generated by bench/make_corpus.py.",
+              "base_url": "/", "language": "en", "theme": "default", "notes_heading": "Editorial notes",
+              "search": True, "stances": site["stances"]}
+    articles_dir = out / "content" / "articles"
+    articles_dir.mkdir(parents=True, exist_ok=True)
+    (out / "site.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    profiles = {o["name"]: {k: o[k] for k in ("kind", "affiliation", "leaning", "url", "notes")} for o in corpus["outlets"]}
+    (out / "content" / "outlets.yml").write_text(yaml.safe_dump(profiles, sort_keys=False, allow_unicode=True, width=100),
+                                                 encoding="utf-8")
+    for a in corpus["articles"]:
+        meta = {"title": a["title"], "outlet": a["outlet"], "date": a["date"].isoformat(), "author": a["authors"],
+                "source_url": a["source_url"], "stance": a["stance"], "stance_notes": a["stance_notes"],
+                "caveats": a["caveats"], "tags": a["tags"]}
+        meta.update({key: a[key] for key in ("event", "related", "claims") if a[key]})
+        meta["word_count"] = len(a["body"].split())
+        front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+        notes = "\n".join(f"- {note}" for note in a["notes"])
+        text = f"---\n{front}---\n\n{a['body']}\n\n## {config['notes_heading']}\n\n{notes}\n"
+        (articles_dir / f"{a['slug']}.md").write_text(text, encoding="utf-8")
+
+
+WRITERS = {"ours": write_ours}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, help="how many articles")
+    parser.add_argument("out", type=Path, help="the folder to write (created if missing)")
+    parser.add_argument("--format", choices=sorted(WRITERS), default="ours")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    corpus = make_corpus(args.n, args.seed)
+    WRITERS[args.format](corpus, args.out)
+    words = sum(len(a["body"].split()) for a in corpus["articles"])
+    print(f"wrote {args.n} articles ({words} words), {len(corpus['outlets'])} outlets to {args.out} ({args.format})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Full-text search with facets (Pagefind), exercised in a real browser under a sub-path.
+
+The site is built once per module with `--base-url /repo/sub/` and served at that prefix, as
+GitHub Pages serves a project site, so a wrong asset or index URL fails every test here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SITE_YML, Site, article
+from webserver import serve
+
+BASE = "/repo/sub/"
+PIECES = {
+    # slug: (title, outlet, date, stance, tags, body)
+    "kalibr-launch": ("Kalibr launch from the Caspian", "Outlet A", "2015-10-07", "pro-kremlin", ["caspian"],
+                      "The flotilla fired twenty-six missiles across Iran. Strike reports spread fast."),
+    "hama-offensive": ("Hama offensive begins", "Outlet A", "2015-10-08", "mixed", ["hama"],
+                       "Ground forces advanced north of Hama under air cover. Strike reports were mixed."),
+    "turkish-protest": ("Turkey protests airspace violation", "Outlet B", "2015-10-06", "critical", ["turkey"],
+                        "Ankara summoned the ambassador after two incursions. Strike reports named no targets."),
+    "palmyra-retaken": ("Palmyra retaken", "Outlet C", "2016-03-27", "mixed", ["palmyra"],
+                        "The ancient city changed hands again. Strike reports came from every side."),
+}
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory, browser):
+    site = Site(tmp_path_factory.mktemp("search") / "site")
+    site.write("site.yml", SITE_YML)
+    for slug, (title, outlet, date, stance, tags, body) in PIECES.items():
+        notes = "\n\n## Editorial notes\n\nThe editors checked the zebrafinch reference." if slug == "palmyra-retaken" else ""
+        site.write(f"content/articles/{slug}.md",
+                   article(title=title, outlet=outlet, date=date, stance=stance, tags=tags, body=body + notes))
+    from site_builder.cli import main
+    assert main(["build", "--site", str(site.root), "--base-url", BASE, "-q"]) == 0
+    with serve(site.build_dir, BASE) as base:
+        yield site, base
+
+
+def search(page, base: str, query: str):
+    """Open the search page, type a query the way a reader does, and wait for the answer."""
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and failed.append(f"{response.status} {response.url}"))
+    page.goto(base + "search/")
+    field = page.get_by_label("Words to search for")
+    field.fill(query)
+    page.wait_for_selector(".pagefind-ui__message", state="attached")
+    page.wait_for_function("() => !document.querySelector('.pagefind-ui__message').textContent.includes('Searching')")
+    assert failed == [], "every search asset and index chunk loads from under the sub-path"
+    return page
+
+
+def result_titles(page) -> list[str]:
+    return [link.inner_text() for link in page.query_selector_all(".pagefind-ui__result-link")]
+
+
+def test_a_query_finds_the_expected_piece_first_with_its_context(page, search_site):
+    _, base = search_site
+    search(page, base, "flotilla")
+    assert result_titles(page)[0] == "Kalibr launch from the Caspian"
+    first = page.query_selector(".pagefind-ui__result")
+    assert first.query_selector("mark").inner_text().lower() == "flotilla", "the excerpt highlights the match"
+    tags = [t.inner_text() for t in first.query_selector_all(".pagefind-ui__result-tag")]
+    assert {"Outlet: Outlet A", "Date: 7 October 2015", "Stance: pro-kremlin"} <= set(tags)
+    link = page.query_selector(".pagefind-ui__result-link").get_attribute("href")
+    assert link == f"{BASE}articles/kalibr-launch/"
+
+
+def test_an_outlet_filter_narrows_the_results_and_works_from_the_keyboard(page, search_site):
+    _, base = search_site
+    search(page, base, "strike reports")
+    assert len(result_titles(page)) == 4
+    checkbox = page.get_by_label("Outlet A", exact=False).first
+    checkbox.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__result').length === 2")
+    assert sorted(result_titles(page)) == ["Hama offensive begins", "Kalibr launch from the Caspian"]
+
+
+def test_results_can_be_ordered_newest_first(page, search_site):
+    _, base = search_site
+    search(page, base, "strike reports")
+    page.select_option("#search-sort", "desc")
+    page.wait_for_url("**/search/?q=strike+reports&sort=desc")
+    page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__result').length === 4")
+    assert result_titles(page) == ["Palmyra retaken", "Hama offensive begins", "Kalibr launch from the Caspian",
+                                   "Turkey protests airspace violation"]
+
+
+def test_a_query_with_no_match_says_so(page, search_site):
+    _, base = search_site
+    search(page, base, "quasar")
+    assert result_titles(page) == []
+    assert "No results for quasar" in page.inner_text(".pagefind-ui__message")
+
+
+def test_editorial_notes_are_searchable_but_navigation_and_footer_are_not(page, search_site):
+    _, base = search_site
+    search(page, base, "zebrafinch")
+    assert result_titles(page) == ["Palmyra retaken"]
+    for word in ("timeline", "reading"):  # in every page's navigation and footer, in no article
+        search(page, base, word)
+        assert result_titles(page) == []
+
+
+def test_the_header_search_box_on_any_page_leads_to_results(page, search_site):
+    _, base = search_site
+    page.goto(base + "articles/palmyra-retaken/")
+    page.get_by_label("Search the collection").fill("ambassador")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".pagefind-ui__result-link")
+    assert page.url.startswith(base + "search/?q=ambassador")
+    assert result_titles(page) == ["Turkey protests airspace violation"]
+
+
+def test_without_javascript_the_search_page_offers_the_lists_instead(browser, search_site):
+    _, base = search_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "search/")
+    message = page.inner_text(".no-js")
+    assert "Search needs JavaScript" in message
+    hrefs = [a.get_attribute("href") for a in page.query_selector_all(".no-js a")]
+    assert hrefs == [BASE, f"{BASE}outlets/", f"{BASE}tags/", f"{BASE}timeline/"]
+    context.close()
+
+
+def test_a_site_with_search_off_builds_without_an_index(site, run):
+    site.write("site.yml", SITE_YML + "search: false\n")
+    site.add_article("piece")
+    assert run("build", "--site", site.root).code == 0
+    assert not (site.build_dir / "pagefind").exists()
+    assert not (site.build_dir / "search").exists()
+    assert not site.page("").cssselect("form[role=search]")
+
+
+def test_the_index_is_part_of_the_atomic_build(site, run):
+    site.add_article("piece", body="Findable words.")
+    assert run("build", "--site", site.root).code == 0
+    assert (site.build_dir / "pagefind" / "pagefind-entry.json").is_file()
+    assert site.page("").cssselect("form[role=search] input[name=q]")

@@ -142,9 +142,10 @@ def bench(n: int, runs: int, keep: bool) -> dict:
 
 def print_table(rows: list[dict]) -> None:
     header = ["N", "runs", "build no-search s", "build search s", "pagefind adds s", "index MB", "index files",
-              "query download KB", "page total KB", "query (in N articles)", "results"]
+              "query download KB", "of which index data KB", "page total KB", "query (in N articles)", "results"]
     lines = [[f"{r['n']}", f"{r['runs']}", f"{r['plain']:.1f}", f"{r['search']:.1f}", f"{r['search'] - r['plain']:.1f}",
               f"{r['index_bytes'] / 1e6:.2f}", f"{r['index_files']}", f"{r['pagefind_bytes'] / 1024:.0f}",
+              f"{sum(b for k, (_, b) in r['kinds'].items() if k.startswith('pf_') or k == 'json') / 1024:.0f}",
               f"{r['page_bytes'] / 1024:.0f}", f"{r['word']} ({r['df']})", r["message"]] for r in rows]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
     for line in [header, ["-" * w for w in widths], *lines]:

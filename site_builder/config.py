@@ -45,6 +45,9 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("related_count", Integer(), "How many pieces the *Related reading* block shows at most.", default=5),
     Field("strict_events", Boolean(), "Treat an `event` used by only one piece as an error (a typo, usually) "
           "instead of a warning.", default=False),
+    Field("feed_count", Integer(), "How many of the newest pieces the Atom and JSON feeds carry.", default=20),
+    Field("cname", Text(), "A custom domain for GitHub Pages (written to CNAME by `deploy`), e.g. "
+          "`reading.example.org`.", default=""),
     Field("search", Boolean(), "Build the full-text search index (Pagefind) and the /search/ page.", default=True),
     Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
           "in an article body.", default="Editorial notes"),
@@ -68,6 +71,8 @@ class SiteConfig:
     related_count: int
     strict_events: bool
     search: bool
+    feed_count: int
+    cname: str
     notes_heading: str
     pygments_style: str
 

@@ -37,9 +37,9 @@ browser:
 	  fi; \
 	fi
 
-serve: build
-	@echo "Serving build/ at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory build $(PORT)
+# Builds, serves build/ under the site's base path and rebuilds + reloads the browser on every save.
+serve: $(STAMP)
+	$(BIN)/site-builder serve --port $(PORT)
 
 clean:
 	rm -rf build $(VENV)

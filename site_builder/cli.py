@@ -76,6 +76,28 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", metavar="URL",
                            help="serve the site from this path or URL (e.g. /my-repo/), overriding site.yml")
     build_cmd.set_defaults(command="build", run=_run_build)
+
+    serve_cmd = commands.add_parser("serve", help="build, preview the site and rebuild on every save",
+                                    description="Build the site, serve build/ (under the base path of "
+                                                "site.yml) and rebuild and reload the browser whenever "
+                                                "content/, a theme or site.yml changes. Ctrl-C stops it.")
+    _site_option(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve_cmd.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
+    serve_cmd.set_defaults(command="serve", run=_run_serve)
+
+    deploy_cmd = commands.add_parser("deploy", help="publish the last build to the gh-pages branch",
+                                     description="Commit build/ (with .nojekyll and CNAME) to the gh-pages branch "
+                                                 "of the site's git repository; refuses a missing or stale build.")
+    _site_option(deploy_cmd)
+    deploy_cmd.add_argument("--push", action="store_true", help="push the branch to the remote after committing")
+    deploy_cmd.add_argument("--remote", default="origin", help="the remote to push to (default: origin)")
+    deploy_cmd.add_argument("--branch", default="gh-pages", help="the branch to publish to (default: gh-pages)")
+    deploy_cmd.add_argument("--message", metavar="TEXT",
+                            help="the commit message (the source commit line is added below it)")
+    deploy_cmd.set_defaults(command="deploy", run=_run_deploy)
     return parser
 
 
@@ -94,6 +116,28 @@ def _run_build(root: Path, args: argparse.Namespace) -> int:
               f"({report.files_written} files, {report.seconds:.2f} s).\n"
               f"Open it: make serve, then http://127.0.0.1:8000{report.config.base_path}")
     return 0
+
+
+def _run_deploy(root: Path, args: argparse.Namespace) -> int:
+    from site_builder.deploy import DeployError, deploy
+
+    try:
+        done = deploy(load_config(root), branch=args.branch, remote=args.remote, push=args.push, message=args.message)
+    except DeployError as error:
+        print(f"deploy: {error}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"Published {done.files} files to {done.branch} at {done.commit}: {done.message.splitlines()[-1]}")
+        print(f"Pushed {done.branch} to {args.remote}." if args.push else
+              f"Only the local {done.branch} branch was updated; publish it with: git push {args.remote} {done.branch} "
+              f"(or site-builder deploy --push)")
+    return 0
+
+
+def _run_serve(root: Path, args: argparse.Namespace) -> int:
+    from site_builder.serve import serve  # tornado and livereload: load only for this command
+
+    return serve(root, host=args.host, port=args.port, open_browser=args.open, drafts=args.drafts, quiet=args.quiet)
 
 
 def _run_check(root: Path, args: argparse.Namespace) -> int:

@@ -2,6 +2,11 @@
 
 A site's theme (`themes/<name>/` in the site folder) may hold a single template or stylesheet;
 anything it lacks falls back to the default theme, so overriding one template is one file.
+
+Beside the pages, every site gets the files machines read (`site_builder.feeds`): feed.xml,
+feed.json, sitemap.xml (every page rendered here except 404.html) and robots.txt. Those, and each
+page's canonical link, Open Graph tags and JSON-LD, hold absolute addresses only when site.yml's
+`base_url` is a full `https://…/` address; see `site_builder.urls`.
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ from site_builder import __version__
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, Problem
-from site_builder.jsonld import claim_review, script_json
+from site_builder.feeds import atom_feed, json_feed, robots_txt, sitemap_xml
+from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.markup import LinkTarget, internal_link_attributes
+from site_builder.reader import Article
+from site_builder.urls import absolute, url_for  # url_for: also imported from here by older code
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_THEME = "default"
@@ -65,16 +73,14 @@ def make_environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environme
         lstrip_blocks=True,
     )
     env.globals.update(site=config, url=lambda path="": url_for(config, path), generator=f"site_builder {__version__}")
+    env.globals["absolute_url"] = lambda path="": absolute(config, path)  # canonical and og:url
+    env.globals["og_locale"] = config.language.replace("-", "_")  # Open Graph writes `pt_BR`
+    env.globals["describe"] = describe
     env.filters["long_date"] = long_date
     env.filters["join_names"] = join_names
     env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
         config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance))
     return env
-
-
-def url_for(config: SiteConfig, path: str) -> str:
-    """A root-relative URL under the site's base path, so links work at `/` and under `/<repo>/`."""
-    return config.base_path + path.lstrip("/")
 
 
 def long_date(value: date | None) -> str:
@@ -90,33 +96,68 @@ def join_names(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def describe(article: Article) -> str:
+    """An article page's description (meta, Open Graph, JSON-LD): what the page is, in one line."""
+    return (f"{article.title}: {article.outlet or 'outlet unknown'}, {long_date(article.date)}, "
+            "with the editors' context and caveats.")
+
+
 def render_site(collection: Collection, config: SiteConfig, themes: list[Path]) -> Iterator[OutputFile]:
-    """Every page of the site, rendered; static assets are copied by the writer."""
+    """Every page of the site, rendered, then the feeds, sitemap and robots.txt.
+
+    Static assets are copied by the writer. Each page is listed in the sitemap with the newest
+    date of the pieces it shows (the date its content last changed, as far as we know).
+    """
     env = make_environment(config, themes)
     env.globals["collection"] = collection
-    yield _page(env, "index.html", "index.html", articles=collection.articles)
-    for article in collection.articles:
-        yield _page(env, "article.html", f"articles/{article.slug}/index.html", article=article)
+    sitemap: list[tuple[str, date | None]] = []
+
+    def page(template: str, path: str, modified: date | None, **context: Any) -> OutputFile:
+        sitemap.append((_served_at(path), modified))
+        return _page(env, template, path, **context)
+
+    articles = collection.articles
+    yield page("index.html", "index.html", _newest(articles), articles=articles)
+    for article in articles:
+        path = f"articles/{article.slug}/index.html"
+        reading = script_json(annotated_reading(article, config, _served_at(path), describe(article)))
+        yield page("article.html", path, article.date, article=article, reading_jsonld=reading)
         if article.provenance:
-            yield _page(env, "source.html", f"articles/{article.slug}/source/index.html", article=article)
-    yield _page(env, "outlets.html", "outlets/index.html")
+            yield page("source.html", f"articles/{article.slug}/source/index.html", article.provenance.imported,
+                       article=article)
+    yield page("outlets.html", "outlets/index.html", _newest(articles))
     for outlet in collection.outlets:
-        yield _page(env, "outlet.html", f"outlets/{outlet.slug}/index.html", outlet=outlet)
-    yield _page(env, "tags.html", "tags/index.html")
+        yield page("outlet.html", f"outlets/{outlet.slug}/index.html", _newest(outlet.articles), outlet=outlet)
+    yield page("tags.html", "tags/index.html", _newest(articles))
     for tag in collection.tags:
-        yield _page(env, "tag.html", f"tags/{tag.slug}/index.html", tag=tag)
+        yield page("tag.html", f"tags/{tag.slug}/index.html", _newest(tag.articles), tag=tag)
     for event in collection.events:
-        yield _page(env, "event.html", f"events/{event.key}/index.html", event=event)
-    yield _page(env, "timeline.html", "timeline/index.html")
-    yield _page(env, "claims.html", "claims/index.html")
+        yield page("event.html", f"events/{event.key}/index.html", _newest(event.articles), event=event)
+    yield page("timeline.html", "timeline/index.html", _newest(articles))
+    claimed = [a.article for claim in collection.claims for a in claim.appearances]
+    yield page("claims.html", "claims/index.html", _newest(claimed))
     for claim in collection.claims:
         path = f"claims/{claim.id}/index.html"
-        review = script_json(claim_review(claim, config, path.removesuffix("index.html")))
-        yield _page(env, "claim.html", path, claim=claim, claim_review=review)
+        review = script_json(claim_review(claim, config, _served_at(path)))
+        yield page("claim.html", path, _newest([a.article for a in claim.appearances]), claim=claim,
+                   claim_review=review)
     if config.search:
-        yield _page(env, "search.html", "search/index.html")
-    yield _page(env, "404.html", "404.html")
+        yield page("search.html", "search/index.html", None)
+    yield _page(env, "404.html", "404.html")  # served for any missing path: not a page to index
+    yield OutputFile("feed.xml", atom_feed(collection, config))
+    yield OutputFile("feed.json", json_feed(collection, config))
+    yield OutputFile("sitemap.xml", sitemap_xml(config, sitemap))
+    yield OutputFile("robots.txt", robots_txt(config))
     yield OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode())
+
+
+def _newest(articles) -> date | None:
+    return max((a.date for a in articles if a.date), default=None)
+
+
+def _served_at(path: str) -> str:
+    """`articles/x/index.html` -> `articles/x/`: the address a page is served at."""
+    return "" if path == "index.html" else path.removesuffix("index.html")
 
 
 def pygments_css(style: str) -> str:
@@ -124,6 +165,5 @@ def pygments_css(style: str) -> str:
 
 
 def _page(env: jinja2.Environment, template: str, path: str, **context: Any) -> OutputFile:
-    page_url = "" if path == "index.html" else path.removesuffix("index.html")
-    html = env.get_template(template).render(page_url=page_url, **context)
+    html = env.get_template(template).render(page_url=_served_at(path), **context)
     return OutputFile(path, html.encode("utf-8"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from linkcheck import broken_anchors, broken_links
 
 ANNOTATED_BODY = """
@@ -139,9 +142,13 @@ def test_raw_html_in_article_text_never_becomes_script(site, run):
                           '[click](javascript:alert(4)) *kept*')
     assert run("build", "--site", site.root).code == 0
     raw = (site.build_dir / "articles" / "hostile" / "index.html").read_text()
-    assert "alert(" not in raw.replace("Title &lt;script&gt;alert(1)&lt;/script&gt;", "")
+    outside_json = re.sub(r'<script type="application/ld\+json">.*?</script>', "", raw, flags=re.S)
+    assert "alert(" not in outside_json.replace("Title &lt;script&gt;alert(1)&lt;/script&gt;", "")
     assert "onerror" not in raw and "javascript:" not in raw
     page = site.page("articles/hostile/")
-    assert [s.get("src") for s in page.iter("script")] == ["/static/preview.js"], "only the theme's own script"
+    scripts = [s for s in page.iter("script") if s.get("type") != "application/ld+json"]
+    assert [s.get("src") for s in scripts] == ["/static/preview.js"], "only the theme's own script"
+    structured = page.xpath('//script[@type="application/ld+json"]')
+    assert json.loads(structured[0].text)["about"]["headline"] == "Title <script>alert(1)</script>"
     assert page.cssselect("h1")[0].text_content() == "Title <script>alert(1)</script>"
     assert page.cssselect(".article-text em")[0].text == "kept"

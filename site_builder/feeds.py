@@ -1,0 +1,186 @@
+"""The files machines read: the Atom and JSON feeds, the sitemap and robots.txt.
+
+One function per file, each returning its bytes for `render_site`. A feed entry carries the piece
+*with its context* (outlet, date, stance and what it means, why, caveats, the original's address)
+ahead of the text, because a feed reader shows the entry alone, away from our page's context
+panel. Feeds and sitemaps need absolute addresses: they are complete only when site.yml's
+`base_url` is a full `https://…/` address (see `site_builder.urls`); with a bare path they hold
+root-relative URLs, fine for a preview but not for a published site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timezone
+from xml.sax.saxutils import escape
+
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup
+
+from site_builder import __version__
+from site_builder.collection import Collection
+from site_builder.config import SiteConfig
+from site_builder.reader import Article
+from site_builder.urls import absolute, has_origin
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # for undated pieces: builds stay reproducible
+
+
+def atom_feed(collection: Collection, config: SiteConfig) -> bytes:
+    """feed.xml (Atom, RFC 4287): the newest `feed_count` pieces, newest first.
+
+    feedgen writes the XML, so titles and HTML content are escaped correctly (content is
+    `type="html"`). Only one link per entry (our page): feedgen 1.0 drops `rel` on entry links,
+    so a second link would become a second "alternate"; the original's address is in the content.
+    """
+    articles = _newest(collection, config)
+    feed = FeedGenerator()
+    feed.id(absolute(config, ""))
+    feed.title(config.title)
+    if config.description:
+        feed.subtitle(config.description)
+    feed.author({"name": config.title})
+    feed.link(href=absolute(config, ""), rel="alternate", type="text/html")
+    feed.link(href=absolute(config, "feed.xml"), rel="self", type="application/atom+xml")
+    feed.language(config.language)
+    feed.generator("site_builder", version=__version__)
+    feed.updated(max((_moment(a) for a in articles), default=EPOCH))
+    for article in articles:
+        entry = feed.add_entry(order="append")
+        entry.id(_page(config, article))
+        entry.title(article.title)
+        entry.link(href=_page(config, article), rel="alternate", type="text/html")
+        entry.updated(_moment(article))
+        if article.date:
+            entry.published(_moment(article))
+        entry.author([{"name": name} for name in _authors(article)])
+        for tag in article.tags:
+            entry.category(term=tag)
+        entry.summary(context_html(article, config), type="html")
+        entry.content(full_html(article, config), type="html")
+    return feed.atom_str(pretty=True, encoding="UTF-8")
+
+
+def json_feed(collection: Collection, config: SiteConfig) -> bytes:
+    """feed.json (JSON Feed 1.1): the same entries as feed.xml, for readers that prefer JSON."""
+    items = []
+    for article in _newest(collection, config):
+        item = {
+            "id": _page(config, article),
+            "url": _page(config, article),
+            "title": article.title,
+            "content_html": full_html(article, config),
+            "summary": _context_text(article, config),
+            "authors": [{"name": name} for name in _authors(article)],
+        }
+        if article.source_url:
+            item["external_url"] = article.source_url
+        if article.date:
+            item["date_published"] = _moment(article).isoformat()
+        if article.tags:
+            item["tags"] = list(article.tags)
+        if article.language:
+            item["language"] = article.language
+        items.append(item)
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": config.title,
+        "home_page_url": absolute(config, ""),
+        "feed_url": absolute(config, "feed.json"),
+        "language": config.language,
+        "authors": [{"name": config.title, "url": absolute(config, "")}],
+        "items": items,
+    }
+    if config.description:
+        feed["description"] = config.description
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def sitemap_xml(config: SiteConfig, pages: list[tuple[str, date | None]]) -> bytes:
+    """sitemap.xml: every page (its address under the base, last known date) so search engines find all."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path, modified in pages:
+        lines.append(f"  <url><loc>{escape(absolute(config, path))}</loc>"
+                     + (f"<lastmod>{modified.isoformat()}</lastmod>" if modified else "") + "</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots_txt(config: SiteConfig) -> bytes:
+    """robots.txt: everything may be crawled; here is the sitemap.
+
+    Crawlers read robots.txt only at a domain's root, so under `/<repo>/` it is a hint for a
+    custom domain (`cname`) more than a rule; the sitemap can also be submitted by hand.
+    """
+    sitemap = absolute(config, "sitemap.xml")
+    note = "" if has_origin(config) else "# Set a full https:// base_url in site.yml for an absolute sitemap address.\n"
+    return f"User-agent: *\nAllow: /\n\n{note}Sitemap: {sitemap}\n".encode("utf-8")
+
+
+def context_html(article: Article, config: SiteConfig) -> str:
+    """The editors' context as HTML, every value escaped; rich fields are already sanitised HTML."""
+    facts = [("Outlet", Markup.escape(article.outlet or "Outlet unknown")),
+             ("Author", Markup.escape(", ".join(article.authors) or "Not credited")),
+             ("Published", Markup.escape(article.date.isoformat() if article.date else "Date unknown"))]
+    if article.stance:
+        facts.append(("Stance", Markup("<strong>{}</strong>: {}").format(
+            article.stance, config.stances.get(article.stance, ""))))
+    if article.source_url:
+        facts.append(("Original", Markup('<a href="{0}">{0}</a>').format(article.source_url)))
+    parts = [Markup("<p><strong>{}:</strong> {}</p>").format(label, value) for label, value in facts]
+    if article.stance_notes_html:
+        parts.append(Markup("<p><strong>Why this stance:</strong></p>") + Markup(article.stance_notes_html))
+    if article.caveats_html:
+        parts.append(Markup("<p><strong>Caveats:</strong></p><ul>")
+                     + Markup("").join(Markup("<li>{}</li>").format(Markup(c)) for c in article.caveats_html)
+                     + Markup("</ul>"))
+    parts.append(Markup('<p><a href="{}">Read it on {} with the editors\' notes</a></p>').format(
+        _page(config, article), config.title))
+    return _absolute_links("\n".join(parts), config, article)
+
+
+def full_html(article: Article, config: SiteConfig) -> str:
+    """Context first, then the outlet's text and the editors' notes, each under its own heading."""
+    parts = [context_html(article, config),
+             str(Markup("<hr><h2>The text, as published by {}</h2>").format(article.outlet or "an unknown outlet")),
+             _absolute_links(article.text_html, config, article)]
+    if article.notes_html:
+        parts += [str(Markup("<h2>{}</h2>").format(config.notes_heading)),
+                  _absolute_links(article.notes_html, config, article)]
+    return "\n".join(parts)
+
+
+def _context_text(article: Article, config: SiteConfig) -> str:
+    """A plain-text summary (JSON Feed's `summary` is text): who, when, which stance."""
+    stance = f" Stance: {article.stance} ({config.stances.get(article.stance, '').rstrip('.')})." if article.stance else ""
+    when = article.date.isoformat() if article.date else "date unknown"
+    return f"{article.outlet or 'Outlet unknown'}, {when}.{stance}"
+
+
+def _absolute_links(html: str, config: SiteConfig, article: Article) -> str:
+    """Feed readers show entries away from our site: root-relative and `#` links must be absolute."""
+    site = absolute(config, "")
+    html = re.sub(r'(\s(?:href|src)=")' + re.escape(config.base_path) + "(?!/)", lambda m: m.group(1) + site, html)
+    return re.sub(r'(\shref=")#', lambda m: m.group(1) + _page(config, article) + "#", html)
+
+
+def _newest(collection: Collection, config: SiteConfig) -> list[Article]:
+    return list(collection.articles[: max(config.feed_count, 0)])
+
+
+def _page(config: SiteConfig, article: Article) -> str:
+    return absolute(config, f"articles/{article.slug}/")
+
+
+def _authors(article: Article) -> list[str]:
+    """The credited authors; uncredited pieces are the outlet's (never our editors')."""
+    return list(article.authors) or [article.outlet or "Outlet unknown"]
+
+
+def _moment(article: Article) -> datetime:
+    """Feeds need instants: the article's date at midnight UTC (its import date if undated)."""
+    day = article.date or (article.provenance.imported if article.provenance else None)
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc) if day else EPOCH

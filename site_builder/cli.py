@@ -65,14 +65,14 @@ def _parser() -> argparse.ArgumentParser:
                                     description="Validate site.yml and every article; print each problem "
                                                 "as path:line: message and exit 1 if there is any.")
     _site_option(check_cmd)
-    check_cmd.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
+    _drafts_option(check_cmd)
     check_cmd.set_defaults(command="check", run=_run_check)
 
     build_cmd = commands.add_parser("build", help="check the content and build the site into build/",
                                     description="Check every file, then render the site into build/. "
                                                 "A failed build leaves the previous build/ untouched.")
     _site_option(build_cmd)
-    build_cmd.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
+    _drafts_option(build_cmd)
     build_cmd.add_argument("--base-url", metavar="URL",
                            help="serve the site from this path or URL (e.g. /my-repo/), overriding site.yml")
     build_cmd.set_defaults(command="build", run=_run_build)
@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
-    serve_cmd.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
+    _drafts_option(serve_cmd)
     serve_cmd.set_defaults(command="serve", run=_run_serve)
 
     deploy_cmd = commands.add_parser("deploy", help="publish the last build to the gh-pages branch",
@@ -99,6 +99,10 @@ def _parser() -> argparse.ArgumentParser:
                             help="the commit message (the source commit line is added below it)")
     deploy_cmd.set_defaults(command="deploy", run=_run_deploy)
     return parser
+
+
+def _drafts_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--drafts", action="store_true", help="include articles marked `draft: true`")
 
 
 def _site_option(command: argparse.ArgumentParser) -> None:

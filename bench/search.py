@@ -3,17 +3,17 @@
     .venv/bin/python bench/search.py --n 1000 10000 [--runs K] [--full-max N] [--keep]
 
 For each N: generate a synthetic site with bench/make_corpus.py in a temporary folder, then
-1. time `site-builder build --base-url /bench/` with `search: false` (median of --runs);
-2. time site_builder's own indexing step (`site_builder.search.write_search_index`, what
-   `search: true` adds) on a copy of that build, and index the copy once more with the Pagefind
-   CLI as a reference;
-3. up to N = --full-max, also time whole builds with `search: true`; above it that column is
-   estimated as (1) + (2) and marked `~`;
-4. check the index against the CLI's (a file missing or of another size, an unreadable
+1. time `site-builder build --base-url /bench/` with `search: false` (only up to N = --full-max:
+   above it that column is estimated as the search build - (2) and marked `~`) and with `search: true`,
+   the median of --runs each;
+2. time site_builder's indexing step alone (`site_builder.search.write_search_index`, what
+   `search: true` adds) on a copy of that build without its index, and index it once more with
+   the Pagefind CLI as a reference;
+3. check every index written against the CLI's (a file missing or of another size, an unreadable
    pagefind-entry.json), measure build/pagefind/ on disk, serve the site under /bench/, open
    /bench/search/?q=WORD in headless Chromium (WORD: a marker word in about 1% of the articles) and
-   sum the response bodies fetched from /bench/pagefind/. A damaged index is reported and the
-   query is run on the CLI's index instead.
+   sum the response bodies fetched from /bench/pagefind/. If the build's index is damaged, that is
+   reported and the query runs on the CLI's index instead.
 """
 
 from __future__ import annotations
@@ -85,20 +85,25 @@ def cli_index(site_dir: Path, output: Path) -> None:
     subprocess.run([sys.executable, "-m", "pagefind", "--quiet"], cwd=output.parent, check=True)
 
 
-def damaged(index: Path, reference: Path) -> list[str]:
-    """Files of `index` missing or of another size than in the CLI's index (hashed names that differ
-    between the two, filters and meta, are compared by count only), and an unreadable entry file."""
-    ours = {str(p.relative_to(index)): p.stat().st_size for p in index.rglob("*") if p.is_file()}
-    ref = {str(p.relative_to(reference)): p.stat().st_size for p in reference.rglob("*") if p.is_file()}
-    bad = [name for name, size in ref.items() if name in ours and ours[name] != size and name != "pagefind-entry.json"]
-    bad += [name for name in ref if name not in ours and not name.endswith((".pf_filter", ".pf_meta"))]
+def listing(index: Path) -> tuple[dict[str, int], bool]:
+    """An index's files and sizes, and whether its pagefind-entry.json is JSON."""
     try:
-        json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
+        entry_ok = bool(json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        bad.append("pagefind-entry.json (not JSON)")
-    if len(ours) != len(ref):
-        bad.append(f"{len(ours)} files, the CLI wrote {len(ref)}")
-    return sorted(bad)
+        entry_ok = False
+    return {str(p.relative_to(index)): p.stat().st_size for p in index.rglob("*") if p.is_file()}, entry_ok
+
+
+def damaged(ours: tuple[dict[str, int], bool], ref: tuple[dict[str, int], bool]) -> list[str]:
+    """Files missing or of another size than in the CLI's index (filters and meta have other hashed
+    names in the two, so they are only counted), and an unreadable entry file."""
+    (files, entry_ok), (ref_files, _) = ours, ref
+    bad = [f"{name} ({files[name]} of {size} bytes)" for name, size in ref_files.items()
+           if name in files and files[name] != size and name != "pagefind-entry.json"]
+    bad += [f"{name} missing" for name in ref_files if name not in files and not name.endswith((".pf_filter", ".pf_meta"))]
+    bad += [] if entry_ok else ["pagefind-entry.json not JSON"]
+    bad += [f"{len(files)} files, the CLI wrote {len(ref_files)}"] if len(files) != len(ref_files) else []
+    return bad
 
 
 def index_size(index: Path) -> tuple[int, int]:
@@ -125,7 +130,9 @@ def query_download(build: Path, word: str) -> dict:
         page.on("requestfinished", lambda request: finished.append(request))
         started = time.perf_counter()
         page.goto(f"{base}search/?q={word}")
-        page.wait_for_selector(".pagefind-ui__result", timeout=60_000)
+        page.locator(".pagefind-ui__message", has_text=re.compile(r"results? for")).wait_for(timeout=60_000)
+        if page.locator(".pagefind-ui__result").count() or not page.inner_text(".pagefind-ui__message").startswith("No"):
+            page.wait_for_selector(".pagefind-ui__result", timeout=60_000)
         page.wait_for_load_state("networkidle")
         seconds = time.perf_counter() - started
         message = page.inner_text(".pagefind-ui__message")
@@ -153,43 +160,43 @@ def runs_line(label: str, times: list[float]) -> None:
 
 def bench(n: int, runs: int, full_max: int, keep: bool) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix=f"search-bench-{n}-"))
-    site, copy = workdir / "site", workdir / "indexed"
+    site, base, copy, reference = workdir / "site", workdir / "base", workdir / "indexed", workdir / "cli" / "pagefind"
     print(f"N={n}: generating in {site}", flush=True)
     print(f"  generated in {generate(n, site):.1f} s", flush=True)
-    set_search(site, False)
-    plain = [timed_build(site) for _ in range(runs)]
-    runs_line("build, search: false", plain)
-    reference = workdir / "cli" / "pagefind"
-    reference.parent.mkdir()
-    cli_index(site / "build", reference)
-    indexing, problems = [], []
-    for _ in range(runs):
-        indexing.append(timed_index(site / "build", copy))
-        problems += [f"indexing run {len(indexing)}: " + _summary(found)] if (found := damaged(copy / "pagefind", reference)) else []
-    runs_line("site_builder indexing alone", indexing)
-    row = {"n": n, "runs": runs, "plain": statistics.median(plain), "indexing": statistics.median(indexing)}
-    measured = copy
+    row = {"n": n, "runs": runs, "plain": None}
     if n <= full_max:
-        set_search(site, True)
-        full = []
-        for _ in range(runs):
-            full.append(timed_build(site))
-            problems += [f"search build {len(full)}: " + _summary(found)] if (found := damaged(site / "build" / "pagefind", reference)) else []
-        runs_line("build, search: true", full)
-        row["search"], measured = statistics.median(full), site / "build"
-    else:
-        row["search"] = None
+        set_search(site, False)
+        plain = [timed_build(site) for _ in range(runs)]
+        runs_line("build, search: false", plain)
+        row["plain"] = statistics.median(plain)
+    set_search(site, True)
+    full, listings = [], []
+    for _ in range(runs):
+        full.append(timed_build(site))
+        listings.append((f"search build {len(full)}", listing(site / "build" / "pagefind")))
+    runs_line("build, search: true", full)
+    shutil.copytree(site / "build", base, ignore=lambda folder, names: ["pagefind"] if Path(folder) == site / "build" else [])
+    reference.parent.mkdir()
+    cli_index(base, reference)
+    indexing = []
+    for _ in range(runs):
+        indexing.append(timed_index(base, copy))
+        listings.append((f"indexing run {len(indexing)}", listing(copy / "pagefind")))
+    runs_line("site_builder indexing alone", indexing)
+    row.update(search=statistics.median(full), indexing=statistics.median(indexing))
+    problems = [f"{label}: {_summary(found)}" for label, found in
+                ((label, damaged(found, listing(reference))) for label, found in listings) if found]
     for problem in problems:
         print(f"  DAMAGED INDEX, {problem}")
-    index = measured / "pagefind"
-    row["index_ok"] = not damaged(index, reference)
+    index = site / "build" / "pagefind"
+    row["index_ok"] = not damaged(listing(index), listing(reference))
     if not row["index_ok"]:  # measure the query on the CLI's complete index instead
         shutil.rmtree(index)
         shutil.copytree(reference, index)
     row["index_bytes"], row["index_files"] = index_size(index)
     row["damaged"] = len(problems)
     row["word"], row["df"] = pick_word(site, n)
-    row.update(query_download(measured, row["word"]))
+    row.update(query_download(site / "build", row["word"]))
     print(f"  query {row['word']!r} (in {row['df']} articles): {row['message']!r} in {row['seconds']:.1f} s")
     for kind, sizes in sorted(row["kinds"].items()):
         print(f"    {kind:12} {len(sizes):3} files {sum(sizes) / 1024:9.1f} KB")
@@ -206,18 +213,19 @@ def print_table(rows: list[dict]) -> None:
               "page total KB", "query (in N articles)", "results"]
     lines = []
     for r in rows:
-        search = r["search"] if r["search"] is not None else r["plain"] + r["indexing"]
-        mark = "" if r["search"] is not None else "~"
-        builds = r["runs"] * (2 if r["search"] is not None else 1)
-        lines.append([f"{r['n']}", f"{r['runs']}", f"{r['plain']:.1f}", f"{mark}{search:.1f}",
-                      f"{mark}{search - r['plain']:.1f}", f"{r['indexing']:.1f}", f"{r['damaged']} of {builds}",
+        plain = r["plain"] if r["plain"] is not None else r["search"] - r["indexing"]
+        mark = "" if r["plain"] is not None else "~"
+        builds = r["runs"] * 2
+        lines.append([f"{r['n']}", f"{r['runs']}", f"{mark}{plain:.1f}", f"{r['search']:.1f}",
+                      f"{mark}{r['search'] - plain:.1f}", f"{r['indexing']:.1f}",
+                      f"{r['damaged']} of {builds}" + ("" if r["index_ok"] else " (CLI index used)"),
                       f"{r['index_bytes'] / 1e6:.2f}", f"{r['index_files']}", f"{r['pagefind_bytes'] / 1024:.0f}",
                       f"{r['data_bytes'] / 1024:.0f}", f"{r['page_bytes'] / 1024:.0f}", f"{r['word']} ({r['df']})",
                       r["message"]])
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
     for line in [header, ["-" * w for w in widths], *lines]:
         print(" | ".join(cell.ljust(w) for cell, w in zip(line, widths)))
-    print("~ estimated: build without search + site_builder's indexing step timed alone (see --full-max).")
+    print("~ estimated: build with search - site_builder's indexing step timed alone (see --full-max).")
     print("damaged indexes: indexing runs (alone and in search builds) whose output differed from the Pagefind CLI's.")
 
 
@@ -226,7 +234,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="+", default=[1000], help="corpus sizes (articles)")
     parser.add_argument("--runs", type=int, help="runs per measurement (default: 3 up to N=2000, else 1)")
     parser.add_argument("--full-max", type=int, default=2000,
-                        help="largest N for which whole builds with search: true are timed too (default 2000)")
+                        help="largest N for which builds with search: false are timed too (default 2000)")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites (paths are printed)")
     args = parser.parse_args()
     started = time.perf_counter()

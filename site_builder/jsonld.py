@@ -15,7 +15,7 @@ from typing import Any
 from site_builder.collection import Claim
 from site_builder.config import SiteConfig
 from site_builder.reader import Article
-from site_builder.urls import absolute  # also imported from here by older code
+from site_builder.urls import absolute
 
 
 def claim_review(claim: Claim, config: SiteConfig, page_url: str) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from site_builder.feeds import atom_feed, json_feed, robots_txt, sitemap_xml
 from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.markup import LinkTarget, internal_link_attributes
 from site_builder.reader import Article
-from site_builder.urls import absolute, url_for  # url_for: also imported from here by older code
+from site_builder.urls import absolute, url_for
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_THEME = "default"

@@ -1,8 +1,20 @@
 """Markdown to safe HTML: one configured Python-Markdown, then an allow-list sanitiser.
 
 Article text is scraped from the open web, so whatever HTML it carries must not run in a reader's
-browser. Every fragment we render goes through nh3 (the Rust `ammonia` sanitiser) with an allow-list
-that keeps what Markdown produces (headings with ids, footnotes, tables, highlighted code).
+browser. Two layers keep it inert:
+
+1. **Raw HTML in Markdown is text, never markup.** Python-Markdown normally passes a line starting
+   with a tag through as a raw HTML block that runs until the tag is closed, so one unclosed
+   `<style>`, `<textarea>`, `<div>` or `<body onload>` in a scraped page swallowed every paragraph
+   after it (a sanitiser then drops that block, and the article with it). We switch raw HTML off:
+   a tag in the text is shown as the characters the outlet published (`&lt;style&gt;`), and the
+   text around it stays ordinary Markdown. Formatting is written in Markdown (emphasis, links,
+   lists, tables, quotes, images); entities such as `&amp;` and `<https://…>` autolinks still work.
+2. **Every rendered fragment goes through nh3** (the Rust `ammonia` sanitiser) with an allow-list
+   that keeps what Markdown produces (headings with ids, footnotes, tables, highlighted code) and
+   drops what Markdown syntax alone can still produce: `javascript:`/`data:` link and image URLs.
+   No `style` attribute survives (the pages' Content-Security-Policy would block it anyway), so
+   table alignment uses the `align` attribute.
 """
 
 from __future__ import annotations
@@ -27,6 +39,7 @@ WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
 _EXTENSIONS = ["tables", "footnotes", "toc", "fenced_code", "codehilite", "sane_lists"]
 _EXTENSION_CONFIGS = {
     "codehilite": {"css_class": "highlight", "guess_lang": False},
+    "tables": {"use_align_attribute": True},  # not style="text-align: …", which the CSP blocks
     "toc": {"toc_depth": "2-4"},
     "footnotes": {"BACKLINK_TITLE": "Back to the text"},
 }
@@ -36,8 +49,8 @@ _ALLOWED_ATTRIBUTES = {
     "a": {"href", "hreflang", "data-preview"},
     "span": {"aria-hidden"},
     "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "align", "style"},
-    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
     "ol": {"start"},
     "blockquote": {"cite"},
     "q": {"cite"},
@@ -172,6 +185,8 @@ class _SiteExtension(Extension):
         self.base_path, self.index = base_path, index
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        md.preprocessors.deregister("html_block")  # raw HTML is text: see the module docstring
+        md.inlinePatterns.deregister("html")
         md.inlinePatterns.register(_WikiLinks(self.base_path, self.index), "wikilink", 175)
         md.treeprocessors.register(_Sidenotes(md), "sidenotes", 2)
         md.treeprocessors.register(_LabelFootnotes(md), "label_footnotes", 1)
@@ -213,7 +228,6 @@ def sanitize(fragment: str) -> str:
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
-        filter_style_properties={"text-align"},
         link_rel="noopener noreferrer nofollow",
     )
 

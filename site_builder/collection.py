@@ -17,13 +17,14 @@ import difflib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from datetime import date
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from slugify import slugify
 
+from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem
 from site_builder.outlets import OUTLETS_FILE, OutletProfile
@@ -139,18 +140,26 @@ class Collection:
     def _events_by_key(self) -> dict[str, Event]:
         return {e.key: e for e in self.events}
 
+    @cached_property
+    def _claims_by_slug(self) -> dict[str, list[tuple[Claim, Appearance]]]:
+        found: dict[str, list[tuple[Claim, Appearance]]] = defaultdict(list)
+        for claim in self.claims:
+            for appearance in claim.appearances:
+                found[appearance.article.slug].append((claim, appearance))
+        return found
+
     def outlet_of(self, article: Article) -> Outlet | None:
-        return self._outlets_by_slug.get(slugify(article.outlet)) if article.outlet else None
+        return self._outlets_by_slug.get(_slug(article.outlet)) if article.outlet else None
 
     def event_of(self, article: Article) -> Event | None:
         return self._events_by_key.get(article.event)
 
     def claims_in(self, article: Article) -> list[tuple[Claim, Appearance]]:
-        return [(claim, appearance) for claim in self.claims for appearance in claim.appearances
+        return [(claim, appearance) for claim, appearance in self._claims_by_slug.get(article.slug, ())
                 if appearance.article is article]
 
     def tag_slug(self, name: str) -> str:
-        return slugify(name)
+        return _slug(name)
 
     def months(self) -> list[tuple[date, list[Article]]]:
         """Dated pieces grouped by month, oldest month first (the timeline)."""
@@ -174,7 +183,7 @@ def build_collection(articles: list[Article], outlets: dict[str, OutletProfile] 
         tags=_group_tags(published),
         events=events,
         claims=claims,
-        related=MappingProxyType({a.slug: _related(a, published, config.related_count) for a in published}),
+        related=MappingProxyType(_all_related(published, config.related_count)),
         backlinks=MappingProxyType(_backlinks(published)),
     )
     return collection, problems + claim_problems + event_problems + _check_outlets(published, outlets)
@@ -199,10 +208,10 @@ def _check_links(articles: list[Article], published: set[str]) -> list[Problem]:
                     continue
                 if slug in every_slug:
                     problems.append(Problem(article.path, line, f"{kind} `{slug}` links to a draft",
-                                            "publish it (`draft: false`) or remove the link"))
+                                            "publish it (`draft: false`) or remove the link", code=codes.LINK_TO_DRAFT))
                 else:
                     problems.append(Problem(article.path, line, f"{kind} `{slug}` names no article",
-                                            _closest("slug", slug, every_slug)))
+                                            _closest("slug", slug, every_slug), code=codes.LINK_TO_NOTHING))
     return problems
 
 
@@ -211,7 +220,7 @@ def _check_outlets(articles: Iterable[Article], profiles: dict[str, OutletProfil
         return []
     return [Problem(a.path, a.outlet_line, f"outlet `{a.outlet}` has no profile in {OUTLETS_FILE}",
                     f"{_closest('outlet', a.outlet, list(profiles))} Or add `{a.outlet}:` to {OUTLETS_FILE}",
-                    severity="warning")
+                    severity="warning", code=codes.OUTLET_WITHOUT_PROFILE)
             for a in articles if a.outlet and a.outlet not in profiles]
 
 
@@ -227,7 +236,7 @@ def _group_outlets(articles: list[Article], profiles: dict[str, OutletProfile] |
     names: dict[str, str] = {}
     for article in articles:
         if article.outlet:
-            slug = slugify(article.outlet)
+            slug = _slug(article.outlet)
             names.setdefault(slug, article.outlet)
             by_slug[slug].append(article)
     outlets = [Outlet(slug, names[slug], (profiles or {}).get(names[slug]), tuple(items))
@@ -240,7 +249,7 @@ def _group_tags(articles: list[Article]) -> tuple[Tag, ...]:
     names: dict[str, str] = {}
     for article in articles:
         for tag in article.tags:
-            slug = slugify(tag)
+            slug = _slug(tag)
             names.setdefault(slug, tag)
             if not by_slug[slug] or by_slug[slug][-1] is not article:  # two spellings of one tag
                 by_slug[slug].append(article)
@@ -259,7 +268,7 @@ def _group_events(articles: list[Article], strict: bool) -> tuple[tuple[Event, .
             others = [k for k in by_key if k != key]
             problems.append(Problem(items[0].path, items[0].event_line, f"event `{key}` is covered by no other piece",
                                     _closest("event", key, others) if others else "check its spelling",
-                                    severity="error" if strict else "warning"))
+                                    severity="error" if strict else "warning", code=codes.LONELY_EVENT))
     events = [Event(key, tuple(sorted(items, key=lambda a: (a.date or date.max, a.title))))
               for key, items in by_key.items()]
     return tuple(sorted(events, key=lambda e: e.key)), problems
@@ -290,7 +299,7 @@ def _agreed(claim_id: str, entries: list[tuple[Article, ArticleClaim]]) -> tuple
         if first is None:
             article, claim = entries[0]
             problems.append(Problem(article.path, claim.line, f"claim `{claim_id}` has no {key}",
-                                    f"add `{key}:` where the claim is first recorded"))
+                                    f"add `{key}:` where the claim is first recorded", code=codes.CLAIM_INCOMPLETE))
             agreed[key] = ""
             continue
         agreed[key] = getattr(first[1], key)
@@ -300,39 +309,79 @@ def _agreed(claim_id: str, entries: list[tuple[Article, ArticleClaim]]) -> tuple
                                         f"claim `{claim_id}` has a different {key} here than in {first[0].path}",
                                         f"use the same {key} (`{agreed[key]}`), or leave it out and keep only the `id`"
                                         if key == "verdict" else
-                                        f"state it once; elsewhere `id: {claim_id}` alone is enough"))
+                                        f"state it once; elsewhere `id: {claim_id}` alone is enough",
+                                        code=codes.CLAIM_DISAGREEMENT))
     return agreed["text"], agreed["verdict"], problems
 
 
 # --- related reading and backlinks ------------------------------------------------------------
 
-def _related(article: Article, articles: list[Article], limit: int) -> tuple[RelatedPiece, ...]:
+@dataclass(frozen=True)
+class _Features:
+    """What related reading compares, computed once per article (slugify is slow, N² calls were minutes)."""
+
+    article: Article
+    tag_slugs: frozenset[str]
+    tag_slug_of: tuple[tuple[str, str], ...]  # (name, slug) in the article's order
+    claim_ids: frozenset[str]
+    hand: frozenset[str]
+
+
+def _all_related(articles: list[Article], limit: int) -> dict[str, tuple[RelatedPiece, ...]]:
+    """Related reading for every article, scoring only the pieces that share something with it.
+
+    Inverted indexes (tag, event, claim, hand link -> pieces) give each article its candidates, so
+    the cost grows with the pieces that share a tag rather than with N².
+    """
+    features = [_features(a) for a in articles]
     tag_counts: dict[str, int] = defaultdict(int)
-    for other in articles:
-        for tag in {slugify(t) for t in other.tags}:
+    sharing: dict[tuple[str, str], list[int]] = defaultdict(list)  # (kind, key) -> article positions
+    for position, feature in enumerate(features):
+        for tag in feature.tag_slugs:
             tag_counts[tag] += 1
-    scored = [_score(article, other, tag_counts, len(articles)) for other in articles if other is not article]
-    ranked = sorted((p for p in scored if p is not None), key=lambda p: (-p.score, p.article.title.casefold()))
-    return tuple(ranked[:limit])
+            sharing["tag", tag].append(position)
+        for claim in feature.claim_ids:
+            sharing["claim", claim].append(position)
+        if feature.article.event:
+            sharing["event", feature.article.event].append(position)
+        sharing["slug", feature.article.slug].append(position)
+        for slug in feature.hand:
+            sharing["hand", slug].append(position)
+    related = {}
+    for position, feature in enumerate(features):
+        keys = [("tag", t) for t in feature.tag_slugs] + [("claim", c) for c in feature.claim_ids]
+        keys += [("event", feature.article.event)] if feature.article.event else []
+        keys += [("slug", s) for s in feature.hand] + [("hand", feature.article.slug)]
+        candidates = {other for key in keys for other in sharing.get(key, ()) if other != position}
+        scored = (_score(feature, features[other], tag_counts, len(articles)) for other in sorted(candidates))
+        ranked = sorted((p for p in scored if p is not None), key=lambda p: (-p.score, p.article.title.casefold()))
+        related[feature.article.slug] = tuple(ranked[:limit])
+    return related
 
 
-def _score(article: Article, other: Article, tag_counts: Mapping[str, int], total: int) -> RelatedPiece | None:
+def _features(article: Article) -> _Features:
+    slug_of = tuple((name, _slug(name)) for name in article.tags)
+    return _Features(article, frozenset(s for _, s in slug_of), slug_of, frozenset(c.id for c in article.claims),
+                     frozenset(s for s, _ in article.related))
+
+
+def _score(mine: _Features, theirs: _Features, tag_counts: Mapping[str, int], total: int) -> RelatedPiece | None:
+    article, other = mine.article, theirs.article
     score, reasons = 0.0, []
-    if other.slug in {s for s, _ in article.related} or article.slug in {s for s, _ in other.related}:
+    if other.slug in mine.hand or article.slug in theirs.hand:
         score += RELATED_WEIGHTS["hand link"]
         reasons.append("linked by the editors")
     if article.event and article.event == other.event:
         score += RELATED_WEIGHTS["same event"]
         reasons.append("same event")
-    shared_claims = sorted({c.id for c in article.claims} & {c.id for c in other.claims})
+    shared_claims = sorted(mine.claim_ids & theirs.claim_ids)
     if shared_claims:
         score += RELATED_WEIGHTS["shared claim"] * len(shared_claims)
         reasons.append(f"shares claim{'s' if len(shared_claims) > 1 else ''}: {', '.join(shared_claims)}")
-    other_tags = {slugify(t) for t in other.tags}
-    shared_tags = list(dict.fromkeys(t for t in article.tags if slugify(t) in other_tags))
-    if shared_tags:
-        score += sum(RELATED_WEIGHTS["shared tag"] * math.log(1 + total / tag_counts[slugify(t)]) for t in shared_tags)
-        reasons.append("shares tags: " + ", ".join(shared_tags))
+    shared = list(dict.fromkeys((name, slug) for name, slug in mine.tag_slug_of if slug in theirs.tag_slugs))
+    if shared:
+        score += sum(RELATED_WEIGHTS["shared tag"] * math.log(1 + total / tag_counts[slug]) for _, slug in shared)
+        reasons.append("shares tags: " + ", ".join(name for name, _ in shared))
     if not reasons:
         return None
     if article.date and other.date:
@@ -341,6 +390,12 @@ def _score(article: Article, other: Article, tag_counts: Mapping[str, int], tota
         if days <= 31:
             reasons.append("published the same day" if days == 0 else f"published {days} day{'s' if days > 1 else ''} apart")
     return RelatedPiece(other, round(score, 3), tuple(reasons))
+
+
+@lru_cache(maxsize=None)
+def _slug(name: str) -> str:
+    """slugify, remembered: the same few hundred tag and outlet names come up on every page."""
+    return slugify(name)
 
 
 def _backlinks(articles: list[Article]) -> dict[str, tuple[Article, ...]]:

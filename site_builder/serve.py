@@ -15,9 +15,12 @@ the problems until the next good save brings the site back.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import html
 import mimetypes
 import os
+import re
 import signal
 import sys
 import threading
@@ -142,8 +145,8 @@ def inside(root: Path, relative: str) -> Path | None:
 class SiteHandler(RequestHandler):
     """build/ under the base path, as GitHub Pages serves it; the error page while broken."""
 
-    def initialize(self, preview: Preview) -> None:
-        self.preview = preview
+    def initialize(self, preview: Preview, live_script: bytes = b"") -> None:
+        self.preview, self.live_script = preview, live_script
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")  # a rebuild must never meet a cached page or index
@@ -175,6 +178,8 @@ class SiteHandler(RequestHandler):
             return False
         self.set_status(status)
         self.set_header("Content-Type", content_type(file))
+        if file.suffix == ".html":
+            content = allow_inline_script(content, self.live_script)
         self.finish(content)
         return True
 
@@ -193,6 +198,23 @@ class SiteHandler(RequestHandler):
         self.finish(ERROR_PAGE.substitute(count=html.escape(_count(problems)), items=items))
 
 
+def allow_inline_script(page: bytes, script_element: bytes) -> bytes:
+    """Let the page's Content-Security-Policy run livereload's inline loader, by its hash.
+
+    Built pages allow only the site's own script files. livereload injects one small inline
+    <script> into every HTML response; only this served copy's policy names it (build/ never
+    does), so the preview reloads and a stray inline script in a page would still be refused.
+    """
+    found = re.search(rb"<script[^>]*>(.*?)</script>", script_element, re.DOTALL)
+    if not found:
+        return page
+    digest = base64.b64encode(hashlib.sha256(found.group(1)).digest())
+    return _CSP_SCRIPT_SRC.sub(lambda m: m.group(0) + b" 'sha256-" + digest + b"'", page, count=1)
+
+
+_CSP_SCRIPT_SRC = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src', re.IGNORECASE)
+
+
 def content_type(file: Path) -> str:
     """Pagefind's own suffixes (.pf_meta, .pf_fragment, ...) are unknown: binary, as they should be."""
     kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
@@ -208,7 +230,7 @@ class PreviewServer(Server):
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # its 3 s throttle would drop a quick second save
 
     def get_web_handlers(self, script):
-        return [(r"/.*", SiteHandler, {"preview": self.preview})]
+        return [(r"/.*", SiteHandler, {"preview": self.preview, "live_script": script})]
 
     def _setup_logging(self) -> None:
         pass  # its INFO chatter (every reload, every browser connecting) is noise to an editor

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from site_builder import problem_codes as codes
 from site_builder.collection import Collection, build_collection
 from site_builder.config import SiteConfig, load_config
 from site_builder.errors import ContentError, Problem, display_path, errors_only
@@ -66,7 +67,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False)
     try:
         written = write_site(config.output_dir, pages, [t / "static" for t in themes], finish=index_search)
     except SearchIndexError as error:
-        raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it")]) from None
+        raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it",
+                                    code=codes.SEARCH_INDEX_FAILED)]) from None
     return Report(config, report.collection, report.warnings, written, time.perf_counter() - started)
 
 
@@ -77,4 +79,5 @@ def _template_problem(error: jinja2.TemplateError, root: Path) -> Problem:
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".xml"))]
         filename, line = (frames[-1].filename, frames[-1].lineno or 0) if frames else ("theme", 0)
     shown = display_path(Path(filename), root) if filename != "theme" else filename
-    return Problem(shown, line, f"template error: {error.message or error}", "fix the template or remove the override")
+    return Problem(shown, line, f"template error: {error.message or error}", "fix the template or remove the override",
+                   code=codes.TEMPLATE_ERROR)

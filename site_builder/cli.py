@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from site_builder import __version__
+from site_builder import __version__, problem_codes
 from site_builder.build import build, check
 from site_builder.config import load_config
 from site_builder.errors import ContentError, Problem
@@ -63,9 +63,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check_cmd = commands.add_parser("check", help="report every problem in the content, write nothing",
                                     description="Validate site.yml and every article; print each problem "
-                                                "as path:line: message and exit 1 if there is any.")
+                                                "as path:line: message [CODE] and exit 1 if there is any.")
     _site_option(check_cmd)
     _drafts_option(check_cmd)
+    check_cmd.add_argument("--explain", nargs="?", const="", metavar="CODE",
+                           help="explain a problem code (e.g. SB101) with an example fix, and check nothing; "
+                                "without a code, list every code")
     check_cmd.set_defaults(command="check", run=_run_check)
 
     build_cmd = commands.add_parser("build", help="check the content and build the site into build/",
@@ -145,12 +148,28 @@ def _run_serve(root: Path, args: argparse.Namespace) -> int:
 
 
 def _run_check(root: Path, args: argparse.Namespace) -> int:
+    if args.explain is not None:
+        return _explain(args.explain)
     report = check(root, include_drafts=args.drafts)
     _print_problems(report.warnings)
     if not args.quiet:
         drafts = report.collection.drafts_hidden
         print(f"OK: {len(report.collection) + drafts} articles checked ({drafts} drafts), no errors.")
     return 0
+
+
+def _explain(code: str) -> int:
+    """`check --explain CODE`: the long explanation; no or an unknown code lists them all."""
+    explanation = problem_codes.explain(code) if code else None
+    if explanation:
+        print(explanation)
+        return 0
+    if code:
+        print(f"site-builder check: unknown problem code `{code}`; the codes are:\n", file=sys.stderr)
+    else:
+        print("Every problem check reports ends with its code. Explain one with: site-builder check --explain CODE\n")
+    print(problem_codes.listing(), file=sys.stderr if code else sys.stdout)
+    return 1 if code else 0
 
 
 def _run_import(root: Path, args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from pygments.styles import get_all_styles
 
+from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
 from site_builder.fields import BaseUrl, Boolean, Choice, Field, Integer, Invalid, Slug, Text, TextMapping, validate
 from site_builder.yamlsource import load_mapping
@@ -51,7 +52,8 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("search", Boolean(), "Build the full-text search index (Pagefind) and the /search/ page.", default=True),
     Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
           "in an article body.", default="Editorial notes"),
-    Field("pygments_style", Choice(tuple(sorted(get_all_styles()))), "The Pygments style for code blocks.",
+    Field("pygments_style", Choice(tuple(sorted(get_all_styles())), about="a Pygments style name (`default`, "
+          "`friendly`, `monokai`, ...: see pygments.org/styles)"), "The Pygments style for code blocks.",
           default="default"),
 )
 
@@ -98,9 +100,11 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContentError([Problem(CONFIG_FILE, 0, f"no {CONFIG_FILE} in {root}",
-                                    "run the command in the site folder, or pass --site DIR")]) from None
+                                    "run the command in the site folder, or pass --site DIR",
+                                    code=codes.NO_SITE_YML)]) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ContentError([Problem(CONFIG_FILE, 0, f"cannot read: {error}", "save it as UTF-8 text")]) from None
+        code = codes.NOT_UTF8 if isinstance(error, UnicodeDecodeError) else codes.UNREADABLE_FILE
+        raise ContentError([Problem(CONFIG_FILE, 0, f"cannot read: {error}", "save it as UTF-8 text", code=code)]) from None
     source, problems = load_mapping(text, CONFIG_FILE)
     values, invalid = validate(source, SITE_FIELDS, CONFIG_FILE)
     problems += invalid
@@ -117,6 +121,6 @@ def _override_base_url(values: dict, base_url: str) -> list[Problem]:
     try:
         values["base_url"] = BaseUrl().convert(base_url, {})
     except Invalid as error:
-        return [Problem("--base-url", 0, error.message, error.hint)]
+        return [Problem("--base-url", 0, error.message, error.hint, code=error.code)]
     return []
 

@@ -1,4 +1,4 @@
-"""Problems found in an editor's files, reported all at once as `path:line: message (hint)`.
+"""Problems found in an editor's files, reported all at once as `path:line: message (hint) [CODE]`.
 
 Every stage collects problems instead of raising at the first one, so an editor fixes a whole
 batch of mistakes per run. Only `ContentError` crosses stage boundaries; the CLI turns it into
@@ -20,12 +20,14 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"  # "error" fails the build; "warning" is reported only
+    code: str = ""  # its kind, e.g. SB101 (see problem_codes.py); `check --explain SB101` explains it
 
     def __str__(self) -> str:
         location = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "warning: " if self.severity == "warning" else ""
         text = f"{location}: {prefix}{self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{text} ({self.hint})" if self.hint else text
+        return f"{text} [{self.code}]" if self.code else text
 
 
 class ContentError(Exception):

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlparse
 
+from site_builder import problem_codes as codes
 from site_builder.errors import Problem
 from site_builder.yamlsource import SourceMapping
 
@@ -21,11 +22,14 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class Invalid(Exception):
-    """A value that does not fit its field; `at` points inside a list (item index) for the line."""
+    """A value that does not fit its field; `at` points inside a list (item index) for the line.
 
-    def __init__(self, message: str, hint: str = "", at: tuple[Any, ...] = ()):
+    `code` names the kind of mistake (problem_codes.py), so `check --explain` can say more.
+    """
+
+    def __init__(self, message: str, hint: str = "", at: tuple[Any, ...] = (), code: str = codes.INVALID_VALUE):
         super().__init__(message)
-        self.message, self.hint, self.at = message, hint, at
+        self.message, self.hint, self.at, self.code = message, hint, at, code
 
 
 # ---------------------------------------------------------------------------------------------
@@ -45,7 +49,7 @@ class Text:
     def convert(self, value: Any, choices: Choices) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise Invalid(f"expected {self.description}, found {_kind(value)}",
-                          "write it on one line after the colon, in quotes if it contains ': '")
+                          "write it on one line after the colon, in quotes if it contains ': '", code=codes.NOT_TEXT)
         return str(value).strip()
 
 
@@ -65,7 +69,8 @@ class Slug:
     def convert(self, value: Any, choices: Choices) -> str:
         text = Text(self.description).convert(value, choices)
         if not SLUG_RE.match(text):
-            raise Invalid(f"`{text}` is not a slug", f"use lowercase letters, digits and hyphens, e.g. `{slugify_hint(text)}`")
+            raise Invalid(f"`{text}` is not a slug", f"use lowercase letters, digits and hyphens, e.g. `{slugify_hint(text)}`",
+                          code=codes.NOT_A_SLUG)
         return text
 
 
@@ -81,9 +86,11 @@ class IsoDate:
             try:
                 return date.fromisoformat(text)
             except ValueError as error:
-                raise Invalid(f"`{text}` is not a real date ({error})", "write dates as YYYY-MM-DD, e.g. 2015-10-09")
+                raise Invalid(f"`{text}` is not a real date ({error})", "write dates as YYYY-MM-DD, e.g. 2015-10-09",
+                              code=codes.BAD_DATE)
         shown = text if text is not None else _kind(value)
-        raise Invalid(f"`{shown}` is not a date in the form YYYY-MM-DD", "write dates as YYYY-MM-DD, e.g. 2015-10-09")
+        raise Invalid(f"`{shown}` is not a date in the form YYYY-MM-DD", "write dates as YYYY-MM-DD, e.g. 2015-10-09",
+                      code=codes.BAD_DATE)
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,7 @@ class Boolean:
 
     def convert(self, value: Any, choices: Choices) -> bool:
         if not isinstance(value, bool):
-            raise Invalid(f"expected true or false, found `{value}`", "write `true` or `false`")
+            raise Invalid(f"expected true or false, found `{value}`", "write `true` or `false`", code=codes.NOT_TRUE_OR_FALSE)
         return value
 
 
@@ -106,7 +113,8 @@ class Url:
         text = Text(self.description).convert(value, choices)
         parts = urlparse(text)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise Invalid(f"`{text}` is not a web address", "write the full address, starting with https://")
+            raise Invalid(f"`{text}` is not a web address", "write the full address, starting with https://",
+                          code=codes.NOT_A_WEB_ADDRESS)
         return text
 
 
@@ -120,11 +128,13 @@ class BaseUrl:
         text = Text(self.description).convert(value, choices)
         parts = urlparse(text)
         if parts.scheme and (parts.scheme not in ("http", "https") or not parts.netloc):
-            raise Invalid(f"`{text}` is not a web address or path", "e.g. `/`, `/my-repo/` or `https://example.org/my-repo/`")
+            raise Invalid(f"`{text}` is not a web address or path", "e.g. `/`, `/my-repo/` or `https://example.org/my-repo/`",
+                          code=codes.BAD_BASE_URL)
         if not parts.scheme and not text.startswith("/"):
-            raise Invalid(f"`{text}` must start with / or https://", "e.g. `/`, `/my-repo/` or `https://example.org/my-repo/`")
+            raise Invalid(f"`{text}` must start with / or https://", "e.g. `/`, `/my-repo/` or `https://example.org/my-repo/`",
+                          code=codes.BAD_BASE_URL)
         if parts.query or parts.fragment:
-            raise Invalid(f"`{text}` must not have a ?query or #fragment", "e.g. `/my-repo/`")
+            raise Invalid(f"`{text}` must not have a ?query or #fragment", "e.g. `/my-repo/`", code=codes.BAD_BASE_URL)
         return text
 
 
@@ -134,9 +144,12 @@ class Choice:
 
     values: tuple[str, ...] = ()
     choices_from: str = ""
+    about: str = ""  # describes a long list that comes from a library, instead of listing it
 
     @property
     def description(self) -> str:
+        if self.about:
+            return self.about
         if self.choices_from:
             return f"one of the {self.choices_from} in site.yml"
         return "one of: " + ", ".join(self.values)
@@ -145,7 +158,7 @@ class Choice:
         allowed = tuple(choices.get(self.choices_from, ())) if self.choices_from else self.values
         text = Text().convert(yaml_word(value), choices)
         if text not in allowed:
-            raise Invalid(f"`{text}` is not one of the allowed values", _choice_hint(text, allowed))
+            raise Invalid(f"`{text}` is not one of the allowed values", _choice_hint(text, allowed), code=codes.NOT_ALLOWED)
         return text
 
 
@@ -164,15 +177,18 @@ class TextList:
         if self.accept_single and not isinstance(value, list):
             return (self.item.convert(value, choices),)
         if not isinstance(value, list):
-            raise Invalid(f"expected a list, found {_kind(value)}", "write one `- item` per line under the key")
+            raise Invalid(f"expected a list, found {_kind(value)}", "write one `- item` per line under the key",
+                          code=codes.NOT_A_LIST)
         items = []
         for index, item in enumerate(value):
             if item is None:
-                raise Invalid("empty list item", "remove the lone `-` or give it a value", at=(index,))
+                raise Invalid("empty list item", "remove the lone `-` or give it a value", at=(index,),
+                              code=codes.EMPTY_LIST_ITEM)
             try:
                 items.append(self.item.convert(item, choices))
             except Invalid as error:
-                raise Invalid(f"item {index + 1}: {error.message}", error.hint, at=(index,) + error.at) from None
+                raise Invalid(f"item {index + 1}: {error.message}", error.hint, at=(index,) + error.at,
+                              code=error.code) from None
         return tuple(items)
 
 
@@ -185,13 +201,13 @@ class TextMapping:
     def convert(self, value: Any, choices: Choices) -> dict[str, str]:
         if not isinstance(value, dict) or not value:
             raise Invalid(f"expected `key: description` lines, found {_kind(value)}",
-                          "indent one `key: description` per line under the name")
+                          "indent one `key: description` per line under the name", code=codes.NOT_KEY_VALUE_BLOCK)
         result = {}
         for key, text in value.items():
             try:
                 result[Slug().convert(yaml_word(key), choices)] = Text().convert("" if text is None else text, choices)
             except Invalid as error:
-                raise Invalid(f"`{key}`: {error.message}", error.hint, at=(key,)) from None
+                raise Invalid(f"`{key}`: {error.message}", error.hint, at=(key,), code=error.code) from None
         return result
 
 
@@ -201,7 +217,8 @@ class Integer:
 
     def convert(self, value: Any, choices: Choices) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise Invalid(f"expected a whole number, found {_kind(value)}", "write digits only, e.g. 1200")
+            raise Invalid(f"expected a whole number, found {_kind(value)}", "write digits only, e.g. 1200",
+                          code=codes.NOT_A_WHOLE_NUMBER)
         return value
 
 
@@ -215,25 +232,27 @@ class Record:
     def convert(self, value: Any, choices: Choices) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise Invalid(f"expected indented `key: value` lines, found {_kind(value)}",
-                          "indent the keys under the name: " + ", ".join(f.name for f in self.fields))
+                          "indent the keys under the name: " + ", ".join(f.name for f in self.fields),
+                          code=codes.NOT_KEY_VALUE_BLOCK)
         known = {f.name: f for f in self.fields}
         for key in value:
             if key not in known:
                 close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
                 raise Invalid(f"unknown key `{key}`", f"did you mean `{close[0]}`?" if close else
-                              "known keys: " + ", ".join(known), at=(key,))
+                              "known keys: " + ", ".join(known), at=(key,), code=codes.UNKNOWN_KEY)
         result = {}
         for name, declared in known.items():
             raw = value.get(name)
             if _is_empty(raw):
                 if declared.required:
-                    raise Invalid(f"missing `{name}`", f"add `{name}:` ({declared.type.description})")
+                    raise Invalid(f"missing `{name}`", f"add `{name}:` ({declared.type.description})",
+                                  code=codes.MISSING_REQUIRED)
                 result[name] = declared.default
                 continue
             try:
                 result[name] = declared.type.convert(raw, choices)
             except Invalid as error:
-                raise Invalid(f"`{name}`: {error.message}", error.hint, at=(name,) + error.at) from None
+                raise Invalid(f"`{name}`: {error.message}", error.hint, at=(name,) + error.at, code=error.code) from None
         return result
 
 
@@ -276,25 +295,26 @@ def validate(source: SourceMapping, fields: Sequence[Field], path: str,
             values[declared.name] = declared.type.convert(raw, choices)
         except Invalid as error:
             line = source.line_of(declared.name, *error.at)
-            problems.append(Problem(path, line, f"`{declared.name}`: {error.message}", error.hint))
+            problems.append(Problem(path, line, f"`{declared.name}`: {error.message}", error.hint, code=error.code))
     for declared in fields:
         if not declared.required or not _is_empty(source.values.get(declared.name)):
             continue
         if declared.required_unless and values.get(declared.required_unless):
             problems.append(Problem(path, source.line_of(declared.name), f"`{declared.name}` is empty",
                                     f"fill it in before setting `{declared.required_unless}: false`",
-                                    severity="warning"))
+                                    severity="warning", code=codes.EMPTY_IN_DRAFT))
         else:
             unless = f", or mark the article `{declared.required_unless}: true`" if declared.required_unless else ""
             problems.append(Problem(path, source.line_of(declared.name), f"missing required `{declared.name}`",
-                                    f"add a `{declared.name}:` line: {declared.type.description}{unless}"))
+                                    f"add a `{declared.name}:` line: {declared.type.description}{unless}",
+                                    code=codes.MISSING_REQUIRED))
     return values, problems
 
 
 def _unknown_key(source: SourceMapping, key: str, path: str, known: list[str]) -> Problem:
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(known)
-    return Problem(path, source.line_of(key), f"unknown key `{key}`", hint)
+    return Problem(path, source.line_of(key), f"unknown key `{key}`", hint, code=codes.UNKNOWN_KEY)
 
 
 def _choice_hint(value: str, allowed: Sequence[str]) -> str:

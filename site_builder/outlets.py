@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem
 from site_builder.fields import Field, Markdown, Text, Url, validate
@@ -44,14 +45,16 @@ def read_outlets(config: SiteConfig, renderer: MarkdownRenderer) -> tuple[dict[s
     except FileNotFoundError:
         return None, []
     except (OSError, UnicodeDecodeError) as error:
-        return {}, [Problem(OUTLETS_FILE, 0, f"cannot read: {error}", "save it as UTF-8 text")]
+        code = codes.NOT_UTF8 if isinstance(error, UnicodeDecodeError) else codes.UNREADABLE_FILE
+        return {}, [Problem(OUTLETS_FILE, 0, f"cannot read: {error}", "save it as UTF-8 text", code=code)]
     source, problems = load_mapping(text, OUTLETS_FILE)
     profiles = {}
     for name, value in source.values.items():
         line = source.line_of(name)
         if value is not None and not isinstance(value, dict):
             problems.append(Problem(OUTLETS_FILE, line, f"`{name}`: expected indented `key: value` lines",
-                                    "indent " + ", ".join(f.name for f in OUTLET_FIELDS) + " under the outlet's name"))
+                                    "indent " + ", ".join(f.name for f in OUTLET_FIELDS) + " under the outlet's name",
+                                    code=codes.NOT_KEY_VALUE_BLOCK))
             continue
         values, found = validate(source.child(name), OUTLET_FIELDS, OUTLETS_FILE)
         problems += found

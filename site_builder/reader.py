@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
@@ -134,9 +135,11 @@ def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        return None, [Problem(shown, 0, f"not UTF-8 text (byte {error.start})", "re-save the file as UTF-8")]
+        return None, [Problem(shown, 0, f"not UTF-8 text (byte {error.start})", "re-save the file as UTF-8",
+                              code=codes.NOT_UTF8)]
     except OSError as error:
-        return None, [Problem(shown, 0, f"cannot read: {error.strerror or error}", "check the file's permissions")]
+        return None, [Problem(shown, 0, f"cannot read: {error.strerror or error}", "check the file's permissions",
+                              code=codes.UNREADABLE_FILE)]
     front_matter, body, problems = split_front_matter(text.lstrip("\ufeff"), shown)
     if problems:  # without a well-formed block, every field would also be reported missing
         return None, problems
@@ -146,7 +149,8 @@ def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem
     problems += field_problems
     if not SLUG_RE.match(path.stem):
         problems.append(Problem(shown, 0, f"file name `{path.name}` does not make a stable URL",
-                                f"rename it to `{slugify_hint(path.stem)}.md` (lowercase letters, digits, hyphens)"))
+                                f"rename it to `{slugify_hint(path.stem)}.md` (lowercase letters, digits, hyphens)",
+                                code=codes.UNSTABLE_FILE_NAME))
     values["title"] = values["title"] or path.stem
     body_line = front_matter.count("\n") + 3
     return _Parsed(path, shown, values, source, body, body_line), problems
@@ -245,11 +249,13 @@ def read_provenance(record: dict | None, config: SiteConfig, shown: str, line: i
     except OSError as error:
         return None, [Problem(shown, line, f"provenance: cannot read the original `{record['source']}` "
                                           f"({error.strerror or error})",
-                              "restore it from version control, or remove the provenance block")]
+                              "restore it from version control, or remove the provenance block",
+                              code=codes.ORIGINAL_MISSING)]
     problems = []
     if hashlib.sha256(data).hexdigest() != record["sha256"]:
         problems.append(Problem(shown, line, f"provenance: `{record['source']}` no longer matches its SHA-256",
-                                "originals are never edited; restore it or re-import the source", severity="warning"))
+                                "originals are never edited; restore it or re-import the source", severity="warning",
+                                code=codes.ORIGINAL_CHANGED))
     provenance = Provenance(record["source"], record["original_name"], record["sha256"], record["imported"],
                             data.decode("utf-8", errors="replace"))
     return provenance, problems
@@ -260,12 +266,14 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, list[Problem]]:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         return "", text, [Problem(shown, 1, "no front matter",
-                                  "start the file with a `---` line, then `title: ...`, then another `---` line")]
+                                  "start the file with a `---` line, then `title: ...`, then another `---` line",
+                                  code=codes.NO_FRONT_MATTER)]
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1:]), []
     return "".join(lines[1:]), "", [
-        Problem(shown, 1, "front matter is never closed", "add a `---` line after the last front-matter key")]
+        Problem(shown, 1, "front matter is never closed", "add a `---` line after the last front-matter key",
+                code=codes.FRONT_MATTER_NOT_CLOSED)]
 
 
 def split_notes(body: str, heading: str) -> Body:
@@ -287,7 +295,8 @@ def _duplicate_slugs(articles: list[Article]) -> list[Problem]:
     for article in articles:
         if article.slug in first_seen:
             problems.append(Problem(article.path, 0, f"another article already has the URL slug `{article.slug}`",
-                                    f"rename one of this and {first_seen[article.slug].path}"))
+                                    f"rename one of this and {first_seen[article.slug].path}",
+                                    code=codes.DUPLICATE_SLUG))
         else:
             first_seen[article.slug] = article
     return problems

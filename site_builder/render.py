@@ -20,6 +20,7 @@ import jinja2
 from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
+from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, Problem
@@ -57,7 +58,8 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
         chain.append(site_theme)
     elif config.theme != DEFAULT_THEME:
         raise ContentError([Problem("site.yml", 0, f"theme `{config.theme}` not found",
-                                    f"create themes/{config.theme}/ or set `theme: default`")])
+                                    f"create themes/{config.theme}/ or set `theme: default`",
+                                    code=codes.THEME_NOT_FOUND)])
     default = default_theme_dir()
     if not chain or chain[0].resolve() != default.resolve():
         chain.append(default)

@@ -38,6 +38,7 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.web import RequestHandler
 
+from site_builder import problem_codes as codes
 from site_builder.build import build
 from site_builder.config import CONFIG_FILE
 from site_builder.errors import ContentError, Problem
@@ -74,7 +75,8 @@ class Preview:
             return self._failed(error.problems)
         except Exception as error:  # an OS error or a bug must not take the preview down either
             traceback.print_exc()
-            return self._failed([Problem("build", 0, f"{type(error).__name__}: {error}", "see the terminal")])
+            return self._failed([Problem("build", 0, f"{type(error).__name__}: {error}", "see the terminal",
+                                          code=codes.UNEXPECTED)])
         self.output_dir, self.base_path, self.problems = report.config.output_dir, report.config.base_path, []
         for warning in report.warnings:
             print(warning, file=sys.stderr, flush=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from site_builder import problem_codes as codes
 from site_builder.errors import Problem
 
 PathKey = tuple[Any, ...]  # ("claims", 0, "verdict")
@@ -69,7 +70,7 @@ def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[SourceMappi
                     Problem(path, root.start_mark.line + 1 + offset,
                             "expected `key: value` lines, found a "
                             + ("list" if isinstance(root, yaml.SequenceNode) else "single value"),
-                            "front matter and site.yml are mappings of names to values")
+                            "front matter and site.yml are mappings of names to values", code=codes.NOT_KEY_VALUE_LINES)
                 ]
             problems = _duplicate_keys(root, path, offset)
             lines: dict[PathKey, int] = {}
@@ -82,13 +83,14 @@ def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[SourceMappi
         line = mark.line + 1 + offset if mark else first_line
         reason = error.problem or error.context or "could not be read"
         return empty, [Problem(path, line, f"YAML syntax error: {reason}",
-                               "check the indentation and quote values that contain ': ' or start with a symbol")]
+                               "check the indentation and quote values that contain ': ' or start with a symbol",
+                               code=codes.YAML_SYNTAX)]
     except yaml.YAMLError as error:
-        return empty, [Problem(path, first_line, f"YAML syntax error: {error}")]
+        return empty, [Problem(path, first_line, f"YAML syntax error: {error}", code=codes.YAML_SYNTAX)]
     bad_keys = [k for k in values if not isinstance(k, str)]
     for key in bad_keys:
         problems.append(Problem(path, lines.get((key,), first_line), f"key {key!r} is not a name",
-                                "keys are words such as `title` or `tags`"))
+                                "keys are words such as `title` or `tags`", code=codes.KEY_NOT_A_NAME))
         del values[key]
     return SourceMapping(values, lines, first_line), problems
 
@@ -116,7 +118,7 @@ def _duplicate_keys(root: yaml.MappingNode, path: str, offset: int) -> list[Prob
         line = key_node.start_mark.line + 1 + offset
         if key_node.value in seen:
             problems.append(Problem(path, line, f"duplicate key `{key_node.value}`",
-                                    f"it is already set on line {seen[key_node.value]}; keep one"))
+                                    f"it is already set on line {seen[key_node.value]}; keep one", code=codes.DUPLICATE_KEY))
         else:
             seen[key_node.value] = line
     return problems

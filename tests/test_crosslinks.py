@@ -306,40 +306,40 @@ CASES = {  # id: (edits as (file, old, new), the line to find, expected message 
     "unknown wikilink": ([(f"content/articles/{H}.md", "Explainer.", "Explainer, see [[bellingcat-latakai]].")],
                          f"content/articles/{H}.md", "[[bellingcat-latakai]]",
                          "{path}:{line}: wikilink `bellingcat-latakai` names no article "
-                         "(did you mean `bellingcat-latakia`?)", 1),
+                         "(did you mean `bellingcat-latakia`?) [SB201]", 1),
     "unknown related": ([(f"content/articles/{A}.md", f"- {H}", "- bbc-explaner")], f"content/articles/{A}.md",
                         "- bbc-explaner", "{path}:{line}: related `bbc-explaner` names no article "
-                                          "(did you mean `bbc-explainer`?)", 1),
+                                          "(did you mean `bbc-explainer`?) [SB201]", 1),
     "claim text twice": ([(f"content/articles/{D}.md", "- id: share-not-isis",
                            "- id: share-not-isis\n    text: Most strikes missed ISIS")],
                          f"content/articles/{D}.md", "- id: share-not-isis",
                          "{path}:{line}: claim `share-not-isis` has a different text here than in "
-                         f"content/articles/{A}.md (state it once; elsewhere `id: share-not-isis` alone is enough)", 1),
+                         f"content/articles/{A}.md (state it once; elsewhere `id: share-not-isis` alone is enough) [SB206]", 1),
     "claim verdict twice": ([(f"content/articles/{D}.md", "- id: share-not-isis",
                               "- id: share-not-isis\n    verdict: unverified")],
                             f"content/articles/{D}.md", "- id: share-not-isis",
                             "{path}:{line}: claim `share-not-isis` has a different verdict here than in "
                             f"content/articles/{A}.md (use the same verdict (`disputed`), or leave it out and keep "
-                            "only the `id`)", 1),
+                            "only the `id`) [SB206]", 1),
     "bad verdict": ([(f"content/articles/{A}.md", "verdict: disputed", "verdict: disputd")],
                     f"content/articles/{A}.md", "verdict: disputd",
                     "{path}:{line}: `claims`: item 1: `verdict`: `disputd` is not one of the allowed values "
-                    "(did you mean `disputed`? allowed: supported, disputed, false, unverified, opinion)", 1),
+                    "(did you mean `disputed`? allowed: supported, disputed, false, unverified, opinion) [SB116]", 1),
     "unknown claim key": ([(f"content/articles/{A}.md", "verdict: disputed", "verdikt: disputed")],
                           f"content/articles/{A}.md", "verdikt:",
-                          "{path}:{line}: `claims`: item 1: unknown key `verdikt` (did you mean `verdict`?)", 1),
+                          "{path}:{line}: `claims`: item 1: unknown key `verdikt` (did you mean `verdict`?) [SB101]", 1),
     "lone event": ([(f"content/articles/{C}.md", "missile-strike", "missle-strike")], f"content/articles/{C}.md",
                    "event:", "{path}:{line}: warning: event `2015-10-07-caspian-missle-strike` is covered by no "
-                             f"other piece (did you mean `{EVENT}`?)", 0),
+                             f"other piece (did you mean `{EVENT}`?) [SB204]", 0),
     "lone event, strict": ([(f"content/articles/{C}.md", "missile-strike", "missle-strike"),
                             ("site.yml", "related_count: 6", "related_count: 6\nstrict_events: true")],
                            f"content/articles/{C}.md", "event:",
                            "{path}:{line}: event `2015-10-07-caspian-missle-strike` is covered by no other piece "
-                           f"(did you mean `{EVENT}`?)", 1),
+                           f"(did you mean `{EVENT}`?) [SB204]", 1),
     "outlet without profile": ([(f"content/articles/{F}.md", "outlet: Reuters", "outlet: Reuter")],
                                f"content/articles/{F}.md", "outlet:",
                                "{path}:{line}: warning: outlet `Reuter` has no profile in content/outlets.yml "
-                               "(did you mean `Reuters`? Or add `Reuter:` to content/outlets.yml)", 0),
+                               "(did you mean `Reuters`? Or add `Reuter:` to content/outlets.yml) [SB203]", 0),
 }
 
 
@@ -373,7 +373,7 @@ def test_wikilink_syntax_inside_code_is_not_a_link(site, run):
 def test_a_broken_wikilink_in_a_caveat_is_reported_at_the_caveats_item(site, run):
     write_piece(site, H, caveats=["First caveat.", '"Compare [[bellingcat-latakai]]."'])
     line = line_of(site, f"content/articles/{H}.md", "[[bellingcat-latakai]]")
-    assert f"content/articles/{H}.md:{line}: wikilink `bellingcat-latakai` names no article (no slug is close to it)" \
+    assert f"content/articles/{H}.md:{line}: wikilink `bellingcat-latakai` names no article (no slug is close to it) [SB201]" \
         in run("check", "--site", site.root).err.splitlines()
 
 

@@ -1,0 +1,433 @@
+"""Every kind of problem `check` reports, with a stable code and an explanation for editors.
+
+Each problem line ends with its code (`content/articles/x.md:5: unknown key `caveat` ... [SB101]`),
+and `site-builder check --explain SB101` prints the longer text kept here: what went wrong, why
+it matters and an example of the fix. Codes never change meaning once published, so an editor can
+search for one, and a teacher can refer to one in a handout.
+
+Numbering: SB0xx a file as a whole or its YAML, SB1xx a front-matter or site.yml value, SB2xx
+links between pieces, SB3xx the original an article was imported from, SB4xx the theme and build.
+This module imports nothing from the package, so any stage can use its constants.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """One kind of problem: its code, a short name, and the explanation `--explain` prints."""
+
+    code: str
+    name: str
+    summary: str
+    explanation: str
+    example: str  # a message as `check` prints it
+    before: str   # the file as it was
+    after: str    # the file fixed
+
+    def explain(self) -> str:
+        """The text `check --explain CODE` prints."""
+        return "\n".join([
+            f"{self.code} {self.name}: {self.summary}",
+            "",
+            textwrap.fill(" ".join(self.explanation.split()), width=88),
+            "",
+            "For example, check prints:",
+            "",
+            textwrap.indent(self.example, "    "),
+            "",
+            "Before:",
+            "",
+            textwrap.indent(self.before, "    "),
+            "",
+            "After:",
+            "",
+            textwrap.indent(self.after, "    "),
+        ])
+
+
+KINDS: dict[str, ProblemKind] = {}
+
+
+def _kind(code: str, name: str, summary: str, explanation: str, example: str, before: str, after: str) -> str:
+    """Register a kind and return its code, the value stages pass as `Problem(..., code=...)`."""
+    if code in KINDS:
+        raise ValueError(f"problem code {code} is declared twice")
+    KINDS[code] = ProblemKind(code, name, summary, explanation, example, before, after)
+    return code
+
+
+def explain(code: str) -> str | None:
+    """The explanation of `code` (any case, with or without brackets), or None if unknown."""
+    kind = KINDS.get(code.strip().strip("[]").upper())
+    return kind.explain() if kind else None
+
+
+def listing() -> str:
+    """One line per code, for `check --explain` without a (known) code."""
+    return "\n".join(f"{k.code}  {k.name:28} {k.summary}" for k in KINDS.values())
+
+
+# --- SB0xx: a file as a whole, and its YAML --------------------------------------------------
+
+NO_SITE_YML = _kind(
+    "SB001", "no-site-yml", "the folder has no site.yml",
+    """Every command works on a site folder: the folder holding site.yml, content/ and build/.
+    The command was run somewhere else, or site.yml was renamed or deleted. Run it in the site
+    folder, pass the folder with --site, or create a new collection with `site-builder new`.""",
+    "site.yml: no site.yml in /home/me/Documents (run the command in the site folder, or pass --site DIR) [SB001]",
+    "$ cd ~/Documents\n$ site-builder check",
+    "$ cd ~/Documents/my-collection\n$ site-builder check      # or: site-builder check --site ~/Documents/my-collection")
+
+UNREADABLE_FILE = _kind(
+    "SB002", "unreadable-file", "a file could not be read",
+    """The file exists but could not be opened, usually because of its permissions or because it
+    is a folder or a broken link. Check that your user may read it.""",
+    "content/articles/piece.md: cannot read: Permission denied (check the file's permissions) [SB002]",
+    "$ ls -l content/articles/piece.md\n--w------- 1 me me 2301 piece.md",
+    "$ chmod u+r content/articles/piece.md")
+
+NOT_UTF8 = _kind(
+    "SB003", "not-utf8", "a file is not saved as UTF-8 text",
+    """Articles, site.yml and outlets.yml must be saved as UTF-8, the encoding every modern
+    editor uses by default. A file saved by an old word processor or copied from Windows may use
+    another encoding (Latin-1, Windows-1252), which turns accented letters and curly quotes into
+    bytes that cannot be read. Open the file and save it again choosing UTF-8 (in VS Code: the
+    encoding in the status bar, then "Save with Encoding").""",
+    "content/articles/cafe.md: not UTF-8 text (byte 14) (re-save the file as UTF-8) [SB003]",
+    "title: caf\\xe9          # the é saved as one Latin-1 byte",
+    "title: café            # the same line saved as UTF-8")
+
+NO_FRONT_MATTER = _kind(
+    "SB004", "no-front-matter", "an article does not start with front matter",
+    """An article file starts with its front matter: a line of three dashes, the `key: value`
+    lines (title, outlet, date, ...), and another line of three dashes. Only then comes the text.
+    Without it the builder cannot tell the article's details from its text.""",
+    "content/articles/piece.md:1: no front matter (start the file with a `---` line, ...) [SB004]",
+    "Russian warships strike Islamic State targets\n\nThe text ...",
+    "---\ntitle: Russian warships strike Islamic State targets\noutlet: Unknown outlet\n"
+    "date: 2015-10-08\n---\n\nThe text ...")
+
+FRONT_MATTER_NOT_CLOSED = _kind(
+    "SB005", "front-matter-not-closed", "the front matter has no closing `---` line",
+    """The front matter opens with `---` but no second `---` line ends it, so the whole file would
+    be read as front matter. Add a line of three dashes after the last key, before the text.""",
+    "content/articles/piece.md:1: front matter is never closed (add a `---` line after the last front-matter key) [SB005]",
+    "---\ntitle: A piece\noutlet: The Outlet\n\nThe text ...",
+    "---\ntitle: A piece\noutlet: The Outlet\n---\n\nThe text ...")
+
+UNSTABLE_FILE_NAME = _kind(
+    "SB006", "unstable-file-name", "an article's file name would make a poor URL",
+    """The file name (without .md) becomes the article's address: content/articles/my-piece.md is
+    published at /articles/my-piece/. Spaces, capitals and accents make addresses that break when
+    copied or change between systems, so file names use lowercase letters, digits and hyphens.
+    Rename the file; links to it ([[slug]] and `related:`) use the new name.""",
+    "content/articles/Bad Name.md: file name `Bad Name.md` does not make a stable URL (rename it to `bad-name.md` ...) [SB006]",
+    "content/articles/Bad Name.md",
+    "content/articles/bad-name.md")
+
+DUPLICATE_SLUG = _kind(
+    "SB007", "duplicate-slug", "two articles would be published at the same address",
+    """Two files in content/articles/ (in different sub-folders) have the same name, so both
+    would be published at the same /articles/<name>/ address and one would hide the other. Rename
+    one of them.""",
+    "content/articles/2016/piece.md: another article already has the URL slug `piece` (rename one of this and content/articles/2015/piece.md) [SB007]",
+    "content/articles/2015/piece.md\ncontent/articles/2016/piece.md",
+    "content/articles/2015/piece.md\ncontent/articles/2016/piece-follow-up.md")
+
+YAML_SYNTAX = _kind(
+    "SB010", "yaml-syntax", "front matter or a .yml file is not valid YAML",
+    """Front matter, site.yml and outlets.yml are written in YAML: `key: value` lines, lists as
+    `- item` lines indented under their key. The line given is where the reader got lost, which is
+    often just after the real mistake. The usual causes: a value containing `: ` or starting with
+    a symbol such as `[`, `*`, `&` or a quote without quotes around it, an unclosed bracket or
+    quote, or uneven indentation. Put such values in double quotes, or use `>-` and write the
+    text on the indented lines below.""",
+    "content/articles/piece.md:3: YAML syntax error: mapping values are not allowed here (check the indentation ...) [SB010]",
+    "title: Syria: the offensive begins\ntags: [isis, hama",
+    "title: \"Syria: the offensive begins\"\ntags: [isis, hama]")
+
+DUPLICATE_KEY = _kind(
+    "SB011", "duplicate-key", "a key is written twice",
+    """The same key appears twice in one block. YAML would silently keep only the second value, so
+    one of the two would be lost without a word. Keep one line, or merge the two values (for a
+    list, put all the items under one key).""",
+    "content/articles/piece.md:5: duplicate key `tags` (it is already set on line 3; keep one) [SB011]",
+    "tags: [isis]\nstance: mixed\ntags: [hama]",
+    "tags: [isis, hama]\nstance: mixed")
+
+KEY_NOT_A_NAME = _kind(
+    "SB012", "key-not-a-name", "a key is a number or another non-word",
+    """Keys are names such as `title` or `tags`. A line starting with a number, a date or true/false
+    before the colon is read as a key that is not a name. Usually a value lost its key, or a line
+    that belongs in a list or a text lost its indentation.""",
+    "content/articles/piece.md:6: key 2015 is not a name (keys are words such as `title` or `tags`) [SB012]",
+    "stance_notes: >-\n  Written in October\n2015: a date that lost its indentation",
+    "stance_notes: >-\n  Written in October\n  2015: a date kept inside the text")
+
+NOT_KEY_VALUE_LINES = _kind(
+    "SB013", "not-key-value-lines", "front matter or a .yml file is a list or a single value",
+    """Front matter, site.yml and outlets.yml are mappings: each line names a key and gives its
+    value (`title: A piece`). This file's block is a list (`- item` lines) or a lone value
+    instead. Give every value its key.""",
+    "content/articles/piece.md:2: expected `key: value` lines, found a list (front matter and site.yml are mappings ...) [SB013]",
+    "---\n- A piece\n- The Outlet\n---",
+    "---\ntitle: A piece\noutlet: The Outlet\n---")
+
+# --- SB1xx: a value in front matter, site.yml or outlets.yml ----------------------------------
+
+UNKNOWN_KEY = _kind(
+    "SB101", "unknown-key", "a key the schema does not know",
+    """Every key an article, site.yml or an outlet profile may use is declared in the schema (see
+    docs/reference.md). A key that is not declared is most often a misspelling, and its value would
+    otherwise be ignored without a word, so it is an error. The hint names the closest known key.""",
+    "content/articles/piece.md:5: unknown key `caveat` (did you mean `caveats`?) [SB101]",
+    "caveat:\n  - The date is inferred.",
+    "caveats:\n  - The date is inferred.")
+
+MISSING_REQUIRED = _kind(
+    "SB102", "missing-required", "a required key is missing or empty",
+    """Some keys must be filled in: `title` always; `outlet` and `date` for every published article;
+    `title` in site.yml; `id` in a claim; `source`, `sha256` and `imported` in a provenance block.
+    While an article is unfinished, mark it `draft: true`: a draft may leave outlet and date empty,
+    and is checked but not published.""",
+    "content/articles/piece.md:2: missing required `outlet` (add a `outlet:` line: text, or mark the article `draft: true`) [SB102]",
+    "---\ntitle: A piece\ndate: 2015-10-09\n---",
+    "---\ntitle: A piece\noutlet: Unknown outlet\ndate: 2015-10-09\n---")
+
+EMPTY_IN_DRAFT = _kind(
+    "SB103", "empty-in-draft", "a draft leaves a required key empty (a warning)",
+    """A draft may leave `outlet` or `date` empty, so this is only a warning: a reminder of what must
+    be filled in before the article is published with `draft: false`. If the outlet or the date is
+    not stated anywhere, say so (`outlet: Unknown outlet`) and explain in a caveat.""",
+    "content/articles/piece.md:3: warning: `date` is empty (fill it in before setting `draft: false`) [SB103]",
+    "draft: true\ndate:",
+    "draft: false\ndate: 2015-10-08\ncaveats:\n  - \"**Date inferred.** The text gives no date; ...\"")
+
+NOT_TEXT = _kind(
+    "SB110", "not-text", "a text value is a list or a mapping",
+    """The key expects one piece of text, but its value is a list (`- item` lines or `[...]`) or
+    indented `key: value` lines. For a long text, use `>-` and write the text on the indented
+    lines below it; the lines are joined into one paragraph.""",
+    "content/articles/piece.md:7: `caveats`: item 2: expected Markdown text, found a list [SB110]",
+    "stance_notes:\n  - Quotes both sides.\n  - Weighs neither.",
+    "stance_notes: >-\n  Quotes both sides\n  and weighs neither.")
+
+NOT_A_SLUG = _kind(
+    "SB111", "not-a-slug", "a key that becomes part of an address is not a slug",
+    """Some values are used in addresses or as keys shared between files: `event`, `related`, claim
+    `id`, `theme`, the keys of `stances` and `verdicts`. They are written as slugs: lowercase
+    letters, digits and hyphens, no spaces (`2015-10-07-caspian-missile-strike`).""",
+    "content/articles/piece.md:9: `event`: `Caspian strike` is not a slug (use lowercase letters, digits and hyphens, e.g. `caspian-strike`) [SB111]",
+    "event: Caspian strike",
+    "event: 2015-10-07-caspian-missile-strike")
+
+BAD_DATE = _kind(
+    "SB112", "bad-date", "a date is not written YYYY-MM-DD, or does not exist",
+    """Dates are written year-month-day with digits: 2015-10-09. This form sorts correctly, means the
+    same in every country and is what feeds and search engines expect. A date that does not exist
+    (2015-02-30) is reported too. If the day is not known, choose a plausible one and say in a
+    caveat that it is inferred.""",
+    "content/articles/piece.md:4: `date`: `October 9, 2015` is not a date in the form YYYY-MM-DD (...) [SB112]",
+    "date: October 9, 2015",
+    "date: 2015-10-09")
+
+NOT_TRUE_OR_FALSE = _kind(
+    "SB113", "not-true-or-false", "a yes/no value is not `true` or `false`",
+    """Switches such as `draft`, `search` and `strict_events` take `true` or `false`, without
+    quotes. Any other word (`maybe`, `later`, `"false"` in quotes) is an error rather than a
+    guess, so an unfinished article is never published by accident.""",
+    "content/articles/piece.md:5: `draft`: expected true or false, found `maybe` (write `true` or `false`) [SB113]",
+    "draft: maybe",
+    "draft: true")
+
+NOT_A_WEB_ADDRESS = _kind(
+    "SB114", "not-a-web-address", "an address does not start with http:// or https://",
+    """`source_url`, claim `evidence` and an outlet's `url` are full web addresses, as copied from the
+    browser's address bar, starting with https:// (or http://).""",
+    "content/articles/piece.md:5: `source_url`: `www.example.org` is not a web address (...) [SB114]",
+    "source_url: www.example.org/story",
+    "source_url: https://www.example.org/story")
+
+BAD_BASE_URL = _kind(
+    "SB115", "bad-base-url", "`base_url` (or --base-url) is not a path or an address",
+    """`base_url` says where the site is served. `/` for a site at the root of a domain; `/<repo>/`
+    for a GitHub Pages project site (https://<owner>.github.io/<repo>/); or the full
+    https://<owner>.github.io/<repo>/ address, which feeds and the sitemap need. It must start
+    with / or https:// and have no ?query or #fragment.""",
+    "site.yml:3: `base_url`: `my-repo` must start with / or https:// (e.g. `/`, `/my-repo/` ...) [SB115]",
+    "base_url: my-repo",
+    "base_url: /my-repo/")
+
+NOT_ALLOWED = _kind(
+    "SB116", "not-allowed-value", "a value is not one of those allowed",
+    """Some keys take one of a fixed list of values. An article's `stance` must be one of the stances
+    declared in site.yml, and a claim's `verdict` one of its verdicts; a claim's `role` is makes,
+    reports or disputes. The hint lists the allowed values. To add a stance or a verdict, declare
+    it in site.yml first, with a line saying what it means.""",
+    "content/articles/piece.md:5: `stance`: `neutral` is not one of the allowed values (allowed: news, analysis, opinion) [SB116]",
+    "# site.yml\nstances:\n  news: Reports events.\n# the article\nstance: neutral",
+    "# site.yml\nstances:\n  news: Reports events.\n  neutral: Gives each side's account without taking one.\n"
+    "# the article\nstance: neutral")
+
+NOT_A_LIST = _kind(
+    "SB117", "not-a-list", "a list value is written as plain text",
+    """`caveats`, `tags`, `related`, `claims` and `evidence` are lists: one `- item` per line,
+    indented under the key, or `[a, b]` on one line for short items.""",
+    "content/articles/piece.md:5: `caveats`: expected a list, found `one string` (write one `- item` per line under the key) [SB117]",
+    "caveats: The date is inferred.",
+    "caveats:\n  - The date is inferred.")
+
+EMPTY_LIST_ITEM = _kind(
+    "SB118", "empty-list-item", "a list has an item with nothing after its dash",
+    """A line with a lone `-` is an empty item, usually left over from a deletion. Remove the line or
+    write the item after the dash.""",
+    "content/articles/piece.md:8: `tags`: empty list item (remove the lone `-` or give it a value) [SB118]",
+    "tags:\n  - isis\n  -",
+    "tags:\n  - isis")
+
+NOT_KEY_VALUE_BLOCK = _kind(
+    "SB119", "not-a-mapping", "a value that needs indented `key: value` lines has something else",
+    """Some values are themselves groups of keys, written indented under their name: `stances` and
+    `verdicts` in site.yml (`key: what it means`), each outlet in outlets.yml, each claim, and
+    `provenance`. This one has a single value or a list instead.""",
+    "content/outlets.yml:1: `The Outlet`: expected indented `key: value` lines (indent kind, affiliation, ...) [SB119]",
+    "The Outlet: a news agency",
+    "The Outlet:\n  kind: news agency")
+
+NOT_A_WHOLE_NUMBER = _kind(
+    "SB120", "not-a-whole-number", "a number is not a whole number of zero or more",
+    """Counts such as `related_count`, `feed_count` and `word_count` are written with digits only,
+    with no quotes, units or decimal point.""",
+    "site.yml:9: `feed_count`: expected a whole number, found `twenty` (write digits only, e.g. 1200) [SB120]",
+    "feed_count: twenty",
+    "feed_count: 20")
+
+INVALID_VALUE = _kind(
+    "SB199", "invalid-value", "a value does not fit its key",
+    """The value does not have the form its key expects. The message says what was expected;
+    docs/reference.md lists every key with its type and an example.""",
+    "content/articles/piece.md:5: `key`: expected ..., found ... [SB199]",
+    "key: a value of the wrong form",
+    "key: a value of the form docs/reference.md gives")
+
+# --- SB2xx: links between pieces, outlets, events and claims ----------------------------------
+
+LINK_TO_NOTHING = _kind(
+    "SB201", "link-to-nothing", "a [[wikilink]] or `related` slug names no article",
+    """`[[slug]]` in a text and the slugs under `related:` name another article by its file name,
+    without .md. No article has this name: it is misspelt, or the article was renamed or not
+    written yet. The hint names the closest existing slug. Readers would meet a broken link, so it
+    is an error.""",
+    "content/articles/piece.md:14: wikilink `russian-warships-strike` names no article (did you mean `russian-warships-strike-islamic-state-targets-with-cruise-missiles`?) [SB201]",
+    "Compare [[russian-warships-strike]].",
+    "Compare [[russian-warships-strike-islamic-state-targets-with-cruise-missiles|the wire-copy patchwork]].")
+
+LINK_TO_DRAFT = _kind(
+    "SB202", "link-to-draft", "a link points to an article that is still a draft",
+    """Drafts are not published, so a link to one would be broken on the site. Publish the other
+    article (`draft: false`, once it is ready), or remove the link until it is.""",
+    "content/articles/piece.md:14: related `other-piece` links to a draft (publish it (`draft: false`) or remove the link) [SB202]",
+    "# other-piece.md\ndraft: true",
+    "# other-piece.md\ndraft: false")
+
+OUTLET_WITHOUT_PROFILE = _kind(
+    "SB203", "outlet-without-profile", "an article's outlet has no profile in outlets.yml (a warning)",
+    """content/outlets.yml describes each outlet (what kind it is, who owns it, its leaning), and
+    every article shows that profile. The outlet is written differently in the article and in
+    outlets.yml, or has no profile yet. The name must match exactly, capitals and punctuation
+    included.""",
+    "content/articles/piece.md:3: warning: outlet `Global research` has no profile in content/outlets.yml (did you mean `Global Research`? ...) [SB203]",
+    "outlet: Global research",
+    "outlet: Global Research")
+
+LONELY_EVENT = _kind(
+    "SB204", "lonely-event", "an `event` is used by only one article",
+    """`event` groups the pieces that cover the same story, so readers can compare how each outlet
+    told it. An event key used by one piece alone is usually a typo of another piece's key. It is
+    a warning (an error with `strict_events: true` in site.yml). If no other piece covers the
+    story yet, leave `event` out until one does.""",
+    "content/articles/piece.md:9: warning: event `2015-10-07-hama-offensive` is covered by no other piece (did you mean `2015-10-07-hama-ground-offensive`?) [SB204]",
+    "event: 2015-10-07-hama-offensive",
+    "event: 2015-10-07-hama-ground-offensive")
+
+CLAIM_INCOMPLETE = _kind(
+    "SB205", "claim-incomplete", "a claim has no text or no verdict anywhere",
+    """A claim is recorded once in full (its `text` and `verdict`), where it first appears; other
+    articles carrying it may give only its `id`. This claim has no text, or no verdict, in any
+    article. Add them where the claim is first recorded.""",
+    "content/articles/piece.md:20: claim `six-hundred-dead` has no verdict (add `verdict:` where the claim is first recorded) [SB205]",
+    "claims:\n  - id: six-hundred-dead\n    text: The strikes killed 600 fighters.",
+    "claims:\n  - id: six-hundred-dead\n    text: The strikes killed 600 fighters.\n    verdict: unverified")
+
+CLAIM_DISAGREEMENT = _kind(
+    "SB206", "claim-disagreement", "one claim is given two different texts or verdicts",
+    """Articles carrying the same claim `id` share one claim: one text and one verdict, shown on the
+    claim's page. Here the text or verdict differs from the one given in another article. Give
+    them only once, where the claim first appears, and elsewhere write just the `id` (with this
+    piece's `role`, and `by` or `note` if they differ).""",
+    "content/articles/b.md:12: claim `six-hundred-dead` has a different verdict here than in content/articles/a.md (...) [SB206]",
+    "claims:\n  - id: six-hundred-dead\n    verdict: false\n    role: reports",
+    "claims:\n  - id: six-hundred-dead\n    role: reports")
+
+# --- SB3xx: the original an article was imported from -----------------------------------------
+
+ORIGINAL_MISSING = _kind(
+    "SB301", "original-missing", "the original named under `provenance` is missing",
+    """`site-builder import` keeps the original of each article, byte for byte, in content/sources/
+    and records it under `provenance`. That file is gone or was renamed, so readers could no
+    longer see the text as collected. Restore it from version control (`git checkout --
+    content/sources/<file>`) or, if the article was not imported, remove the provenance block.""",
+    "content/articles/piece.md:40: provenance: cannot read the original `content/sources/001.txt` (No such file or directory) [SB301]",
+    "$ git status\n  deleted: content/sources/001.txt",
+    "$ git checkout -- content/sources/001.txt")
+
+ORIGINAL_CHANGED = _kind(
+    "SB302", "original-changed", "the original was edited after import (a warning)",
+    """Originals are evidence and are never edited: corrections belong in the article. The file in
+    content/sources/ no longer matches the SHA-256 recorded when it was imported. Restore it from
+    version control, or import the new version with `site-builder import` (which keeps your front
+    matter and notes).""",
+    "content/articles/piece.md:40: warning: provenance: `content/sources/001.txt` no longer matches its SHA-256 (...) [SB302]",
+    "$ git diff --stat\n  content/sources/001.txt | 2 +-",
+    "$ git checkout -- content/sources/001.txt")
+
+# --- SB4xx: the theme and the build -----------------------------------------------------------
+
+THEME_NOT_FOUND = _kind(
+    "SB401", "theme-not-found", "site.yml names a theme that has no folder",
+    """`theme: mine` in site.yml uses templates and styles from themes/mine/ in the site folder,
+    falling back to the default theme file by file. There is no such folder.""",
+    "site.yml: theme `mine` not found (create themes/mine/ or set `theme: default`) [SB401]",
+    "theme: mine",
+    "theme: default        # or create themes/mine/templates/ with the files to override")
+
+TEMPLATE_ERROR = _kind(
+    "SB402", "template-error", "a theme template could not be rendered",
+    """A Jinja template in the site's theme has a syntax error or uses a name that does not exist.
+    The line given is in the template. Compare it with the same file in the default theme, or
+    remove the override to fall back to the default.""",
+    "themes/mine/templates/article.html:1: template error: 'no_such' is undefined (...) [SB402]",
+    "{% block main %}{{ no_such }}{% endblock %}",
+    "{% block main %}{{ article.title }}{% endblock %}")
+
+SEARCH_INDEX_FAILED = _kind(
+    "SB403", "search-index-failed", "the search index could not be built",
+    """The full-text search index is built by Pagefind, which comes with site-builder. It failed to
+    run (the message says why, often a missing or blocked program). Reinstall site-builder, or
+    build without search for now with `search: false` in site.yml.""",
+    "build: Pagefind failed: ... (run with search: false in site.yml to build without it) [SB403]",
+    "search: true",
+    "search: false")
+
+UNEXPECTED = _kind(
+    "SB499", "unexpected-error", "the build failed for a reason not in your files",
+    """Something went wrong that is not a mistake in the content: a full disk, a file locked by
+    another program, or a bug in site-builder. The preview server keeps running and shows it; the
+    terminal shows the details. If it persists, report it with those details.""",
+    "build: OSError: [Errno 28] No space left on device (see the terminal) [SB499]",
+    "(a full disk)",
+    "(free some space, then save a file to rebuild)")

@@ -29,6 +29,14 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):
+    """The same, parsed by libyaml (20x faster); a document it finds fault with is read again by
+    `_Loader`, whose messages and lines the problems report."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
 @dataclass(frozen=True)
 class SourceMapping:
     """A YAML mapping's values plus the file line of each key, list item and nested key."""
@@ -57,10 +65,17 @@ def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[SourceMappi
 
     Returns the mapping (empty on failure) and the problems found; never raises for bad YAML.
     """
+    mapping, problems = _load(text, path, first_line, _FastLoader)
+    if problems and _FastLoader is not _Loader:
+        return _load(text, path, first_line, _Loader)
+    return mapping, problems
+
+
+def _load(text: str, path: str, first_line: int, loader_class: type) -> tuple[SourceMapping, list[Problem]]:
     offset = first_line - 1
     empty = SourceMapping({}, {}, first_line)
     try:
-        loader = _Loader(text)
+        loader = loader_class(text)
         try:
             root = loader.get_single_node()
             if root is None:

@@ -20,6 +20,7 @@ import jinja2
 from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
+from site_builder.assets import ThemeAssets
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
@@ -68,7 +69,9 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
 
 def make_environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(t / "templates") for t in themes]),
+        loader=jinja2.ChoiceLoader([  # `default/base.html` lets a site's base.html extend the default one
+            jinja2.FileSystemLoader([str(t / "templates") for t in themes]),
+            jinja2.PrefixLoader({DEFAULT_THEME: jinja2.FileSystemLoader(str(default_theme_dir() / "templates"))})]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -112,6 +115,9 @@ def render_site(collection: Collection, config: SiteConfig, themes: list[Path]) 
     """
     env = make_environment(config, themes)
     env.globals["collection"] = collection
+    assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
+    env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted
+    yield from (OutputFile(asset.path, asset.content) for asset in assets)
     sitemap: list[tuple[str, date | None]] = []
 
     def page(template: str, path: str, modified: date | None, **context: Any) -> OutputFile:

@@ -94,10 +94,8 @@ def test_markdown_features_tables_toc_and_highlighted_code(site, run):
     assert [a.text_content() for a in page.cssselect(".toc a")] == ["First section", "Second section"]
     assert page.cssselect(".article-text table td")[0].text_content() == "600"
     assert page.cssselect(".article-text .highlight .nb")[0].text_content() == "print"
-    css = (site.build_dir / "static" / "pygments.css").read_text()
-    assert ".highlight .nb" in css
-    stylesheets = [link.get("href") for link in page.cssselect("link[rel=stylesheet]")]
-    assert "/static/pygments.css" in stylesheets
+    [pygments] = [link.get("href") for link in page.cssselect("link[rel=stylesheet]") if "/pygments." in link.get("href")]
+    assert ".highlight .nb" in (site.build_dir / pygments.lstrip("/")).read_text()
 
 
 def test_every_internal_link_resolves_at_the_domain_root(site, run):
@@ -114,7 +112,7 @@ def test_every_internal_link_resolves_under_a_github_pages_sub_path(site, run):
     assert home.cssselect(".site-title")[0].get("href") == "/my-repo/"
     assert home.cssselect(".piece-item a")[0].get("href") == "/my-repo/articles/newer-piece/"
     not_found = site.page("404.html")
-    assert [l.get("href") for l in not_found.cssselect("link[rel=stylesheet]")][0] == "/my-repo/static/style.css"
+    assert [l.get("href") for l in not_found.cssselect("link[rel=stylesheet]")][0].startswith("/my-repo/static/style.")
 
 
 def test_base_url_from_site_yml_may_be_a_full_address(site, run):
@@ -147,7 +145,8 @@ def test_raw_html_in_article_text_never_becomes_script(site, run):
     text = page.cssselect(".article-text p")[0].text_content()
     assert '<script>alert(2)</script> <img src=x onerror="alert(3)">' in text, "raw HTML is shown as text"
     scripts = [s for s in page.iter("script") if s.get("type") != "application/ld+json"]
-    assert [s.get("src") for s in scripts] == ["/static/preview.js"], "only the theme's own script"
+    assert [s.get("src").split(".")[0] for s in scripts] == ["/static/theme", "/static/preview"], \
+        "only the theme's own scripts"
     structured = page.xpath('//script[@type="application/ld+json"]')
     assert json.loads(structured[0].text)["about"]["headline"] == "Title <script>alert(1)</script>"
     assert page.cssselect("h1")[0].text_content() == "Title <script>alert(1)</script>"

@@ -245,7 +245,7 @@ def test_claim_text_cannot_break_out_of_the_json_ld_script(site, run, base):
     write_piece(site, A, outlet="TASS", claims=[{"id": "hostile", "text": f"'{hostile}'", "verdict": "disputed"}])
     build(site, run, base)
     raw = (site.build_dir / "claims" / "hostile" / "index.html").read_text()
-    assert raw.count("<script") == 2, "the theme's preview.js and the JSON-LD, nothing injected"
+    assert raw.count("<script") == 3, "the theme's theme.js and preview.js and the JSON-LD, nothing injected"
     assert "<script>alert" not in raw
     [script] = site.page("claims/hostile/").xpath('//script[@type="application/ld+json"]')
     assert json.loads(script.text)["claimReviewed"] == hostile

@@ -21,12 +21,12 @@ PROGRESS_BAR_FROM = 10  # files; smaller batches finish before a bar would be wo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
-        parser.print_help()
+        print(_overview(parser))
         return 0
-    root = Path(args.site).resolve()
+    root = Path(getattr(args, "site", ".")).resolve()
     try:
         return args.run(root, args)
     except ContentError as error:
@@ -39,14 +39,26 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """Every command and option, each with its help text (docs/reference.md is written from it)."""
     parser = argparse.ArgumentParser(
         prog="site-builder",
         description="Build an annotated reading collection: articles shown with their outlet, stance, "
                     "caveats and editorial notes.",
+        epilog="Start with: site-builder new my-collection. Help on one command: site-builder COMMAND --help.",
     )
-    parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    parser.add_argument("--version", action="version", version=f"site-builder {__version__}",
+                        help="print the version and exit")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    new_cmd = commands.add_parser(
+        "new", help="create a new collection, ready to build",
+        description="Create DIR with site.yml (every option, commented), two example articles showing every "
+                    "editorial feature, content/outlets.yml, .gitignore, requirements.txt and a GitHub Pages "
+                    "workflow. Refuses a folder that is not empty.")
+    new_cmd.add_argument("directory", type=Path, metavar="DIR", help="the folder to create (or an empty one)")
+    new_cmd.add_argument("--title", help="the site's title (default: from the folder's name)")
+    new_cmd.set_defaults(command="new", run=_run_new)
 
     import_cmd = commands.add_parser(
         "import", help="turn raw articles (.txt, .html, .md) into draft articles",
@@ -101,7 +113,27 @@ def _parser() -> argparse.ArgumentParser:
     deploy_cmd.add_argument("--message", metavar="TEXT",
                             help="the commit message (the source commit line is added below it)")
     deploy_cmd.set_defaults(command="deploy", run=_run_deploy)
+
+    docs_cmd = commands.add_parser(
+        "docs", help="write the reference of every field, option, problem code and command",
+        description="Write docs/reference.md from the schema check validates against and from this "
+                    "command line, so the reference never disagrees with the tool.")
+    docs_cmd.add_argument("--output", type=Path, default=Path("docs/reference.md"), metavar="FILE",
+                          help="where to write it; - prints it (default: docs/reference.md)")
+    docs_cmd.add_argument("--check", action="store_true",
+                          help="write nothing; exit 1 if FILE differs from what would be written")
+    docs_cmd.set_defaults(command="docs", run=_run_docs)
     return parser
+
+
+def _overview(parser: argparse.ArgumentParser) -> str:
+    """What `site-builder` alone prints: one line per command, and where to start."""
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    lines = [f"  {choice.dest:8} {choice.help}" for choice in commands._choices_actions]
+    return "\n".join([f"site-builder {__version__}: {parser.description}", "", "Commands:", *lines, "",
+                      "Start with:   site-builder new my-collection",
+                      "Help:         site-builder COMMAND --help",
+                      "A problem:    site-builder check --explain CODE (e.g. SB101)"])
 
 
 def _drafts_option(command: argparse.ArgumentParser) -> None:
@@ -113,6 +145,42 @@ def _site_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
 
+def _run_new(root: Path, args: argparse.Namespace) -> int:
+    from site_builder.scaffold import ScaffoldError, create_site, default_title
+
+    try:
+        written = create_site(args.directory, args.title or default_title(args.directory))
+    except ScaffoldError as error:
+        print(f"site-builder new: {error}", file=sys.stderr)
+        return 1
+    print(f"Created a new collection in {args.directory}/:")
+    print("".join(f"  {name}\n" for name in written))
+    print(f"Next:\n  cd {args.directory}\n  site-builder serve      # preview at http://127.0.0.1:8000/, rebuilt on "
+          "every save\nThen replace the example articles with your own: site-builder import PATH... turns raw "
+          "articles into drafts.")
+    return 0
+
+
+def _run_docs(root: Path, args: argparse.Namespace) -> int:
+    from site_builder.reference import reference_markdown
+
+    text = reference_markdown(build_parser())
+    if str(args.output) == "-":
+        print(text, end="")
+        return 0
+    current = args.output.read_text(encoding="utf-8") if args.output.is_file() else None
+    if args.check:
+        if current == text:
+            return 0
+        print(f"{args.output} is out of date: run site-builder docs", file=sys.stderr)
+        return 1
+    if current != text:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    print(f"{'Wrote' if current != text else 'Unchanged:'} {args.output}")
+    return 0
+
+
 def _run_build(root: Path, args: argparse.Namespace) -> int:
     report = build(root, base_url=args.base_url, include_drafts=args.drafts)
     _print_problems(report.warnings)
@@ -121,7 +189,7 @@ def _run_build(root: Path, args: argparse.Namespace) -> int:
         hidden = f" ({drafts} drafts not published)" if drafts else ""
         print(f"Built {len(report.collection)} articles{hidden} into {report.config.output_dir} "
               f"({report.files_written} files, {report.seconds:.2f} s).\n"
-              f"Open it: make serve, then http://127.0.0.1:8000{report.config.base_path}")
+              f"Preview it: site-builder serve, then open http://127.0.0.1:8000{report.config.base_path}")
     return 0
 
 

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: build test check serve clean browser
+.PHONY: build test check serve clean browser quality-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/site-builder check
 
-test: $(STAMP) browser
+test: $(STAMP) browser quality-tools
 	$(BIN)/python -m pytest
 
 # Browser tests drive Debian's chromium with Playwright (never a downloaded browser).
@@ -35,6 +35,28 @@ browser:
 	  else \
 	    echo "WARNING: /usr/bin/chromium is missing and this is not root: the browser tests will be SKIPPED."; \
 	  fi; \
+	fi
+
+# The tools tests/test_quality.py measures the theme with: axe-core, Lighthouse and the Nu HTML
+# checker from npm (exact versions in .tools/package-lock.json, into .tools/node_modules; no install
+# scripts run, so nothing downloads a browser or a Java), and Debian's Java for the Nu checker.
+# Reinstalled only when the lock file changes. Without them the quality tests are skipped, loudly.
+quality-tools:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's default-jre-headless for the HTML checker..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "WARNING: java is missing and this is not root: the HTML validity test will be SKIPPED."; \
+	  fi; \
+	fi
+	@if ! command -v npm >/dev/null; then \
+	  echo "WARNING: npm is missing: the axe, Lighthouse and HTML validity tests will be SKIPPED."; \
+	elif [ ! .tools/node_modules/.package-lock.json -nt .tools/package-lock.json ]; then \
+	  echo "Installing the quality tools into .tools/node_modules..."; \
+	  cd .tools && export CHROMEDRIVER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_DOWNLOAD=1 && \
+	    { npm ci --ignore-scripts --no-audit --no-fund --loglevel=error || \
+	      npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error; }; \
 	fi
 
 # Builds, serves build/ under the site's base path and rebuilds + reloads the browser on every save.

@@ -162,3 +162,166 @@ def test_search_assets_load_only_on_the_search_page(bundled):
         loaded = [e.get("src") or e.get("href") for e in page.cssselect("script[src], link[rel=stylesheet]")]
         uses_pagefind = any("pagefind" in url for url in loaded)
         assert uses_pagefind == (where == "search/index.html"), f"{where} loads {loaded}"
+
+
+# --- in a real browser: measure, phones, sidenotes, dark theme, no JavaScript, print ----------------
+
+ARTICLE = "articles/russia-and-syria-on-the-offensive-against-isis-ground-operations-coordinated/"
+
+
+@pytest.fixture(scope="module")
+def bundled_url(bundled):
+    from webserver import serve
+
+    with serve(bundled.build_dir) as base:
+        yield base
+
+
+@pytest.fixture
+def tab_for(browser):
+    """A new tab with the given browser-context options (viewport, colour scheme, JavaScript)."""
+    contexts = []
+
+    def open_tab(width=1280, **options):
+        context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+CHARACTERS_PER_LINE = """() => {
+  const counts = [];
+  for (const p of document.querySelectorAll('.article-text > p')) {
+    const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+    if (lines >= 3) counts.push(p.textContent.length / (lines - 0.5));  // the last line is half full
+  }
+  counts.sort((a, b) => a - b);
+  return counts[Math.floor(counts.length / 2)];
+}"""
+
+
+@pytest.mark.parametrize("width", [768, 1280, 1920])
+def test_the_text_column_holds_60_to_75_characters_a_line(tab_for, bundled_url, width):
+    tab = tab_for(width)
+    tab.goto(bundled_url + ARTICLE)
+    assert 60 <= tab.evaluate(CHARACTERS_PER_LINE) <= 75
+
+
+def test_no_page_scrolls_sideways_on_a_320_px_phone(tab_for, bundled, bundled_url):
+    tab = tab_for(320)
+    for path in built_pages(bundled):
+        where = path.relative_to(bundled.build_dir).as_posix().removesuffix("index.html")
+        tab.goto(bundled_url + where)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 320, where
+
+
+def test_sidenotes_sit_in_the_margin_when_there_is_room_else_notes_follow_the_text(tab_for, bundled_url):
+    wide = tab_for(1280)
+    wide.goto(bundled_url + ARTICLE)
+    note, text = wide.locator(".sidenote").first, wide.locator(".article-text > p").first
+    assert note.is_visible()
+    assert note.bounding_box()["x"] >= text.bounding_box()["x"] + text.bounding_box()["width"], "in the right margin"
+    phone = tab_for(375)
+    phone.goto(bundled_url + ARTICLE)
+    assert not phone.locator(".sidenote").first.is_visible()
+    assert phone.locator(".article-text .annotations").is_visible(), "the notes follow the text"
+
+
+def background(tab, selector: str) -> str:
+    return tab.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor")
+
+
+def test_dark_theme_follows_the_system_and_the_toggle_remembers_the_choice(tab_for, bundled_url):
+    light = tab_for(color_scheme="light")
+    light.goto(bundled_url)
+    assert background(light, "body") == "rgb(255, 255, 255)"
+    dark = tab_for(color_scheme="dark")
+    dark.goto(bundled_url)
+    assert background(dark, "body") == "rgb(20, 20, 22)"
+    toggle = dark.get_by_role("button", name="Dark theme")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle.click()
+    assert background(dark, "body") == "rgb(255, 255, 255)"
+    assert toggle.get_attribute("aria-pressed") == "false"
+    dark.goto(bundled_url + ARTICLE)  # another page, same reader: the choice is remembered
+    assert dark.evaluate("document.documentElement.dataset.theme") == "light"
+    assert background(dark, "body") == "rgb(255, 255, 255)"
+
+
+def test_article_pages_work_without_javascript(tab_for, bundled_url):
+    tab = tab_for(java_script_enabled=False, color_scheme="dark")
+    tab.goto(bundled_url + ARTICLE)
+    assert tab.locator(".context-panel").is_visible() and tab.locator(".article-text").is_visible()
+    assert tab.locator(".editorial-notes").is_visible()
+    assert not tab.locator(".theme-toggle").is_visible(), "a toggle that cannot work is not shown"
+    assert background(tab, "body") == "rgb(20, 20, 22)", "the system's dark scheme still applies"
+
+
+def test_print_drops_navigation_prints_addresses_and_keeps_notes_as_footnotes(tab_for, bundled_url):
+    tab = tab_for(1280)
+    tab.goto(bundled_url + ARTICLE)
+    tab.emulate_media(media="print")
+    for hidden in (".site-header nav", ".site-search", ".site-footer", ".sidenote"):
+        assert not tab.locator(hidden).first.is_visible(), hidden
+    assert tab.locator(".article-text .annotations").is_visible(), "notes printed as footnotes"
+    source = tab.locator("main a[href^='http']").first
+    printed = source.evaluate("a => getComputedStyle(a, '::after').content")
+    assert source.get_attribute("href") in printed, "a printed link shows its address"
+
+
+def test_the_editors_words_never_look_like_the_outlets(tab_for, bundled_url):
+    for scheme in ("light", "dark"):
+        tab = tab_for(color_scheme=scheme)
+        tab.goto(bundled_url + ARTICLE)
+        text = background(tab, ".article-text")
+        for editors in (".context-panel", ".editorial-notes"):
+            assert background(tab, editors) != text, f"{editors} is tinted ({scheme})"
+            assert tab.eval_on_selector(editors, "e => getComputedStyle(e).borderLeftStyle") == "solid"
+        assert tab.locator(".context-panel h2").inner_text().lower() == "context from the editors"
+        assert tab.locator(".article-text .voice-label").inner_text().lower().startswith("the text, as published by")
+
+
+BADGE_LOOK = """els => els.map(e => [e.className, e.textContent.trim(), getComputedStyle(e, '::before').content,
+                                   getComputedStyle(e).borderTopStyle + ' ' + getComputedStyle(e).borderTopWidth])"""
+
+
+def test_stance_and_verdict_badges_differ_by_label_and_shape_not_only_colour(tab_for, bundled_url):
+    tab = tab_for()
+    looks = {}
+    for path, selector in (("outlets/", ".stance"), ("claims/", ".verdict-legend .verdict")):
+        tab.goto(bundled_url + path)
+        for kind, label, glyph, border in tab.eval_on_selector_all(selector, BADGE_LOOK):
+            assert label and glyph not in ("none", "normal", '""'), f"{kind} has a word and a symbol"
+            looks.setdefault(selector, {})[kind] = (glyph, border)
+    for selector, kinds in looks.items():
+        assert len(kinds) >= 3 and len(set(kinds.values())) == len(kinds), f"each {selector} has its own shape"
+
+
+# --- a second theme: themes/minimal restyles everything with two templates and one stylesheet ------
+
+def test_the_minimal_theme_restyles_the_site_without_copying_the_default_theme(tmp_path, run):
+    from linkcheck import broken_links
+
+    site = Site(tmp_path / "site")
+    shutil.copytree(REPO / "content", site.root / "content")
+    shutil.copytree(REPO / "themes" / "minimal", site.root / "themes" / "minimal")
+    site.write("site.yml", (REPO / "site.yml").read_text().replace("theme: default", "theme: minimal"))
+    assert "theme: minimal" in (site.root / "site.yml").read_text()
+    assert run("build", "--site", site.root).code == 0
+    minimal = sorted(p.name for p in (REPO / "themes" / "minimal").rglob("*") if p.is_file())
+    assert minimal == ["base.html", "index.html", "style.css"], "a theme is only what differs"
+
+    home = site.page("")
+    assert home.cssselect(".reading-list li"), "the home page comes from the minimal theme"
+    assert "Georgia" in read_stylesheet(site, home), "so does the stylesheet, minified and fingerprinted"
+    assert FINGERPRINTED.match(stylesheet_href(home))
+    for page in (home, site.page("claims/"), site.page("articles/russian-warships-strike-islamic-state-targets-with-cruise-missiles/")):
+        footer = page.cssselect(".site-footer")[0].text_content()
+        assert "the editors' marked as theirs" in footer, "every page has the minimal footer (its base.html)"
+        assert page.cssselect(".site-header nav a"), "the header still comes from the default base.html"
+    article = site.page("articles/russian-warships-strike-islamic-state-targets-with-cruise-missiles/")
+    assert article.cssselect(".context-panel .stance"), "article.html comes from the default theme"
+    assert broken_links(site.build_dir, "/") == []

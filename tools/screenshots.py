@@ -1,0 +1,77 @@
+"""Screenshots of the default theme for the README: home and an article, 375 px and 1280 px wide,
+light and dark. Builds the bundled collection into a temporary folder (build/ is left alone),
+serves it on 127.0.0.1 and photographs it with Debian's chromium through Playwright.
+
+    .venv/bin/python tools/screenshots.py            # writes docs/screenshots/*.png
+    .venv/bin/python tools/screenshots.py --out /tmp/shots --full-page   # whole pages, to review
+
+Each picture is the first screen a reader sees (the viewport, not the whole page), so the files
+stay small; --full-page is for reviewing the theme, not for committing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))  # the test suite's small web server
+
+from webserver import serve  # noqa: E402
+
+from site_builder.cli import main as site_builder  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARTICLE = "articles/russia-and-syria-on-the-offensive-against-isis-ground-operations-coordinated/"
+PAGES = {"home": "", "article": ARTICLE}
+VIEWPORTS = {375: 812, 1280: 800}  # width: height (a phone, a laptop)
+SCHEMES = ("light", "dark")
+
+
+def build_bundled_site(folder: Path) -> Path:
+    """The repository's own collection, built into `folder`/site/build."""
+    site = folder / "site"
+    site.mkdir()
+    shutil.copy(REPO / "site.yml", site / "site.yml")
+    shutil.copytree(REPO / "content", site / "content")
+    if site_builder(["build", "--site", str(site), "-q"]) != 0:
+        raise SystemExit("the bundled collection did not build")
+    return site / "build"
+
+
+def take_screenshots(out: Path, full_page: bool = False) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp, serve(build_bundled_site(Path(tmp))) as base, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        for width, height in VIEWPORTS.items():
+            for scheme in SCHEMES:
+                context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+                tab = context.new_page()
+                for name, path in PAGES.items():
+                    tab.goto(base + path, wait_until="networkidle")
+                    target = out / f"{name}-{width}-{scheme}.png"
+                    tab.screenshot(path=str(target), full_page=full_page)
+                    written.append(target)
+                context.close()
+        browser.close()
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--full-page", action="store_true", help="the whole page, not the first screen")
+    args = parser.parse_args()
+    for path in take_screenshots(args.out, args.full_page):
+        print(f"{path} ({path.stat().st_size // 1024} KB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -95,6 +95,8 @@ class IsoDate:
 
 @dataclass(frozen=True)
 class Boolean:
+    """A switch: `true` or `false` only, so a typo never publishes a draft."""
+
     description: str = "true or false"
 
     def convert(self, value: Any, choices: Choices) -> bool:
@@ -213,6 +215,8 @@ class TextMapping:
 
 @dataclass(frozen=True)
 class Integer:
+    """A count: a whole number, zero or more."""
+
     description: str = "whole number"
 
     def convert(self, value: Any, choices: Choices) -> int:

@@ -118,8 +118,8 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path, run):
 def test_new_accepts_an_empty_folder_or_a_fresh_git_repository(tmp_path, run):
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run("new", empty, "--title", "Our reading list").code == 0
-    assert load_config(empty).title == "Our reading list"
+    assert run("new", empty, "--title", "Reading: the 2024 election").code == 0
+    assert load_config(empty).title == "Reading: the 2024 election", "a title with `: ` is quoted in site.yml"
     cloned = tmp_path / "cloned"
     (cloned / ".git").mkdir(parents=True)
     assert run("new", cloned).code == 0

@@ -99,3 +99,37 @@ def test_explain_with_an_unknown_code_lists_the_codes_and_fails(run):
     result = run("check", "--explain", "SB999")
     assert result.code == 1
     assert "unknown problem code `SB999`" in result.err and "SB101  unknown-key" in result.err
+
+
+# --- the examples are true: `before` raises the code, `after` fixes it -------------------------
+
+FRONT_MATTER = ["SB010", "SB011", "SB012", "SB101", "SB110", "SB111", "SB112", "SB113", "SB114", "SB117", "SB118"]
+WHOLE_ARTICLE = ["SB004", "SB005", "SB102"]
+SITE_YML_LINES = ["SB115", "SB120"]
+OUTLETS_YML = ["SB119"]
+
+
+def write_example(site, code: str, snippet: str) -> None:
+    """Put an explanation's before/after snippet where it belongs in a small site."""
+    if code in WHOLE_ARTICLE:
+        site.write("content/articles/piece.md", snippet + "\n\nThe text.\n")
+        return
+    if code in SITE_YML_LINES:
+        site.write("site.yml", f"title: T\n{snippet}\n")
+        snippet = ""
+    if code in OUTLETS_YML:
+        site.write("content/outlets.yml", snippet + "\n")
+        snippet = "outlet: The Outlet"
+    given = {line.split(":")[0] for line in snippet.splitlines()}
+    base = [f"{key}: {value}" for key, value in (("title", "T"), ("outlet", "O"), ("date", "2015-10-09"))
+            if key not in given]
+    site.write("content/articles/piece.md", "---\n" + "\n".join(base + [snippet]) + "\n---\n\nThe text.\n")
+
+
+@pytest.mark.parametrize("code", FRONT_MATTER + WHOLE_ARTICLE + SITE_YML_LINES + OUTLETS_YML)
+def test_the_example_fix_really_fixes_the_problem(site, run, code):
+    kind = KINDS[code]
+    write_example(site, code, kind.before)
+    assert f"[{code}]" in run("check", "--site", site.root).err, f"{code}: `before` shows the problem"
+    write_example(site, code, kind.after)
+    assert f"[{code}]" not in run("check", "--site", site.root).err, f"{code}: `after` fixes it"

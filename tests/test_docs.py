@@ -131,3 +131,20 @@ def test_the_guide_names_only_real_commands_options_and_codes():
         assert code in problem_codes.KINDS
     for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):
         assert (GUIDE.parent / target).exists(), f"the guide links to {target}, which does not exist"
+
+
+def github_anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives headings: lowercase, punctuation dropped, spaces to hyphens."""
+    headings = re.findall(r"^#+ (.+)$", re.sub(r"^```.*?^```", "", markdown, flags=re.DOTALL | re.MULTILINE),
+                          flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_the_guides_links_to_sections_land_on_a_heading():
+    docs = {"guide.md": GUIDE, "reference.md": REFERENCE, "../README.md": REPO / "README.md"}
+    text = GUIDE.read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)\s:]*)#([^)]+)\)", text)
+    assert len(links) >= 15
+    for target, anchor in links:
+        anchors = github_anchors(docs[target or "guide.md"].read_text(encoding="utf-8"))
+        assert anchor in anchors, f"the guide links to {target or 'itself'}#{anchor}, which is no heading"

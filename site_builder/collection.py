@@ -27,6 +27,7 @@ from slugify import slugify
 
 from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
+from site_builder.cache import digest
 from site_builder.errors import Problem
 from site_builder.outlets import OUTLETS_FILE, OutletProfile
 from site_builder.reader import Article, ArticleClaim
@@ -171,8 +172,11 @@ class Collection:
 
 
 def build_collection(articles: list[Article], outlets: dict[str, OutletProfile] | None, config: SiteConfig,
-                     include_drafts: bool = False) -> tuple[Collection, list[Problem]]:
-    """Relate every published article to the others; report broken or inconsistent cross-references."""
+                     include_drafts: bool = False, memo: dict | None = None) -> tuple[Collection, list[Problem]]:
+    """Relate every published article to the others; report broken or inconsistent cross-references.
+
+    `memo` (kept by the build cache) remembers related reading while nothing it depends on changed.
+    """
     published = sorted((a for a in articles if include_drafts or not a.draft), key=_newest_first)
     problems = _check_links(articles, {a.slug for a in published})
     claims, claim_problems = _merge_claims(published)
@@ -184,7 +188,7 @@ def build_collection(articles: list[Article], outlets: dict[str, OutletProfile] 
         tags=_group_tags(published),
         events=events,
         claims=claims,
-        related=MappingProxyType(_all_related(published, config.related_count)),
+        related=MappingProxyType(_remembered_related(published, config.related_count, memo)),
         backlinks=MappingProxyType(_backlinks(published)),
     )
     return collection, problems + claim_problems + event_problems + _check_outlets(published, outlets)
@@ -329,6 +333,24 @@ class _Features:
 
 
 def _all_related(articles: list[Article], limit: int) -> dict[str, tuple[RelatedPiece, ...]]:
+def _remembered_related(articles: list[Article], limit: int, memo: dict | None) -> dict[str, tuple[RelatedPiece, ...]]:
+    """Related reading, reused from `memo` while no piece's slug, title, date, tags, event, claims
+    or hand links changed (an edit to an article's text changes none of them)."""
+    if memo is None:
+        return _all_related(articles, limit)
+    key = digest(limit, [(a.slug, a.title, a.date, a.tags, a.event, tuple(c.id for c in a.claims),
+                          tuple(s for s, _ in a.related)) for a in articles])
+    by_slug = {a.slug: a for a in articles}
+    if memo.get("key") == key:
+        return {slug: tuple(RelatedPiece(by_slug[other], score, reasons) for other, score, reasons in ranked)
+                for slug, ranked in memo["ranked"].items()}
+    related = _all_related(articles, limit)
+    memo.clear()
+    memo.update(key=key, ranked={slug: tuple((p.article.slug, p.score, p.reasons) for p in ranked)
+                                 for slug, ranked in related.items()})
+    return related
+
+
     """Related reading for every article, in time that grows about linearly with N.
 
     Scoring every pair in Python took minutes at N=1,000 and hours at N=10,000. Here NumPy scores

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import multiprocessing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
+from site_builder.cache import CachedArticle, digest
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.markup import WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry
@@ -112,26 +114,115 @@ def article_paths(config: SiteConfig) -> list[Path]:
     return sorted(p for p in folder.rglob("*.md") if not p.name.startswith((".", "_")))
 
 
-def read_articles(config: SiteConfig) -> tuple[list[Article], list[Problem]]:
-    """Read every article, collecting all problems rather than stopping at the first."""
+def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = None, jobs: int = 1,
+                  tick: Callable[[int], None] | None = None) -> tuple[list[Article], list[Problem]]:
+    """Read every article, collecting all problems rather than stopping at the first.
+
+    `cache` (file path -> CachedArticle, updated in place) skips parsing a file whose bytes are
+    unchanged, and rendering it while the targets of its wikilinks and its provenance original
+    are unchanged too. Files still to render are shared among `jobs` processes when there are
+    enough of them; `tick(n)` is told as each n are done (for a progress bar).
+    """
+    cache = {} if cache is None else cache
     problems: list[Problem] = []
-    parsed: list[_Parsed] = []
-    for path in article_paths(config):
-        entry, found = _parse(path, config)
-        problems += found
-        if entry is not None:
-            parsed.append(entry)
-    renderer = MarkdownRenderer(config.base_path, {p.path.stem: _link_target(p) for p in parsed})
-    articles = []
-    for entry in parsed:
-        article, found = _render(entry, config, renderer)
-        articles.append(article)
-        problems += found
+    entries: list[tuple[Path, CachedArticle]] = []
+    parsed: dict[Path, _Parsed] = {}
+    paths = article_paths(config)
+    for stale in set(cache) - {str(p) for p in paths}:
+        del cache[stale]
+    for path in paths:
+        cached = _cached_parse(path, config, cache, parsed)
+        problems += cached.parse_problems
+        if cached.link_target is not None:
+            entries.append((path, cached))
+    index = {path.stem: cached.link_target for path, cached in entries}
+    renderer = MarkdownRenderer(config.base_path, index)
+    stale_renders = []
+    for path, cached in entries:
+        key = _render_key(path, cached, parsed, index, config)
+        if cached.article is None or cached.render_key != key:
+            cached.render_key = key
+            stale_renders.append((path, cached))
+    fresh = _render_all([parsed.get(p) or _parse(p, config)[0] for p, _ in stale_renders], config, renderer, jobs, tick)
+    for (_, cached), (article, found) in zip(stale_renders, fresh):
+        cached.article, cached.problems = article, found
+    articles = [cached.article for _, cached in entries]
+    problems += [p for _, cached in entries for p in cached.problems]
     return articles, problems + _duplicate_slugs(articles)
 
 
 def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem]]:
     shown = display_path(path, config.root)
+def _cached_parse(path: Path, config: SiteConfig, cache: dict[str, CachedArticle],
+                  parsed: dict[Path, _Parsed]) -> CachedArticle:
+    """The file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed."""
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        sha = ""  # _parse reports why it cannot be read
+    cached = cache.get(str(path))
+    if cached is not None and sha and cached.sha256 == sha:
+        return cached
+    entry, found = _parse(path, config)
+    cached = CachedArticle(sha, _link_target(entry) if entry else None, found)
+    if entry is not None:
+        parsed[path] = entry
+        cached.wikilink_slugs = tuple(dict.fromkeys(slug for slug, _ in _wikilinks(entry)))
+        cached.provenance_source = (entry.values["provenance"] or {}).get("source", "")
+    if sha:
+        cache[str(path)] = cached
+    return cached
+
+
+def _render_key(path: Path, cached: CachedArticle, parsed: dict[Path, _Parsed], index: dict[str, LinkTarget],
+                config: SiteConfig) -> str:
+    """What an article's rendering depends on besides its own bytes: the pieces its wikilinks name
+    (their titles label the links) and the original it was imported from (shown on its page)."""
+    original = b""
+    if cached.provenance_source:
+        try:
+            original = (config.root / cached.provenance_source).read_bytes()
+        except OSError:
+            original = b"missing"
+    return digest(cached.sha256, [(slug, index.get(slug)) for slug in cached.wikilink_slugs],
+                  hashlib.sha256(original).hexdigest())
+
+
+_PARALLEL_FROM = 64  # articles: fewer render faster in this process than a pool starts
+_POOL_STATE: tuple = ()  # what forked workers render from (inherited, never pickled)
+
+
+def _render_all(entries: list[_Parsed], config: SiteConfig, renderer: MarkdownRenderer, jobs: int,
+                tick: Callable[[int], None] | None) -> list[tuple[Article, list[Problem]]]:
+    """Render `entries`, across `jobs` forked processes when there are enough to be worth it."""
+    global _POOL_STATE
+    if jobs <= 1 or len(entries) < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        results = []
+        for entry in entries:
+            results.append(_render(entry, config, renderer))
+            if tick:
+                tick(1)
+        return results
+    _POOL_STATE = (entries, config, renderer)
+    chunks = [range(start, min(len(entries), start + 32)) for start in range(0, len(entries), 32)]
+    results: list = [None] * len(chunks)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for number, rendered in pool.imap_unordered(_render_chunk, enumerate(chunks)):
+                results[number] = rendered
+                if tick:
+                    tick(len(rendered))
+    finally:
+        _POOL_STATE = ()
+    return [item for chunk in results for item in chunk]
+
+
+def _render_chunk(job: tuple[int, range]) -> tuple[int, list[tuple[Article, list[Problem]]]]:
+    number, positions = job
+    entries, config, renderer = _POOL_STATE
+    return number, [_render(entries[i], config, renderer) for i in positions]
+
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

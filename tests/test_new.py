@@ -86,6 +86,22 @@ def test_the_example_article_shows_each_editorial_feature(new_site):
     assert article.cssselect(".outlet-kind")[0].text_content() == "(local weekly newspaper)"
 
 
+IMPORT_ONLY_FIELDS = {"language", "author_bio", "word_count", "provenance"}  # written by `import`, not by editors
+
+
+def test_the_example_article_sets_every_editorial_key_the_schema_declares():
+    """A key added to the schema must be shown in the example too, or editors never meet it."""
+    from site_builder.reader import split_front_matter
+    from site_builder.schema import ARTICLE_FIELDS, CLAIM_FIELDS
+
+    text = (STARTER_DIR / "articles" / f"{EXAMPLE}.md").read_text(encoding="utf-8")
+    front_matter = yaml.safe_load(split_front_matter(text, EXAMPLE)[0])
+    assert {f.name for f in ARTICLE_FIELDS} - IMPORT_ONLY_FIELDS <= set(front_matter)
+    claim_keys = {key for claim in front_matter["claims"] for key in claim}
+    assert {f.name for f in CLAIM_FIELDS} <= claim_keys
+    assert {claim["role"] for claim in front_matter["claims"]} >= {"makes", "disputes"}
+
+
 def test_the_claims_tracker_and_event_page_come_from_the_example(new_site):
     claim = page(new_site, "claims/old-mill-bridge-unsafe")
     assert "disputes" in claim.text_content() and "reports" in claim.text_content()

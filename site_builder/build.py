@@ -6,22 +6,28 @@ we stop before writing anything if any of them is an error, so build/ is never t
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
 from site_builder import problem_codes as codes
+from site_builder.cache import BuildCache, code_fingerprint, digest, folder_stamp, inputs_stamp
+from site_builder.cache import load as load_cache, save as save_cache
 from site_builder.collection import Collection, build_collection
-from site_builder.config import SiteConfig, load_config
+from site_builder.config import CONFIG_FILE, SiteConfig, load_config
 from site_builder.errors import ContentError, Problem, display_path, errors_only
-from site_builder.outlets import read_outlets
+from site_builder.incremental import PageKeys, render_pages, theme_is_tracked
+from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.reader import read_articles, renderer_for
-from site_builder.render import render_site, theme_dirs
-from site_builder.search import SearchIndexError, write_search_index
-from site_builder.writers import write_site
+from site_builder.render import OutputFile, PageJob, plan_site, theme_dirs
+from site_builder.search import INDEX_DIR, SearchIndexError, write_search_index
+from site_builder.writers import Written, link_tree, write_site
 
 
 @dataclass(frozen=True)
@@ -29,47 +35,155 @@ class Report:
     """What a run did, for the CLI to print."""
 
     config: SiteConfig
-    collection: Collection
+    collection: Collection | None  # None when nothing changed since the last build: nothing was read
     warnings: list[Problem] = field(default_factory=list)
     files_written: int = 0
     seconds: float = 0.0
+    published: int = 0
+    drafts_hidden: int = 0
+    files_changed: int = 0  # files whose bytes differ from the previous build's
+    pages_rendered: int = 0
 
 
 def check(root: Path, base_url: str | None = None, include_drafts: bool = False) -> Report:
     """Validate the site without writing anything; raise ContentError listing every problem."""
     # 1. Site options: everything else depends on them (stances, notes heading, base URL).
     config = load_config(root, base_url)
-    # 2. Every article: front matter validated against the schema, Markdown rendered.
-    articles, problems = read_articles(config)
+    return _read(config, include_drafts, BuildCache(), 1, None)
+
+
+def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int, progress: "_Progress | None") -> Report:
+    # 2. Every article: front matter validated against the schema, Markdown rendered (unless cached).
+    articles, problems = read_articles(config, cache.articles, jobs, progress.tick if progress else None)
     # 3. The outlet profiles, whose notes may link to articles.
     outlets, outlet_problems = read_outlets(config, renderer_for(config, articles))
     # 4. The collection: outlets, tags, events, claims, related reading, backlinks; links checked.
-    collection, collection_problems = build_collection(articles, outlets, config, include_drafts)
+    collection, collection_problems = build_collection(articles, outlets, config, include_drafts, cache.related)
     problems += outlet_problems + collection_problems
     if errors_only(problems):
         raise ContentError(problems)
-    return Report(config, collection, warnings=problems)
+    return Report(config, collection, warnings=problems, published=len(collection),
+                  drafts_hidden=collection.drafts_hidden)
 
 
-def build(root: Path, base_url: str | None = None, include_drafts: bool = False) -> Report:
-    """Build the site into root/build, atomically; raise ContentError and leave build/ as it was."""
+def build(root: Path, base_url: str | None = None, include_drafts: bool = False, *, jobs: int | None = None,
+          cache: BuildCache | None = None, progress: bool = False, core_only: bool = False) -> Report:
+    """Build the site into root/build, atomically; raise ContentError and leave build/ as it was.
+
+    Incremental: with the cache of the last build (`.site-builder-cache/`, or `cache` kept in
+    memory by the preview server) only changed articles are read again, only pages whose inputs
+    changed are rendered, only files whose bytes changed are written, and the search index is
+    reused when no page it indexes changed. When no input file changed at all, nothing is done.
+    `jobs` processes share a clean build's work (default: every core this process may use).
+    `core_only` builds only the kinds of pages Pelican writes (home, articles, outlet and tag
+    lists), without search: for comparing like with like in benchmarks.
+    """
     started = time.perf_counter()
-    report = check(root, base_url, include_drafts)
-    config = report.config
-    # 5. Render every page through the theme chain (site theme, then the default theme).
+    config = load_config(root, base_url)
+    if core_only:
+        config = replace(config, search=False)
     themes = theme_dirs(config)
+    jobs = jobs or len(os.sched_getaffinity(0))
+    key = digest(code_fingerprint(), repr(config), include_drafts, core_only)
+    memory = cache if cache is not None and cache.key == key else load_cache(root, key)
+    if cache is not None and cache is not memory:  # the caller's copy follows what we use
+        cache.__dict__.update(memory.__dict__)
+        memory = cache
+    stamp = inputs_stamp([root / CONFIG_FILE, config.content_dir, *themes], key)
+    previous_build = folder_stamp(config.output_dir)
+    trusted = bool(memory.output_stamp) and memory.output_stamp == previous_build
+    if trusted and memory.inputs_stamp == stamp:  # nothing changed since build/ was written
+        summary = memory.summary
+        return Report(config, None, summary["warnings"], len(memory.file_hashes), time.perf_counter() - started,
+                      summary["published"], summary["drafts_hidden"])
+    progress_bar = _Progress("Reading", enabled=progress)
     try:
-        pages = list(render_site(report.collection, config, themes))
+        report = _read(config, include_drafts, memory, jobs, progress_bar)
+    finally:
+        progress_bar.close()
+        save_cache(root, memory)  # articles read are worth keeping even when the content has errors
+    # 5. Plan every page; render only those whose dependency key changed (see incremental.py).
+    try:
+        env, items = plan_site(report.collection, config, themes, core_only=core_only)
+        keys = PageKeys(report.collection, _site_key(key, config, themes), _full_keys(memory),
+                        theme_is_tracked(themes))
+        page_keys = {item.path: keys.of(item) for item in items if isinstance(item, PageJob)}
+        previous = memory.file_hashes if trusted else {}
+        stale = [item for item in items if isinstance(item, PageJob)
+                 and not (item.path in previous and memory.page_keys.get(item.path) == page_keys[item.path])]
+        progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
+        try:
+            rendered = {page.path: page for page in render_pages(env, stale, jobs, progress_bar.tick)}
+        finally:
+            progress_bar.close()
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, root)]) from None
-    # 6. Write pages and static assets to a staging folder, index it for search, then swap it in.
-    index_search = (lambda site: write_search_index(site, config.language)) if config.search else None
+    files = [item if not isinstance(item, PageJob) else rendered.get(item.path, OutputFile(item.path, None))
+             for item in items]
+    # 6. Write changed files (linking the rest) to a staging folder, index it for search, swap it in.
+    search = _SearchStep(config, memory, config.output_dir if trusted else None) if config.search else None
     try:
-        written = write_site(config.output_dir, pages, [t / "static" for t in themes], finish=index_search)
+        written = write_site(config.output_dir, files, [t / "static" for t in themes], finish=search, previous=previous)
     except SearchIndexError as error:
         raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it",
                                     code=codes.SEARCH_INDEX_FAILED)]) from None
-    return Report(config, report.collection, report.warnings, written, time.perf_counter() - started)
+    memory.page_keys, memory.file_hashes = page_keys, written.hashes
+    memory.search_key = search.key if search else ""
+    memory.inputs_stamp, memory.output_stamp = stamp, folder_stamp(config.output_dir)
+    memory.summary = {"warnings": report.warnings, "published": report.published,
+                      "drafts_hidden": report.drafts_hidden}
+    save_cache(root, memory)
+    return Report(config, report.collection, report.warnings, written.count, time.perf_counter() - started,
+                  report.published, report.drafts_hidden, written.changed, len(stale))
+
+
+def _site_key(key: str, config: SiteConfig, themes: list[Path]) -> str:
+    """What every page depends on: the code and options (`key`), the theme's files, the outlet profiles."""
+    theme_files = [(str(path), path.read_bytes()) for theme in themes for path in sorted(theme.rglob("*"))
+                   if path.is_file()]
+    outlets = config.root / OUTLETS_FILE
+    return digest(key, theme_files, outlets.read_bytes() if outlets.is_file() else None)
+
+
+def _full_keys(memory: BuildCache) -> dict[str, str]:
+    return {cached.article.slug: cached.render_key for cached in memory.articles.values() if cached.article}
+
+
+class _SearchStep:
+    """Index the staging folder, or link the previous index when no indexed page changed."""
+
+    def __init__(self, config: SiteConfig, memory: BuildCache, previous_dir: Path | None):
+        self.config, self.memory, self.previous_dir = config, memory, previous_dir
+        self.key = ""
+
+    def __call__(self, staging: Path, written: Written) -> None:
+        pages = sorted((path, sha) for path, sha in written.hashes.items() if path.endswith(".html"))
+        self.key = digest(pages, self.config.language)
+        previous_index = self.previous_dir / INDEX_DIR if self.previous_dir else None
+        if previous_index and self.key == self.memory.search_key and previous_index.is_dir():
+            if link_tree(previous_index, staging / INDEX_DIR):
+                return
+            shutil.rmtree(staging / INDEX_DIR, ignore_errors=True)
+        write_search_index(staging, self.config.language)
+
+
+class _Progress:
+    """A progress bar (tqdm) on standard error, shown only for a step that runs over a second."""
+
+    def __init__(self, label: str, enabled: bool, total: int | None = None):
+        self.bar = None
+        if enabled and sys.stdout.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=label, unit=" files", delay=1.0, leave=False, file=sys.stderr)
+
+    def tick(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _template_problem(error: jinja2.TemplateError, root: Path) -> Problem:

@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     _drafts_option(build_cmd)
     build_cmd.add_argument("--base-url", metavar="URL",
                            help="serve the site from this path or URL (e.g. /my-repo/), overriding site.yml")
+    build_cmd.add_argument("-j", "--jobs", type=int, metavar="N",
+                           help="processes sharing a large build (default: every available core)")
+    build_cmd.add_argument("--core-only", action="store_true",
+                           help="only home, article, outlet and tag pages, no search (the pages Pelican writes; for benchmarks)")
     build_cmd.set_defaults(command="build", run=_run_build)
 
     serve_cmd = commands.add_parser("serve", help="build, preview the site and rebuild on every save",
@@ -182,13 +186,15 @@ def _run_docs(root: Path, args: argparse.Namespace) -> int:
 
 
 def _run_build(root: Path, args: argparse.Namespace) -> int:
-    report = build(root, base_url=args.base_url, include_drafts=args.drafts)
+    report = build(root, base_url=args.base_url, include_drafts=args.drafts, jobs=args.jobs,
+                   progress=not args.quiet, core_only=args.core_only)
     _print_problems(report.warnings)
     if not args.quiet:
-        drafts = report.collection.drafts_hidden
+        drafts = report.drafts_hidden
         hidden = f" ({drafts} drafts not published)" if drafts else ""
-        print(f"Built {len(report.collection)} articles{hidden} into {report.config.output_dir} "
-              f"({report.files_written} files, {report.seconds:.2f} s).\n"
+        changed = "nothing changed" if report.collection is None else f"{report.files_changed} changed"
+        print(f"Built {report.published} articles{hidden} into {report.config.output_dir} "
+              f"({report.files_written} files, {changed}, {report.seconds:.2f} s).\n"
               f"Preview it: site-builder serve, then open http://127.0.0.1:8000{report.config.base_path}")
     return 0
 

@@ -108,55 +108,78 @@ def describe(article: Article) -> str:
 
 
 def render_site(collection: Collection, config: SiteConfig, themes: list[Path]) -> Iterator[OutputFile]:
-    """Every page of the site, rendered, then the feeds, sitemap and robots.txt.
+    """Every file of the site, rendered (see `plan_site`)."""
+    env, items = plan_site(collection, config, themes)
+    for item in items:
+        yield render_page(env, item) if isinstance(item, PageJob) else item
+
+
+def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
+              core_only: bool = False) -> tuple[jinja2.Environment, list[PageJob | OutputFile]]:
+    """Every page of the site as a job to render, then the feeds, sitemap and robots.txt as files.
 
     Static assets are copied by the writer. Each page is listed in the sitemap with the newest
-    date of the pieces it shows (the date its content last changed, as far as we know).
+    date of the pieces it shows (the date its content last changed, as far as we know). Pages
+    are only planned here: `render_page` renders one, so a build renders only those whose
+    inputs changed, across processes. `core_only` plans only the kinds of pages Pelican writes
+    (home, articles, outlet and tag lists) for like-for-like benchmarks.
     """
     env = make_environment(config, themes)
     env.globals["collection"] = collection
     assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
     env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted
-    yield from (OutputFile(asset.path, asset.content) for asset in assets)
+    items: list[PageJob | OutputFile] = [OutputFile(asset.path, asset.content) for asset in assets]
     sitemap: list[tuple[str, date | None]] = []
+@dataclass(frozen=True)
+class PageJob:
+    """A page still to render: its template and context (kept apart so a build can skip or share it)."""
 
-    def page(template: str, path: str, modified: date | None, **context: Any) -> OutputFile:
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+
+    def page(template: str, path: str, modified: date | None, **context: Any) -> None:
         sitemap.append((_served_at(path), modified))
-        return _page(env, template, path, **context)
+        items.append(PageJob(path, template, context))
 
     articles = collection.articles
-    yield page("index.html", "index.html", _newest(articles), articles=articles)
+    page("index.html", "index.html", _newest(articles), articles=articles)
     for article in articles:
         path = f"articles/{article.slug}/index.html"
         reading = script_json(annotated_reading(article, config, _served_at(path), describe(article)))
-        yield page("article.html", path, article.date, article=article, reading_jsonld=reading)
+        page("article.html", path, article.date, article=article, reading_jsonld=reading)
         if article.provenance:
-            yield page("source.html", f"articles/{article.slug}/source/index.html", article.provenance.imported,
-                       article=article)
-    yield page("outlets.html", "outlets/index.html", _newest(articles))
+            page("source.html", f"articles/{article.slug}/source/index.html", article.provenance.imported,
+                 article=article)
+    page("outlets.html", "outlets/index.html", _newest(articles))
     for outlet in collection.outlets:
-        yield page("outlet.html", f"outlets/{outlet.slug}/index.html", _newest(outlet.articles), outlet=outlet)
-    yield page("tags.html", "tags/index.html", _newest(articles))
+        page("outlet.html", f"outlets/{outlet.slug}/index.html", _newest(outlet.articles), outlet=outlet)
+    page("tags.html", "tags/index.html", _newest(articles))
     for tag in collection.tags:
-        yield page("tag.html", f"tags/{tag.slug}/index.html", _newest(tag.articles), tag=tag)
+        page("tag.html", f"tags/{tag.slug}/index.html", _newest(tag.articles), tag=tag)
+    if core_only:
+        items.append(PageJob("404.html", "404.html", {}))
+        return env, items
     for event in collection.events:
-        yield page("event.html", f"events/{event.key}/index.html", _newest(event.articles), event=event)
-    yield page("timeline.html", "timeline/index.html", _newest(articles))
+        page("event.html", f"events/{event.key}/index.html", _newest(event.articles), event=event)
+    page("timeline.html", "timeline/index.html", _newest(articles))
     claimed = [a.article for claim in collection.claims for a in claim.appearances]
-    yield page("claims.html", "claims/index.html", _newest(claimed))
+    page("claims.html", "claims/index.html", _newest(claimed))
     for claim in collection.claims:
         path = f"claims/{claim.id}/index.html"
         review = script_json(claim_review(claim, config, _served_at(path)))
-        yield page("claim.html", path, _newest([a.article for a in claim.appearances]), claim=claim,
-                   claim_review=review)
+        page("claim.html", path, _newest([a.article for a in claim.appearances]), claim=claim, claim_review=review)
     if config.search:
-        yield page("search.html", "search/index.html", None)
-    yield _page(env, "404.html", "404.html")  # served for any missing path: not a page to index
-    yield OutputFile("feed.xml", atom_feed(collection, config))
-    yield OutputFile("feed.json", json_feed(collection, config))
-    yield OutputFile("sitemap.xml", sitemap_xml(config, sitemap))
-    yield OutputFile("robots.txt", robots_txt(config))
-    yield OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode())
+        page("search.html", "search/index.html", None)
+    items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
+    items.append(OutputFile("feed.xml", atom_feed(collection, config)))
+    items.append(OutputFile("feed.json", json_feed(collection, config)))
+    items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
+    items.append(OutputFile("robots.txt", robots_txt(config)))
+    items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
+    return env, items
 
 
 def _newest(articles) -> date | None:
@@ -172,6 +195,6 @@ def pygments_css(style: str) -> str:
     return HtmlFormatter(style=style).get_style_defs(".highlight") + "\n"
 
 
-def _page(env: jinja2.Environment, template: str, path: str, **context: Any) -> OutputFile:
-    html = env.get_template(template).render(page_url=_served_at(path), **context)
-    return OutputFile(path, html.encode("utf-8"))
+def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
+    html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)
+    return OutputFile(job.path, html.encode("utf-8"))

@@ -40,6 +40,7 @@ from tornado.web import RequestHandler
 
 from site_builder import problem_codes as codes
 from site_builder.build import build
+from site_builder.cache import BuildCache
 from site_builder.config import CONFIG_FILE
 from site_builder.errors import ContentError, Problem
 from site_builder.render import default_theme_dir
@@ -61,6 +62,7 @@ class Preview:
         self.root, self.drafts, self.quiet = root, drafts, quiet
         self.output_dir, self.base_path = root / "build", "/"  # until a build has read site.yml
         self.problems: list[Problem] = []  # non-empty: the last build failed, show them
+        self.cache = BuildCache()  # kept in memory between rebuilds: an edit re-renders only what it affects
 
     def watched(self) -> list[Path]:
         """Everything a build reads: content, site.yml, the site's themes and the default theme."""
@@ -70,7 +72,8 @@ class Preview:
         """Build once; a failure is kept for the browser to show instead of stopping the server."""
         started = time.perf_counter()
         try:
-            report = build(self.root, include_drafts=self.drafts)
+            # Only the first build, before the server's threads exist, may fork worker processes.
+            report = build(self.root, include_drafts=self.drafts, cache=self.cache, jobs=None if verb == "Built" else 1)
         except ContentError as error:
             return self._failed(error.problems)
         except Exception as error:  # an OS error or a bug must not take the preview down either
@@ -81,7 +84,7 @@ class Preview:
         for warning in report.warnings:
             print(warning, file=sys.stderr, flush=True)
         if not self.quiet:
-            print(f"{verb} in {time.perf_counter() - started:.2f} s ({len(report.collection)} articles).", flush=True)
+            print(f"{verb} in {time.perf_counter() - started:.2f} s ({report.published} articles).", flush=True)
 
     def _failed(self, problems: list[Problem]) -> None:
         self.problems = problems

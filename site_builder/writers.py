@@ -3,49 +3,123 @@
 Everything is written into a fresh temporary folder beside build/; only when every file is in
 place is the old build/ swapped out for it. Readers of build/ (a preview server, a deploy) never
 see a half-written site.
+
+Only files whose bytes changed are written. Every other file is hard-linked from the previous
+build/ into the staging folder (the same inode: no bytes copied, its modification time kept),
+so an incremental build costs a link per unchanged file and the swap stays atomic. A linked
+file is never written to: a changed file is a new file, so the previous build/ is never touched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
 from site_builder.render import OutputFile
 
 STAGING_PREFIX = ".build-"
+FRESH_FILES = frozenset({"index.html"})  # always a new file: `deploy` dates a build by its home page
+
+
+@dataclass
+class Written:
+    """What a write did: every file's SHA-256 (for the next build) and how many were new bytes."""
+
+    hashes: dict[str, str] = field(default_factory=dict)
+    changed: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.hashes)
 
 
 def write_site(output_dir: Path, files: Iterable[OutputFile], static_dirs: list[Path],
-               finish: Callable[[Path], None] | None = None) -> int:
-    """Write `files` plus each theme's static/ folder to `output_dir`; return the file count.
+               finish: Callable[[Path, "Written"], None] | None = None,
+               previous: dict[str, str] | None = None) -> Written:
+    """Write `files` plus each theme's static/ folder to `output_dir`.
 
     `static_dirs` are most specific first: a site theme's file wins over the default theme's.
-    `finish` runs on the complete staging folder before it replaces `output_dir` (the search
-    index is built there, so it is part of the same atomic swap).
+    `previous` maps each file of the current `output_dir` to its SHA-256 (the last build's
+    record, trusted only when build/ is still that build): a file with the same bytes is linked
+    from it, and an OutputFile whose `content` is None is taken from it as it is. `finish` runs on
+    the complete staging folder before it replaces `output_dir` (the search index is built
+    there, so it is part of the same atomic swap).
     """
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir.parent))
+    writer = _Writer(staging, output_dir, previous or {})
     try:
-        count = _copy_static(static_dirs, staging / "static")
+        _copy_static(static_dirs, writer)
         for output in files:
-            target = _inside(staging, output.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.content)
-            count += 1
+            writer.put(output.path, output.content)
         if finish is not None:
-            finish(staging)
+            finish(staging, writer.written)
         _swap_into_place(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+    return writer.written
 
 
-def _copy_static(static_dirs: list[Path], target: Path) -> int:
+class _Writer:
+    """Puts files into the staging folder: a link to the previous build's copy when the bytes match."""
+
+    def __init__(self, staging: Path, previous_dir: Path, previous: dict[str, str]):
+        self.staging, self.previous_dir, self.previous = staging, previous_dir, previous
+        self.written = Written()
+        self._folders: set[Path] = set()
+
+    def put(self, relative: str, content: bytes | None) -> None:
+        target = _inside(self.staging, relative)
+        if relative in self.written.hashes:  # a later file of the same name wins; never write through a link
+            target.unlink()
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        if content is None:  # unchanged by the caller's account: the previous build has it
+            content = None if relative not in FRESH_FILES else (self.previous_dir / relative).read_bytes()
+        if content is None:
+            self.written.hashes[relative] = self.previous[relative]
+            os.link(self.previous_dir / relative, target)
+            return
+        sha = hashlib.sha256(content).hexdigest()
+        self.written.hashes[relative] = sha
+        if relative not in FRESH_FILES and self.previous.get(relative) == sha and \
+                link_previous(self.previous_dir / relative, target):
+            return
+        target.write_bytes(content)
+        self.written.changed += 1
+
+
+def link_previous(source: Path, target: Path) -> bool:
+    """Hard-link a file of the previous build into staging; False if it is gone (then write it)."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def link_tree(source: Path, target: Path) -> bool:
+    """Hard-link every file under `source` to the same place under `target`; False if any link fails."""
+    try:
+        for folder, _, names in os.walk(source):
+            destination = target / Path(folder).relative_to(source)
+            destination.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                os.link(os.path.join(folder, name), destination / name)
+    except OSError:
+        return False
+    return True
+
+
+def _copy_static(static_dirs: list[Path], writer: _Writer) -> None:
     copied: set[PurePosixPath] = set()
     for folder in static_dirs:
         if not folder.is_dir():
@@ -53,11 +127,8 @@ def _copy_static(static_dirs: list[Path], target: Path) -> int:
         for source in sorted(folder.rglob("*")):
             relative = PurePosixPath(source.relative_to(folder).as_posix())
             if source.is_file() and relative not in copied and not source.name.startswith("."):
-                destination = target / relative
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, destination)
+                writer.put(f"static/{relative}", source.read_bytes())
                 copied.add(relative)
-    return len(copied)
 
 
 def _inside(root: Path, relative: str) -> Path:

@@ -1,0 +1,147 @@
+"""The build cache: what the last build read and wrote, so the next one redoes only what changed.
+
+It lives beside the site in `.site-builder-cache/` (which ignores itself in git) and holds:
+- per article file, keyed by the SHA-256 of its bytes: the parsed front matter's link target,
+  and the rendered Article with its problems, reused while the file, the targets of its
+  wikilinks and its provenance original are unchanged;
+- related reading, reused while no piece's title, date, tags, event, claims or hand links changed;
+- the manifest of the last build: each page's dependency key and each output file's SHA-256,
+  the search index's key, and a stamp of every input file for the no-change shortcut.
+
+Everything is keyed by a fingerprint of site_builder's own code and the site options, so an
+upgrade or a site.yml change starts afresh. A cache that cannot be read (truncated, corrupted,
+written by another version) is ignored and rebuilt: the cache only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".site-builder-cache"
+CACHE_FILE = "build.pickle"
+FORMAT = 1  # bump when the layout of `BuildCache` changes
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of picklable values (dataclasses included), for cache keys."""
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """site_builder's own source: a change to the code may change any output."""
+    package = Path(__file__).resolve().parent
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode())
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+@dataclass
+class CachedArticle:
+    """One article file as the last build read it."""
+
+    sha256: str
+    link_target: Any  # markup.LinkTarget, for other articles' wikilinks
+    parse_problems: list
+    wikilink_slugs: tuple[str, ...] = ()
+    provenance_source: str = ""  # the original it was imported from, if any
+    render_key: str = ""
+    article: Any = None  # reader.Article
+    problems: list = field(default_factory=list)
+
+
+@dataclass
+class BuildCache:
+    """Everything carried from one build to the next (see the module docstring)."""
+
+    key: str = ""  # code fingerprint + site options: anything else means start afresh
+    articles: dict[str, CachedArticle] = field(default_factory=dict)  # by file path
+    related_key: str = ""
+    related: dict = field(default_factory=dict)  # slug -> ((slug, score, reasons), ...)
+    page_keys: dict[str, str] = field(default_factory=dict)  # output path -> dependency key
+    file_hashes: dict[str, str] = field(default_factory=dict)  # output path -> SHA-256 of its bytes
+    search_key: str = ""  # the pages the search index was built from
+    inputs_stamp: str = ""  # every input file's (path, size, mtime): equal means nothing changed
+    output_stamp: tuple = ()  # build/'s identity when written: it must still be that folder
+    summary: dict = field(default_factory=dict)  # what a skipped build reports (counts, warnings)
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def load(root: Path, key: str) -> BuildCache:
+    """The last build's cache, or an empty one if it is missing, unreadable or for other options."""
+    try:
+        with open(cache_dir(root) / CACHE_FILE, "rb") as file:
+            stored = pickle.load(file)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == FORMAT and \
+                isinstance(stored[1], BuildCache) and stored[1].key == key:
+            return stored[1]
+    except Exception:  # noqa: BLE001 (any damage at all: the cache is only ever an optimisation)
+        pass
+    return BuildCache(key=key)
+
+
+def save(root: Path, cache: BuildCache) -> None:
+    """Write atomically (temporary file, then rename): a killed build never leaves half a cache."""
+    folder = cache_dir(root)
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# site-builder's build cache: safe to delete\n*\n")
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump((FORMAT, cache), file, protocol=5)
+        os.replace(temporary, folder / CACHE_FILE)
+    except OSError:
+        pass  # a read-only site folder still builds; only the next build is slower
+
+
+def forget(root: Path) -> None:
+    """Drop the cache file (a failed build must not leave a manifest for a build/ it never wrote)."""
+    try:
+        (cache_dir(root) / CACHE_FILE).unlink()
+    except OSError:
+        pass
+
+
+def inputs_stamp(paths: list[Path], extra: Any) -> str:
+    """(path, size, mtime, inode) of every file under `paths`, plus `extra` (the command's options)."""
+    entries = []
+    for top in paths:
+        if top.is_file():
+            entries.append(_stat_entry(str(top)))
+            continue
+        for folder, subfolders, names in os.walk(top):
+            subfolders.sort()
+            for name in sorted(names):
+                entries.append(_stat_entry(os.path.join(folder, name)))
+    return digest(entries, extra)
+
+
+def _stat_entry(path: str) -> tuple:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (path, None)
+    return (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def folder_stamp(folder: Path) -> tuple:
+    """A folder's identity: a build swaps in a new folder, so another build/ has another stamp."""
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return ()
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)

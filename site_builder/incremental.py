@@ -1,0 +1,172 @@
+"""Which pages an edit affects, and rendering only those (across processes when there are many).
+
+Each page gets a dependency key: a hash of everything it shows. A page whose key equals the one
+recorded by the last build, and whose file the last build wrote, is not rendered again.
+
+- Every key starts from the site key: site_builder's code, the site options, every template
+  and static file of the theme chain, and content/outlets.yml (shown on outlet and article pages).
+- An article is hashed two ways. Its *full* key covers everything (its file's bytes, its links'
+  targets, its provenance original). Its *summary* covers what other pages show of it: every
+  field but the body (text, notes, table of contents, word count, author bio, provenance).
+- An article page depends on its own full key and on the summaries of the pieces it shows:
+  related reading (with scores and reasons), backlinks, the same event, its claims' other
+  appearances, its outlet. A tag, outlet, event or claim page depends on the summaries of its
+  pieces; the home page and the other lists on the summaries of all pieces.
+
+So a change to an article's text re-renders its page (and its source page) only; a new title
+also re-renders the pages that list it. This holds for themes that show the body only on the
+article's own page and reach the collection only through the lookups the default theme uses;
+`theme_is_tracked` checks the templates for that, and otherwise every page depends on every
+article in full (still correct, just slower).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from dataclasses import fields
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from site_builder.cache import digest
+from site_builder.collection import Claim, Collection
+from site_builder.reader import Article
+from site_builder.render import OutputFile, PageJob, render_page
+
+BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "word_count", "author_bio_html", "provenance",
+                         "wikilinks", "outlet_line", "event_line"})
+ARTICLE_TEMPLATES = frozenset({"article.html", "source.html"})  # may show `article.<body field>`
+ITEM_TEMPLATES = frozenset({"outlet.html", "tag.html", "event.html", "claim.html"})
+SAFE_LOOKUPS = frozenset({"outlet_of", "event_of", "claims_in", "tag_slug", "related", "backlinks"})
+_BODY_USE = re.compile(r"(?<![\w.])(\w+(?:\.\w+)*)\.(" + "|".join(sorted(BODY_FIELDS)) + r")\b")
+_JINJA_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_COLLECTION_USE = re.compile(r"\bcollection\b(?:\.(\w+))?")
+
+
+def theme_is_tracked(themes: list[Path]) -> bool:
+    """True when the templates use articles and the collection only in ways the keys account for."""
+    seen: set[str] = set()
+    for theme in themes:
+        folder = theme / "templates"
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            name = path.relative_to(folder).as_posix()
+            if not path.is_file() or name in seen:
+                continue
+            seen.add(name)
+            source = path.read_text(encoding="utf-8", errors="replace")
+            if not _template_is_tracked(name, source):
+                return False
+    return True
+
+
+def _template_is_tracked(name: str, source: str) -> bool:
+    source = " ".join(_JINJA_CODE.findall(source))  # expressions and statements, not the page's words
+    for match in _BODY_USE.finditer(source):
+        owner = match.group(1)
+        if owner.endswith("profile"):  # an outlet profile's notes: content/outlets.yml is in the site key
+            continue
+        if name not in ARTICLE_TEMPLATES or owner != "article":
+            return False
+    if name in ARTICLE_TEMPLATES | ITEM_TEMPLATES or name.startswith("_") or name == "base.html":
+        return all(m.group(1) in SAFE_LOOKUPS for m in _COLLECTION_USE.finditer(source))
+    return True  # the lists (home, outlets, tags, timeline, claims, ...) depend on every summary anyway
+
+
+def summary_key(article: Article) -> str:
+    """What other pages may show of an article: everything but its body (see BODY_FIELDS)."""
+    return digest(tuple(getattr(article, f.name) for f in fields(article) if f.name not in BODY_FIELDS),
+                  tuple(slug for slug, _ in article.wikilinks))
+
+
+class PageKeys:
+    """Dependency keys for a build's pages (see the module docstring)."""
+
+    def __init__(self, collection: Collection, site_key: str, full_keys: dict[str, str], tracked: bool):
+        self.collection = collection
+        self.full = full_keys
+        self.summary = {a.slug: summary_key(a) for a in collection.articles}
+        everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles])
+        if not tracked:  # any page may show anything: each depends on every article in full
+            everything = digest(everything, [full_keys[a.slug] for a in collection.articles])
+            site_key = digest(site_key, everything)
+        self.site_key, self.everything = site_key, everything
+
+    def of(self, job: PageJob) -> str:
+        context, template = job.context, job.template
+        if template == "article.html":
+            shows = self._article_page(context["article"])
+        elif template == "source.html":
+            shows = self.full[context["article"].slug]
+        elif "outlet" in context:
+            shows = (context["outlet"].name, self._summaries(context["outlet"].articles))
+        elif "tag" in context:
+            shows = (context["tag"].name, self._summaries(context["tag"].articles))
+        elif "event" in context:
+            shows = self._summaries(context["event"].articles)
+        elif "claim" in context:
+            shows = self._claim(context["claim"])
+        else:
+            shows = self.everything
+        extra = {k: v for k, v in context.items() if isinstance(v, str)}  # JSON-LD, computed per page
+        return digest(self.site_key, template, job.path, shows, extra)
+
+    def _article_page(self, article: Article) -> tuple:
+        collection = self.collection
+        outlet = collection.outlet_of(article)
+        event = collection.event_of(article)
+        return (self.full[article.slug],
+                (outlet.slug, outlet.name) if outlet else None,
+                [(p.article.slug, self.summary[p.article.slug], p.score, p.reasons)
+                 for p in collection.related.get(article.slug, ())],
+                self._summaries(collection.backlinks.get(article.slug, ())),
+                self._summaries(event.articles) if event else None,
+                [self._claim(claim) for claim, _ in collection.claims_in(article)])
+
+    def _claim(self, claim: Claim) -> tuple:
+        return (claim.id, claim.text, claim.by, claim.verdict, claim.note_html, claim.evidence,
+                [(self.summary[a.article.slug], a.role, a.by, a.note_html) for a in claim.appearances])
+
+    def _summaries(self, articles) -> list[str]:
+        return [self.summary[a.slug] for a in articles]
+
+
+_PARALLEL_FROM = 200  # pages: fewer render faster in this process than a pool starts
+_POOL_STATE: tuple = ()  # what forked workers render from (inherited, never pickled)
+
+
+def render_pages(env: jinja2.Environment, jobs: list[PageJob], processes: int,
+                 tick: Callable[[int], None] | None = None) -> list[OutputFile]:
+    """Render `jobs`, across `processes` forked workers when there are enough to be worth it."""
+    global _POOL_STATE
+    if processes <= 1 or len(jobs) < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        rendered = []
+        for job in jobs:
+            rendered.append(render_page(env, job))
+            if tick:
+                tick(1)
+        return rendered
+    _POOL_STATE = (env, jobs)
+    size = 64
+    chunks = [range(start, min(len(jobs), start + size)) for start in range(0, len(jobs), size)]
+    results: list = [None] * len(chunks)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for number, pages in pool.imap_unordered(_render_chunk, enumerate(chunks)):
+                results[number] = [OutputFile(path, content) for path, content in pages]
+                if tick:
+                    tick(len(pages))
+    finally:
+        _POOL_STATE = ()
+    return [page for chunk in results for page in chunk]
+
+
+def _render_chunk(job: tuple[int, range]) -> tuple[int, list[tuple[str, bytes]]]:
+    number, positions = job
+    env, jobs = _POOL_STATE
+    pages = []
+    for position in positions:
+        page = render_page(env, jobs[position])
+        pages.append((page.path, page.content))
+    return number, pages

@@ -14,6 +14,7 @@ be listed at all.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -476,10 +477,21 @@ def _score(mine: _Features, theirs: _Features, tag_counts: Mapping[str, int], to
     return RelatedPiece(other, round(score, 3), tuple(reasons))
 
 
+MAX_NAME_SLUG = 80  # a page's folder name; file systems refuse names over 255 bytes
+
+
 @lru_cache(maxsize=None)
 def _slug(name: str) -> str:
-    """slugify, remembered: the same few hundred tag and outlet names come up on every page."""
-    return slugify(name)
+    """slugify, remembered: the same few hundred tag and outlet names come up on every page.
+
+    A name with no letters or digits (`!!!`, an emoji) or a very long one gets a hash of the name,
+    so its page neither lands on the list page (`tags//`) nor fails with "file name too long".
+    """
+    slug = slugify(name)
+    if slug and len(slug) <= MAX_NAME_SLUG:
+        return slug
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{slug[:MAX_NAME_SLUG - 11].rstrip('-')}-{digest}".lstrip("-")
 
 
 def _backlinks(articles: list[Article]) -> dict[str, tuple[Article, ...]]:

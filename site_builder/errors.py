@@ -42,8 +42,11 @@ def display_path(path: Path, root: Path) -> str:
     """Paths in messages are relative to the site root, as an editor sees them in their editor."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    except (ValueError, OSError, RuntimeError):  # outside the site, or a symlink loop (RuntimeError)
+        try:
+            return path.absolute().relative_to(root.absolute()).as_posix()
+        except ValueError:
+            return str(path)
 
 
 def errors_only(problems: list[Problem]) -> list[Problem]:

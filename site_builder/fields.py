@@ -19,6 +19,15 @@ from site_builder.errors import Problem
 from site_builder.yamlsource import SourceMapping
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_LENGTH = 100
+# Characters no HTML page or XML feed may carry (C0 controls but tab and newlines, lone surrogates,
+# non-characters): scraped text and YAML escapes bring them in; feedgen refuses them outright.
+_UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """`text` without the characters a page or feed cannot carry."""
+    return _UNPRINTABLE_RE.sub("", text)
 
 
 class Invalid(Exception):
@@ -50,7 +59,7 @@ class Text:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise Invalid(f"expected {self.description}, found {_kind(value)}",
                           "write it on one line after the colon, in quotes if it contains ': '", code=codes.NOT_TEXT)
-        return str(value).strip()
+        return printable(str(value)).strip()
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,9 @@ class Slug:
         if not SLUG_RE.match(text):
             raise Invalid(f"`{text}` is not a slug", f"use lowercase letters, digits and hyphens, e.g. `{slugify_hint(text)}`",
                           code=codes.NOT_A_SLUG)
+        if len(text) > MAX_SLUG_LENGTH:  # it names a folder in build/: file systems refuse long names
+            raise Invalid(f"a slug of {len(text)} characters is too long",
+                          f"keep it to {MAX_SLUG_LENGTH} characters, e.g. `{text[:40].rstrip('-')}`", code=codes.NOT_A_SLUG)
         return text
 
 

@@ -33,6 +33,8 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from site_builder.fields import printable
+
 ANNOTATIONS_HEADING = "Editor's annotations"
 WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
 
@@ -208,7 +210,7 @@ class MarkdownRenderer:
     def render(self, text: str, *, footnote_prefix: str = "") -> Rendered:
         """Render a document; `footnote_prefix` keeps ids unique when several share a page."""
         self._md.reset()
-        body = self._md.convert(text)
+        body = self._md.convert(printable(text))
         if footnote_prefix:
             body = _prefix_footnote_ids(body, footnote_prefix)
         toc = tuple(_flatten_toc(getattr(self._md, "toc_tokens", [])))
@@ -222,14 +224,17 @@ class MarkdownRenderer:
 
 
 def sanitize(fragment: str) -> str:
-    """Keep formatting, drop anything that could run script or restyle the page."""
-    return nh3.clean(
+    """Keep formatting, drop anything that could run script or restyle the page.
+
+    nh3 decodes character references, so `&#14;` comes out as a raw control character: those go too.
+    """
+    return printable(nh3.clean(
         fragment,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
-    )
+    ))
 
 
 def _prefix_footnote_ids(body: str, prefix: str) -> str:

@@ -138,6 +138,16 @@ DUPLICATE_SLUG = _kind(
     "content/articles/2015/piece.md\ncontent/articles/2016/piece.md",
     "content/articles/2015/piece.md\ncontent/articles/2016/piece-follow-up.md")
 
+ARTICLE_TOO_LARGE = _kind(
+    "SB008", "article-too-large", "an article file is too large to be one piece",
+    """An article is one news or opinion piece: even a long report is a few hundred kilobytes of
+    text. A file of several megabytes is almost always a mistake (a log, a whole web archive or a
+    binary pasted into the text) and would make every build slow, so it is refused before it is
+    read. Check that it holds the text you meant, or split a real book-length text into parts.""",
+    "content/articles/piece.md: 19.8 MB is too large for one article (the limit is 2 MB) (check that it holds the text you meant, or split it into parts) [SB008]",
+    "$ ls -lh content/articles/piece.md\n-rw-r--r-- 1 me me 20M piece.md",
+    "$ ls -lh content/articles/piece*.md\n-rw-r--r-- 1 me me 180K piece-part-1.md\n-rw-r--r-- 1 me me 160K piece-part-2.md")
+
 YAML_SYNTAX = _kind(
     "SB010", "yaml-syntax", "front matter or a .yml file is not valid YAML",
     """Front matter, site.yml and outlets.yml are written in YAML: `key: value` lines, lists as
@@ -176,6 +186,17 @@ NOT_KEY_VALUE_LINES = _kind(
     "content/articles/piece.md:2: expected `key: value` lines, found a list (front matter and site.yml are mappings ...) [SB013]",
     "---\n- A piece\n- The Outlet\n---",
     "---\ntitle: A piece\noutlet: The Outlet\n---")
+
+YAML_TOO_COMPLEX = _kind(
+    "SB014", "yaml-too-complex", "YAML nested too deeply, or anchors and aliases that expand without end",
+    """YAML lets a value be named once (`&name`) and repeated (`*name`). Repeats of repeats grow
+    exponentially: ten short lines can stand for a billion values (the "billion laughs" attack),
+    and a value can even contain itself. Front matter and site.yml need neither, nor lists inside
+    lists many levels deep, so such a block is refused before it is expanded: write the values
+    out, or remove the anchors.""",
+    "content/articles/piece.md:2: YAML anchors and aliases expand to more than 100000 values (write the values out, without `&` anchors and `*` aliases) [SB014]",
+    "a: &a [lol, lol, lol]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]",
+    "tags: [lol, lol, lol]")
 
 # --- SB1xx: a value in front matter, site.yml or outlets.yml ----------------------------------
 

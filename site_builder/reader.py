@@ -10,6 +10,7 @@ rendered apart so the theme can show them apart.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 import multiprocessing
@@ -28,6 +29,7 @@ from site_builder.schema import ARTICLE_FIELDS
 from site_builder.yamlsource import SourceMapping, load_mapping
 
 ARTICLES_DIR = "articles"
+MAX_ARTICLE_BYTES = 2_000_000  # a long report is a few hundred kB; 20 MB took minutes to render
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 _WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
@@ -224,13 +226,20 @@ def _render_chunk(job: tuple[int, range]) -> tuple[int, list[tuple[Article, list
 
 
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            return None, [Problem(shown, 0, f"{size / 1e6:.1f} MB is too large for one article "
+                                  f"(the limit is {MAX_ARTICLE_BYTES // 1_000_000} MB)",
+                                  "check that it holds the text you meant, or split it into parts",
+                                  code=codes.ARTICLE_TOO_LARGE)]
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         return None, [Problem(shown, 0, f"not UTF-8 text (byte {error.start})", "re-save the file as UTF-8",
                               code=codes.NOT_UTF8)]
     except OSError as error:
-        return None, [Problem(shown, 0, f"cannot read: {error.strerror or error}", "check the file's permissions",
-                              code=codes.UNREADABLE_FILE)]
+        hint = ("it is a symbolic link that leads back to itself: remove it, or point it at the file"
+                if error.errno == errno.ELOOP else "check the file's permissions")
+        return None, [Problem(shown, 0, f"cannot read: {error.strerror or error}", hint, code=codes.UNREADABLE_FILE)]
     front_matter, body, problems = split_front_matter(text.lstrip("\ufeff"), shown)
     if problems:  # without a well-formed block, every field would also be reported missing
         return None, problems

@@ -11,6 +11,7 @@ page's canonical link, Open Graph tags and JSON-LD, hold absolute addresses only
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -83,6 +84,7 @@ def make_environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environme
     env.globals["describe"] = describe
     env.filters["long_date"] = long_date
     env.filters["join_names"] = join_names
+    env.filters["pagefind_filter_value"] = pagefind_filter_value
     env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
         config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance))
     return env
@@ -91,6 +93,16 @@ def make_environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environme
 def long_date(value: date | None) -> str:
     """`9 October 2015`: unambiguous in every English-reading country."""
     return f"{value.day} {value:%B %Y}" if value else "undated"
+
+
+def pagefind_filter_value(value: str) -> str:
+    """Escaped twice more than an attribute needs: Pagefind (1.5) decodes a filter attribute's
+    character references twice, then its UI inserts the value as HTML.
+
+    A tag or outlet name such as `<img src=x onerror=…>` must appear in the filter list as those
+    characters, never become an element (found by tests/test_hostile.py; the CSP blocked it too).
+    """
+    return html.escape(html.escape(value))
 
 
 def join_names(names: tuple[str, ...] | list[str]) -> str:

@@ -17,6 +17,8 @@ from site_builder import problem_codes as codes
 from site_builder.errors import Problem
 
 PathKey = tuple[Any, ...]  # ("claims", 0, "verdict")
+MAX_VALUES = 100_000  # values in one block once aliases are expanded; real front matter has < 1,000
+MAX_DEPTH = 50  # lists and mappings inside each other; real front matter nests 3 deep
 
 
 class _Loader(yaml.SafeLoader):
@@ -87,6 +89,11 @@ def _load(text: str, path: str, first_line: int, loader_class: type) -> tuple[So
                             + ("list" if isinstance(root, yaml.SequenceNode) else "single value"),
                             "front matter and site.yml are mappings of names to values", code=codes.NOT_KEY_VALUE_LINES)
                 ]
+            too_complex = _too_complex(root)
+            if too_complex:
+                return empty, [Problem(path, root.start_mark.line + 1 + offset, too_complex,
+                                       "write the values out, without `&` anchors and `*` aliases",
+                                       code=codes.YAML_TOO_COMPLEX)]
             problems = _duplicate_keys(root, path, offset)
             lines: dict[PathKey, int] = {}
             _record_lines(root, (), lines, offset)
@@ -102,12 +109,51 @@ def _load(text: str, path: str, first_line: int, loader_class: type) -> tuple[So
                                code=codes.YAML_SYNTAX)]
     except yaml.YAMLError as error:
         return empty, [Problem(path, first_line, f"YAML syntax error: {error}", code=codes.YAML_SYNTAX)]
+    except RecursionError:  # the pure-Python composer recurses once per level of nesting
+        return empty, [Problem(path, first_line, f"YAML nested more than {MAX_DEPTH} levels deep",
+                               "write the values out, without `&` anchors and `*` aliases", code=codes.YAML_TOO_COMPLEX)]
     bad_keys = [k for k in values if not isinstance(k, str)]
     for key in bad_keys:
         problems.append(Problem(path, lines.get((key,), first_line), f"key {key!r} is not a name",
                                 "keys are words such as `title` or `tags`", code=codes.KEY_NOT_A_NAME))
         del values[key]
     return SourceMapping(values, lines, first_line), problems
+
+
+def _too_complex(root: yaml.Node) -> str:
+    """Why the composed block must not be constructed (a "billion laughs", a cycle, deep nesting), or "".
+
+    Aliases make the node tree a graph that shares nodes; each node's expanded size is counted once
+    (memoised), without recursion, so even ten lines of nested aliases are judged in microseconds.
+    """
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, depth, children_done = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"YAML nested more than {MAX_DEPTH} levels deep"
+        children = _children(node)
+        if children_done:
+            open_nodes.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(child)] for child in children)
+            if size[id(node)] > MAX_VALUES:
+                return f"YAML anchors and aliases expand to more than {MAX_VALUES} values"
+            continue
+        if id(node) in size:
+            continue
+        if id(node) in open_nodes:
+            return "a YAML alias refers to the value that contains it"
+        open_nodes.add(id(node))
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children if id(child) not in size)
+    return ""
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
 def _record_lines(node: yaml.Node, prefix: PathKey, lines: dict[PathKey, int], offset: int) -> None:

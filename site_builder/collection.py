@@ -27,8 +27,8 @@ import numpy as np
 from slugify import slugify
 
 from site_builder import problem_codes as codes
-from site_builder.config import SiteConfig
 from site_builder.cache import digest
+from site_builder.config import SiteConfig
 from site_builder.errors import Problem
 from site_builder.outlets import OUTLETS_FILE, OutletProfile
 from site_builder.reader import Article, ArticleClaim
@@ -333,7 +333,6 @@ class _Features:
     hand: frozenset[str]
 
 
-def _all_related(articles: list[Article], limit: int) -> dict[str, tuple[RelatedPiece, ...]]:
 def _remembered_related(articles: list[Article], limit: int, memo: dict | None) -> dict[str, tuple[RelatedPiece, ...]]:
     """Related reading, reused from `memo` while no piece's slug, title, date, tags, event, claims
     or hand links changed (an edit to an article's text changes none of them)."""
@@ -352,6 +351,7 @@ def _remembered_related(articles: list[Article], limit: int, memo: dict | None) 
     return related
 
 
+def _all_related(articles: list[Article], limit: int) -> dict[str, tuple[RelatedPiece, ...]]:
     """Related reading for every article, in time that grows about linearly with N.
 
     Scoring every pair in Python took minutes at N=1,000 and hours at N=10,000. Here NumPy scores

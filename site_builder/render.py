@@ -119,6 +119,15 @@ def describe(article: Article) -> str:
             "with the editors' context and caveats.")
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """A page still to render: its template and context (kept apart so a build can skip or share it)."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
 def render_site(collection: Collection, config: SiteConfig, themes: list[Path]) -> Iterator[OutputFile]:
     """Every file of the site, rendered (see `plan_site`)."""
     env, items = plan_site(collection, config, themes)
@@ -142,15 +151,6 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted
     items: list[PageJob | OutputFile] = [OutputFile(asset.path, asset.content) for asset in assets]
     sitemap: list[tuple[str, date | None]] = []
-@dataclass(frozen=True)
-class PageJob:
-    """A page still to render: its template and context (kept apart so a build can skip or share it)."""
-
-    path: str
-    template: str
-    context: dict[str, Any]
-
-
 
     def page(template: str, path: str, modified: date | None, **context: Any) -> None:
         sitemap.append((_served_at(path), modified))

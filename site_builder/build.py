@@ -12,6 +12,7 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
 import jinja2
@@ -99,9 +100,11 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     progress_bar = _Progress("Reading", enabled=progress)
     try:
         report = _read(config, include_drafts, memory, jobs, progress_bar)
+    except ContentError:
+        save_cache(root, memory)  # the articles read are worth keeping while the editor fixes the rest
+        raise
     finally:
         progress_bar.close()
-        save_cache(root, memory)  # articles read are worth keeping even when the content has errors
     # 5. Plan every page; render only those whose dependency key changed (see incremental.py).
     try:
         env, items = plan_site(report.collection, config, themes, core_only=core_only)
@@ -111,22 +114,25 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
         previous = memory.file_hashes if trusted else {}
         stale = [item for item in items if isinstance(item, PageJob)
                  and not (item.path in previous and memory.page_keys.get(item.path) == page_keys[item.path])]
-        progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
-        try:
-            rendered = {page.path: page for page in render_pages(env, stale, jobs, progress_bar.tick)}
-        finally:
-            progress_bar.close()
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, root)]) from None
-    files = [item if not isinstance(item, PageJob) else rendered.get(item.path, OutputFile(item.path, None))
-             for item in items]
     # 6. Write changed files (linking the rest) to a staging folder, index it for search, swap it in.
+    # Pages stream from the renderers to the writer, so they are never all in memory at once.
+    stale_paths = {job.path for job in stale}
+    kept = (OutputFile(item.path, None) if isinstance(item, PageJob) else item
+            for item in items if not (isinstance(item, PageJob) and item.path in stale_paths))
     search = _SearchStep(config, memory, config.output_dir if trusted else None) if config.search else None
+    progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
     try:
+        files = chain(kept, render_pages(env, stale, jobs, progress_bar.tick))
         written = write_site(config.output_dir, files, [t / "static" for t in themes], finish=search, previous=previous)
+    except jinja2.TemplateError as error:
+        raise ContentError([_template_problem(error, root)]) from None
     except SearchIndexError as error:
         raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it",
                                     code=codes.SEARCH_INDEX_FAILED)]) from None
+    finally:
+        progress_bar.close()
     memory.page_keys, memory.file_hashes = page_keys, written.hashes
     memory.search_key = search.key if search else ""
     memory.inputs_stamp, memory.output_stamp = stamp, folder_stamp(config.output_dir)

@@ -26,7 +26,7 @@ import multiprocessing
 import re
 from dataclasses import fields
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import jinja2
 
@@ -137,36 +137,43 @@ _POOL_STATE: tuple = ()  # what forked workers render from (inherited, never pic
 
 
 def render_pages(env: jinja2.Environment, jobs: list[PageJob], processes: int,
-                 tick: Callable[[int], None] | None = None) -> list[OutputFile]:
-    """Render `jobs`, across `processes` forked workers when there are enough to be worth it."""
+                 tick: Callable[[int], None] | None = None) -> Iterator[OutputFile]:
+    """Render `jobs` (in any order), across `processes` forked workers when there are enough.
+
+    A generator: pages go to the writer as they come, so they are never all in memory at once.
+    A template error in a worker is raised again here, by rendering that page in this process
+    (where its traceback points at the template line).
+    """
     global _POOL_STATE
     if processes <= 1 or len(jobs) < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        rendered = []
         for job in jobs:
-            rendered.append(render_page(env, job))
+            yield render_page(env, job)
             if tick:
                 tick(1)
-        return rendered
+        return
     _POOL_STATE = (env, jobs)
     size = 64
     chunks = [range(start, min(len(jobs), start + size)) for start in range(0, len(jobs), size)]
-    results: list = [None] * len(chunks)
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for number, pages in pool.imap_unordered(_render_chunk, enumerate(chunks)):
-                results[number] = [OutputFile(path, content) for path, content in pages]
+            for pages, failed in pool.imap_unordered(_render_chunk, chunks):
+                if failed is not None:
+                    yield render_page(env, jobs[failed])  # raises the template error with its traceback
+                for path, content in pages:
+                    yield OutputFile(path, content)
                 if tick:
                     tick(len(pages))
     finally:
         _POOL_STATE = ()
-    return [page for chunk in results for page in chunk]
 
 
-def _render_chunk(job: tuple[int, range]) -> tuple[int, list[tuple[str, bytes]]]:
-    number, positions = job
+def _render_chunk(positions: range) -> tuple[list[tuple[str, bytes]], int | None]:
     env, jobs = _POOL_STATE
     pages = []
     for position in positions:
-        page = render_page(env, jobs[position])
+        try:
+            page = render_page(env, jobs[position])
+        except jinja2.TemplateError:
+            return pages, position
         pages.append((page.path, page.content))
-    return number, pages
+    return pages, None

@@ -234,7 +234,9 @@ def background(tab, selector: str) -> str:
     return tab.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor")
 
 
-def test_dark_theme_follows_the_system_and_the_toggle_remembers_the_choice(tab_for, bundled_url):
+def test_dark_theme_follows_the_system_and_the_toggle_remembers_the_choice(tab_for, bundled, bundled_url):
+    [applies_choice] = bundled.page("").xpath("//head/script[contains(@src, '/theme.')]")
+    assert applies_choice.get("defer") is None and applies_choice.get("async") is None, "runs before the first paint"
     light = tab_for(color_scheme="light")
     light.goto(bundled_url)
     assert background(light, "body") == "rgb(255, 255, 255)"

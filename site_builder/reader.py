@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import re
 import multiprocessing
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 from site_builder import problem_codes as codes
-from site_builder.config import SiteConfig
 from site_builder.cache import CachedArticle, digest
+from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.markup import WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry
@@ -153,8 +153,6 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     return articles, problems + _duplicate_slugs(articles)
 
 
-def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem]]:
-    shown = display_path(path, config.root)
 def _cached_parse(path: Path, config: SiteConfig, cache: dict[str, CachedArticle],
                   parsed: dict[Path, _Parsed]) -> CachedArticle:
     """The file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed."""
@@ -225,6 +223,8 @@ def _render_chunk(job: tuple[int, range]) -> tuple[int, list[tuple[Article, list
     return number, [_render(entries[i], config, renderer) for i in positions]
 
 
+def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem]]:
+    shown = display_path(path, config.root)
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:

@@ -117,13 +117,15 @@ def article_paths(config: SiteConfig) -> list[Path]:
 
 
 def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = None, jobs: int = 1,
-                  tick: Callable[[int], None] | None = None) -> tuple[list[Article], list[Problem]]:
+                  tick: Callable[[int], None] | None = None,
+                  changed: set[str] | None = None) -> tuple[list[Article], list[Problem]]:
     """Read every article, collecting all problems rather than stopping at the first.
 
     `cache` (file path -> CachedArticle, updated in place) skips parsing a file whose bytes are
     unchanged, and rendering it while the targets of its wikilinks and its provenance original
     are unchanged too. Files still to render are shared among `jobs` processes when there are
-    enough of them; `tick(n)` is told as each n are done (for a progress bar).
+    enough of them; `tick(n)` is told as each n are done (for a progress bar). When `changed` is
+    given, a cached file not in it is taken as unchanged without reading it.
     """
     cache = {} if cache is None else cache
     problems: list[Problem] = []
@@ -133,7 +135,8 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     for stale in set(cache) - {str(p) for p in paths}:
         del cache[stale]
     for path in paths:
-        cached = _cached_parse(path, config, cache, parsed)
+        known = cache.get(str(path)) if changed is not None and str(path) not in changed else None
+        cached = known if known is not None and known.sha256 else _cached_parse(path, config, cache, parsed)
         problems += cached.parse_problems
         if cached.link_target is not None:
             entries.append((path, cached))

@@ -3,13 +3,15 @@
 livereload supplies the browser side: its WebSocket protocol, livereload.js and the script tag it
 injects into HTML responses (never into build/). The rest is ours, as its defaults do not fit:
 - its poller sees one changed file per 0.8 s tick and drops reloads within 3 s of the last, so a
-  burst of saves meant many builds and a quick second save was lost. `SiteWatcher` compares
-  snapshots of every watched file and, once quiet for QUIET_SECONDS, runs ONE build, sends ONE reload;
+  burst of saves meant many builds and a quick second save was lost. `SiteWatcher` collects the
+  changed files (from inotify on Linux, else by comparing snapshots) and, once quiet for
+  QUIET_SECONDS, runs ONE build, sends ONE reload;
 - its static handler serves whatever a path names. `SiteHandler` serves only files inside build/,
   under the base path as GitHub Pages does, with `Cache-Control: no-store` (no stale search index).
 A rebuild is the normal atomic build (`build.build`), so a request never meets a half-written
-site; making it incremental is later work. A failed build keeps the server up: every page shows
-the problems until the next good save brings the site back.
+site, and incremental: the build cache stays in memory, the watcher tells the build which files
+changed, and only the pages they affect are rendered. A failed build keeps the server up: every
+page shows the problems until the next good save brings the site back.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from pathlib import Path
 from string import Template
 from urllib.parse import unquote
 
+try:
+    from inotify_simple import INotify, flags
+except ImportError:  # not Linux: compare snapshots instead
+    INotify = flags = None
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
@@ -45,8 +51,9 @@ from site_builder.config import CONFIG_FILE
 from site_builder.errors import ContentError, Problem
 from site_builder.render import default_theme_dir
 
-POLL_SECONDS = 0.1  # how often the watched files are compared with their last snapshot
-QUIET_SECONDS = 0.3  # a burst of saves (a git checkout, a search-and-replace) is one rebuild
+POLL_SECONDS = 0.1  # how often watched files are compared with their last snapshot (without inotify)
+INOTIFY_POLL_SECONDS = 0.01  # how often inotify's queue is read (a cheap, non-blocking read)
+QUIET_SECONDS = 0.05  # a burst of saves (a git checkout, a search-and-replace) is one rebuild
 ERROR_PAGE = Template("""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Build failed</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto}code{color:#a00}</style>
@@ -68,12 +75,15 @@ class Preview:
         """Everything a build reads: content, site.yml, the site's themes and the default theme."""
         return [self.root / "content", self.root / CONFIG_FILE, self.root / "themes", default_theme_dir()]
 
-    def rebuild(self, verb: str = "Rebuilt") -> None:
-        """Build once; a failure is kept for the browser to show instead of stopping the server."""
+    def rebuild(self, verb: str = "Rebuilt", changed: set[str] | None = None) -> None:
+        """Build once; a failure is kept for the browser to show instead of stopping the server.
+
+        `changed` (the files the watcher saw change) lets the build skip re-reading the others."""
         started = time.perf_counter()
         try:
             # Only the first build, before the server's threads exist, may fork worker processes.
-            report = build(self.root, include_drafts=self.drafts, cache=self.cache, jobs=None if verb == "Built" else 1)
+            report = build(self.root, include_drafts=self.drafts, cache=self.cache, jobs=None if verb == "Built" else 1,
+                           changed=changed)
         except ContentError as error:
             return self._failed(error.problems)
         except Exception as error:  # an OS error or a bug must not take the preview down either
@@ -93,32 +103,113 @@ class Preview:
 
 
 class SiteWatcher(Watcher):
-    """Replaces livereload's poller: snapshot, wait for quiet, rebuild once, reload once."""
+    """Replaces livereload's poller: collect changes, wait for quiet, rebuild once, reload once."""
 
     def __init__(self, preview: Preview):
         super().__init__()
         self.preview = preview
-        self._seen: dict[str, tuple[int, int, int]] = {}
+        self._watching: Changes | None = None
+        self._pending: set[str] | None = set()  # None: unknown (rebuild without a hint)
         self._changed_at: float | None = None
 
     def start(self, callback) -> bool:
         """Called by livereload when serving starts; True tells it not to run its own poller."""
-        self._seen = snapshot(self._tasks)
-        PeriodicCallback(self._tick, POLL_SECONDS * 1000).start()
+        self._watching = watch_changes([Path(task) for task in self._tasks])
+        PeriodicCallback(self._tick, self._watching.interval * 1000).start()
         return True
 
     async def _tick(self) -> None:
         """One poll. PeriodicCallback awaits it, so builds never overlap; saves made during a
-        build differ from the snapshot taken before it and start the next one."""
-        current = snapshot(self._tasks)
-        if current != self._seen:
-            self._seen, self._changed_at = current, time.monotonic()
+        build are collected meanwhile and start the next one."""
+        changed = self._watching.poll()
+        if changed is None or changed:
+            self._pending = None if changed is None or self._pending is None else self._pending | changed
+            self._changed_at = time.monotonic()
             return
         if self._changed_at is None or time.monotonic() - self._changed_at < QUIET_SECONDS:
             return
-        self._changed_at = None
-        await IOLoop.current().run_in_executor(None, self.preview.rebuild)  # keep serving meanwhile
+        hint, self._pending, self._changed_at = self._pending, set(), None
+        await IOLoop.current().run_in_executor(None, self.preview.rebuild, "Rebuilt", hint)  # keep serving meanwhile
         LiveReloadHandler.reload_waiters("*")  # "*": a full page reload, whatever changed
+
+
+class Changes:
+    """Which watched files changed since the last poll, by comparing snapshots (any platform)."""
+
+    interval = POLL_SECONDS  # seconds between polls
+
+    def __init__(self, paths: list[Path]):
+        self.paths = paths
+        self._seen = snapshot(paths)
+
+    def poll(self) -> set[str] | None:
+        current = snapshot(self.paths)
+        changed = {path for path in current.keys() | self._seen.keys() if current.get(path) != self._seen.get(path)}
+        self._seen = current
+        return changed
+
+
+class InotifyChanges(Changes):
+    """The same from Linux's inotify: no walk over every file on each poll (10,000 articles took
+    50 ms a poll), so the watcher can poll often and an edit is seen within milliseconds."""
+
+    interval = INOTIFY_POLL_SECONDS
+    MASK = 0 if flags is None else (flags.CREATE | flags.MODIFY | flags.CLOSE_WRITE | flags.DELETE | flags.MOVED_FROM | flags.MOVED_TO
+            | flags.ATTRIB)
+
+    def __init__(self, paths: list[Path]):
+        self.inotify = INotify(nonblocking=True)
+        self.folders: dict[int, tuple[str, set[str] | None]] = {}  # watch -> (folder, names of interest)
+        for path in paths:
+            if path.is_dir():
+                self._watch_tree(str(path))
+            elif path.parent.is_dir():  # site.yml, or themes/ before it exists: its folder, only that name
+                self._watch(str(path.parent), {path.name})
+
+    def _watch(self, folder: str, names: set[str] | None = None) -> None:
+        """Watch `folder` for `names` (None: everything in it); a folder watched twice gets the union."""
+        with suppress(OSError):
+            watch = self.inotify.add_watch(folder, self.MASK)
+            _, known = self.folders.get(watch, (folder, set()))
+            self.folders[watch] = (folder, None if names is None or known is None else known | names)
+
+    def _watch_tree(self, top: str) -> set[str]:
+        """Watch `top` and every folder below it; return the files found (new when `top` is new)."""
+        found = set()
+        for folder, subfolders, names in os.walk(top):
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+            self._watch(folder)
+            found |= {os.path.join(folder, n) for n in names if _watched_name(n)}
+        return found
+
+    def poll(self) -> set[str] | None:
+        changed: set[str] = set()
+        for event in self.inotify.read(timeout=0):
+            if event.mask & flags.Q_OVERFLOW:
+                return None  # events were lost: rebuild without a hint
+            folder, names = self.folders.get(event.wd, (None, None))
+            if folder is None or not event.name or (names is not None and event.name not in names):
+                continue
+            if not _watched_name(event.name):
+                continue
+            path = os.path.join(folder, event.name)
+            changed.add(path)
+            if event.mask & flags.ISDIR and event.mask & (flags.CREATE | flags.MOVED_TO):
+                changed |= self._watch_tree(path)
+            elif event.mask & flags.ISDIR:
+                return None  # a folder went away: which files it held is not known here
+        return changed
+
+
+def watch_changes(paths: list[Path]) -> Changes:
+    try:
+        return InotifyChanges(paths) if INotify is not None else Changes(paths)
+    except OSError:  # no inotify instances left, or a file system without it
+        return Changes(paths)
+
+
+def _watched_name(name: str) -> bool:
+    return not name.startswith(".") and not name.endswith("~")  # hidden files and backups: editor scratch
 
 
 def snapshot(paths) -> dict[str, tuple[int, int, int]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field, replace
@@ -44,6 +46,7 @@ class Report:
     drafts_hidden: int = 0
     files_changed: int = 0  # files whose bytes differ from the previous build's
     pages_rendered: int = 0
+    search_pending: bool = False  # the search index predates this build's pages (build(search_later=True))
 
 
 def check(root: Path, base_url: str | None = None, include_drafts: bool = False) -> Report:
@@ -54,7 +57,7 @@ def check(root: Path, base_url: str | None = None, include_drafts: bool = False)
 
 
 def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int, progress: "_Progress | None",
-          changed: set[str] | None = None) -> Report:
+          changed: set[str] | None = None, search_later: bool = False) -> Report:
     # 2. Every article: front matter validated against the schema, Markdown rendered (unless cached).
     articles, problems = read_articles(config, cache.articles, jobs, progress.tick if progress else None, changed)
     # 3. The outlet profiles, whose notes may link to articles.
@@ -70,7 +73,7 @@ def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int
 
 def build(root: Path, base_url: str | None = None, include_drafts: bool = False, *, jobs: int | None = None,
           cache: BuildCache | None = None, progress: bool = False, core_only: bool = False,
-          changed: set[str] | None = None) -> Report:
+          changed: set[str] | None = None, search_later: bool = False) -> Report:
     """Build the site into root/build, atomically; raise ContentError and leave build/ as it was.
 
     Incremental: with the cache of the last build (`.site-builder-cache/`, or `cache` kept in
@@ -81,7 +84,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     `core_only` builds only the kinds of pages Pelican writes (home, articles, outlet and tag
     lists), without search: for comparing like with like in benchmarks. `changed` (from the
     preview server's watcher, which saw every save) names the only files that may have changed
-    since the cached build: the other articles are not even read again.
+    since the cached build: the other articles are not even read again. `search_later` keeps the
+    previous search index when pages changed (`Report.search_pending`; see refresh_search_index).
     """
     started = time.perf_counter()
     config = load_config(root, base_url)
@@ -126,7 +130,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     stale_paths = {job.path for job in stale}
     kept = (OutputFile(item.path, None) if isinstance(item, PageJob) else item
             for item in items if not (isinstance(item, PageJob) and item.path in stale_paths))
-    search = _SearchStep(config, memory, config.output_dir if trusted else None) if config.search else None
+    search = _SearchStep(config, memory, config.output_dir if trusted else None, search_later) if config.search else None
     progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
     try:
         files = chain(kept, render_pages(env, stale, jobs, progress_bar.tick))
@@ -145,7 +149,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
                       "drafts_hidden": report.drafts_hidden}
     save_cache(root, memory)
     return Report(config, report.collection, report.warnings, written.count, time.perf_counter() - started,
-                  report.published, report.drafts_hidden, written.changed, len(stale))
+                  report.published, report.drafts_hidden, written.changed, len(stale),
+                  search_pending=bool(search and search.pending))
 
 
 def _site_key(key: str, config: SiteConfig, themes: list[Path]) -> str:
@@ -161,21 +166,65 @@ def _full_keys(memory: BuildCache) -> dict[str, str]:
 
 
 class _SearchStep:
-    """Index the staging folder, or link the previous index when no indexed page changed."""
+    """Index the staging folder, or link the previous index when no indexed page changed.
 
-    def __init__(self, config: SiteConfig, memory: BuildCache, previous_dir: Path | None):
-        self.config, self.memory, self.previous_dir = config, memory, previous_dir
-        self.key = ""
+    `later` (the preview server): link the previous index even when pages changed, so the edited
+    page is served at once; `pending` then says the index is stale until `refresh_search_index`."""
+
+    def __init__(self, config: SiteConfig, memory: BuildCache, previous_dir: Path | None, later: bool = False):
+        self.config, self.memory, self.previous_dir, self.later = config, memory, previous_dir, later
+        self.key, self.pending = "", False
 
     def __call__(self, staging: Path, written: Written) -> None:
         pages = sorted((path, sha) for path, sha in written.hashes.items() if path.endswith(".html"))
         self.key = digest(pages, self.config.language)
         previous_index = self.previous_dir / INDEX_DIR if self.previous_dir else None
-        if previous_index and self.key == self.memory.search_key and previous_index.is_dir():
+        fresh = self.key == self.memory.search_key
+        if previous_index and (fresh or self.later) and previous_index.is_dir():
             if link_tree(previous_index, staging / INDEX_DIR):
+                if not fresh:  # the linked index still describes the pages it was built from
+                    self.key, self.pending = self.memory.search_key, True
                 return
             shutil.rmtree(staging / INDEX_DIR, ignore_errors=True)
         write_search_index(staging, self.config.language)
+
+
+def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading.Lock) -> bool:
+    """Bring a stale search index (a build with `search_later`) up to date; True if swapped in.
+
+    The pages are linked into a scratch folder and indexed there without holding `lock`, so the
+    preview server keeps rebuilding meanwhile; the index is swapped in (a normal atomic write,
+    every other file linked) only if no build replaced build/ in the meantime, else that build's
+    own refresh follows.
+    """
+    output = config.output_dir
+    with lock:
+        built = folder_stamp(output)
+        if not built or built != memory.output_stamp:
+            return False
+        hashes = dict(memory.file_hashes)
+        scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
+    try:
+        for path in hashes:
+            if path.endswith(".html"):
+                target = scratch / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(output / path, target)
+        write_search_index(scratch, config.language)
+        pages = sorted((path, sha) for path, sha in hashes.items() if path.endswith(".html"))
+        with lock:
+            if folder_stamp(output) != built:
+                return False
+            files = [OutputFile(path, None) for path in hashes]
+            write_site(output, files, [], previous=hashes,
+                       finish=lambda staging, written: link_tree(scratch / INDEX_DIR, staging / INDEX_DIR) or None)
+            memory.search_key, memory.output_stamp = digest(pages, config.language), folder_stamp(output)
+            save_cache(config.root, memory)
+        return True
+    except (OSError, SearchIndexError):
+        return False  # the next rebuild tries again
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class _Progress:

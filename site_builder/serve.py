@@ -45,7 +45,7 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.web import RequestHandler
 
 from site_builder import problem_codes as codes
-from site_builder.build import build
+from site_builder.build import build, refresh_search_index
 from site_builder.cache import BuildCache
 from site_builder.config import CONFIG_FILE
 from site_builder.errors import ContentError, Problem
@@ -70,6 +70,9 @@ class Preview:
         self.output_dir, self.base_path = root / "build", "/"  # until a build has read site.yml
         self.problems: list[Problem] = []  # non-empty: the last build failed, show them
         self.cache = BuildCache()  # kept in memory between rebuilds: an edit re-renders only what it affects
+        self.lock = threading.Lock()  # one writer of build/ at a time: a rebuild, or the search refresh
+        self._search_state = threading.Lock()
+        self._searching = self._search_again = False
 
     def watched(self) -> list[Path]:
         """Everything a build reads: content, site.yml, the site's themes and the default theme."""
@@ -82,8 +85,10 @@ class Preview:
         started = time.perf_counter()
         try:
             # Only the first build, before the server's threads exist, may fork worker processes.
-            report = build(self.root, include_drafts=self.drafts, cache=self.cache, jobs=None if verb == "Built" else 1,
-                           changed=changed)
+            # The edited page is served first; the search index catches up on a thread of its own.
+            with self.lock:
+                report = build(self.root, include_drafts=self.drafts, cache=self.cache,
+                               jobs=None if verb == "Built" else 1, changed=changed, search_later=verb != "Built")
         except ContentError as error:
             return self._failed(error.problems)
         except Exception as error:  # an OS error or a bug must not take the preview down either
@@ -95,6 +100,29 @@ class Preview:
             print(warning, file=sys.stderr, flush=True)
         if not self.quiet:
             print(f"{verb} in {time.perf_counter() - started:.2f} s ({report.published} articles).", flush=True)
+        if report.search_pending:
+            self._refresh_search(report.config)
+
+    def _refresh_search(self, config) -> None:
+        """Re-index on a thread (one at a time; a request made meanwhile runs when it ends)."""
+        with self._search_state:
+            if self._searching:
+                self._search_again = True
+                return
+            self._searching, self._search_again = True, False
+
+        def run() -> None:
+            while True:
+                done = refresh_search_index(config, self.cache, self.lock)
+                if done and not self.quiet:
+                    print("Search index updated.", flush=True)
+                with self._search_state:
+                    if not self._search_again:
+                        self._searching = False
+                        return
+                    self._search_again = False
+
+        threading.Thread(target=run, daemon=True, name="search-index").start()
 
     def _failed(self, problems: list[Problem]) -> None:
         self.problems = problems

@@ -7,6 +7,7 @@ with SIGINT (Ctrl-C) and must exit 0 promptly, which every test therefore also c
 from __future__ import annotations
 
 import asyncio
+import gzip
 from concurrent.futures import ThreadPoolExecutor
 import http.client
 import json
@@ -231,3 +232,15 @@ def test_theme_and_site_options_changes_rebuild(site, serve):
     server.wait_for_text("/static/override.css", "the site's own theme")
     site.write("site.yml", site.root.joinpath("site.yml").read_text().replace("Test Collection", "Renamed Collection"))
     server.wait_for_text("/", "Renamed Collection")
+
+
+def test_an_edit_is_served_first_and_the_search_index_catches_up(site, serve):
+    """The rebuild after a save links the previous search index (the page is served at once);
+    a thread then re-indexes and swaps the new index in."""
+    site.add_article("piece", body="Version zero.")
+    server = serve(site)
+    site.add_article("piece", body="Now with a word nobody used before: quixotical.")
+    server.wait_for_text("/articles/piece/", "quixotical")
+    wait_until(lambda: server.count("Search index updated") >= 1, "the search index to catch up")
+    fragments = (site.build_dir / "pagefind" / "fragment").glob("*.pf_fragment")
+    assert any(b"quixotical" in gzip.decompress(path.read_bytes()) for path in fragments)

@@ -87,6 +87,7 @@ class PageKeys:
         self.collection = collection
         self.full = full_keys
         self.summary = {a.slug: summary_key(a) for a in collection.articles}
+        self._claims: dict[str, str] = {}
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles])
         if not tracked:  # any page may show anything: each depends on every article in full
             everything = digest(everything, [full_keys[a.slug] for a in collection.articles])
@@ -109,8 +110,8 @@ class PageKeys:
             shows = self._claim(context["claim"])
         else:
             shows = self.everything
-        extra = {k: v for k, v in context.items() if isinstance(v, str)}  # JSON-LD, computed per page
-        return digest(self.site_key, template, job.path, shows, extra)
+        # The JSON-LD in a page's context is made from the same article or claim and the site options.
+        return digest(self.site_key, template, job.path, shows)
 
     def _article_page(self, article: Article) -> tuple:
         collection = self.collection
@@ -124,9 +125,13 @@ class PageKeys:
                 self._summaries(event.articles) if event else None,
                 [self._claim(claim) for claim, _ in collection.claims_in(article)])
 
-    def _claim(self, claim: Claim) -> tuple:
-        return (claim.id, claim.text, claim.by, claim.verdict, claim.note_html, claim.evidence,
+    def _claim(self, claim: Claim) -> str:
+        key = self._claims.get(claim.id)
+        if key is None:  # a claim is shown on every page of the pieces carrying it: hash it once
+            key = self._claims[claim.id] = digest(
+                claim.id, claim.text, claim.by, claim.verdict, claim.note_html, claim.evidence,
                 [(self.summary[a.article.slug], a.role, a.by, a.note_html) for a in claim.appearances])
+        return key
 
     def _summaries(self, articles) -> list[str]:
         return [self.summary[a.slug] for a in articles]

@@ -119,6 +119,19 @@ def describe(article: Article) -> str:
             "with the editors' context and caveats.")
 
 
+class Deferred:
+    """`show(make(*args))`, computed only when a page is rendered (as `{{ value | safe }}` or text):
+    JSON-LD costs a JSON dump per page, and an incremental build renders few of its pages."""
+
+    def __init__(self, show, make, *args: Any):
+        self._show, self._make, self._args = show, make, args
+
+    def __html__(self) -> str:
+        return self._show(self._make(*self._args))
+
+    __str__ = __html__
+
+
 @dataclass(frozen=True)
 class PageJob:
     """A page still to render: its template and context (kept apart so a build can skip or share it)."""
@@ -160,7 +173,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     page("index.html", "index.html", _newest(articles), articles=articles)
     for article in articles:
         path = f"articles/{article.slug}/index.html"
-        reading = script_json(annotated_reading(article, config, _served_at(path), describe(article)))
+        reading = Deferred(script_json, annotated_reading, article, config, _served_at(path), describe(article))
         page("article.html", path, article.date, article=article, reading_jsonld=reading)
         if article.provenance:
             page("source.html", f"articles/{article.slug}/source/index.html", article.provenance.imported,
@@ -181,7 +194,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     page("claims.html", "claims/index.html", _newest(claimed))
     for claim in collection.claims:
         path = f"claims/{claim.id}/index.html"
-        review = script_json(claim_review(claim, config, _served_at(path)))
+        review = Deferred(script_json, claim_review, claim, config, _served_at(path))
         page("claim.html", path, _newest([a.article for a in claim.appearances]), claim=claim, claim_review=review)
     if config.search:
         page("search.html", "search/index.html", None)

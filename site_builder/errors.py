@@ -25,9 +25,19 @@ class Problem:
     def __str__(self) -> str:
         location = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "warning: " if self.severity == "warning" else ""
-        text = f"{location}: {prefix}{self.message}"
-        text = f"{text} ({self.hint})" if self.hint else text
+        text = f"{location}: {prefix}{one_line(self.message)}"
+        text = f"{text} ({one_line(self.hint)})" if self.hint else text
         return f"{text} [{self.code}]" if self.code else text
+
+
+MAX_SHOWN = 300  # characters of a message: a quoted value can be a whole pasted article
+
+
+def one_line(text: str) -> str:
+    """A message quotes the editor's values, which may hold line breaks, control characters or a
+    whole pasted text: shown escaped and shortened, every problem stays one readable line."""
+    shown = "".join(repr(c)[1:-1] if c.isspace() and c != " " or not c.isprintable() else c for c in text)
+    return shown if len(shown) <= MAX_SHOWN else shown[:MAX_SHOWN // 2] + " … " + shown[-MAX_SHOWN // 3:]
 
 
 class ContentError(Exception):

@@ -12,13 +12,15 @@ file is never written to: a changed file is a new file, so the previous build/ i
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from site_builder.render import OutputFile
 
@@ -52,19 +54,55 @@ def write_site(output_dir: Path, files: Iterable[OutputFile], static_dirs: list[
     """
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir.parent))
-    writer = _Writer(staging, output_dir, previous or {})
-    try:
-        _copy_static(static_dirs, writer)
-        for output in files:
-            writer.put(output.path, output.content)
-        if finish is not None:
-            finish(staging, writer.written)
-        _swap_into_place(staging, output_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with _one_writer_at_a_time(output_dir.parent):
+        remove_stale_staging(output_dir)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir.parent))
+        writer = _Writer(staging, output_dir, previous or {})
+        try:
+            _copy_static(static_dirs, writer)
+            for output in files:
+                writer.put(output.path, output.content)
+            if finish is not None:
+                finish(staging, writer.written)
+            _swap_into_place(staging, output_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return writer.written
+
+
+def remove_stale_staging(output_dir: Path) -> None:
+    """Clean up after a build that was killed (SIGKILL, a power cut): delete its staging folders.
+
+    Where folders cannot be exchanged in one step (see `_exchange`), a kill between the two
+    renames of a swap leaves the previous site in `.build-old-*/build`: it is put back first.
+    """
+    leftovers = sorted(output_dir.parent.glob(STAGING_PREFIX + "*"))
+    if not output_dir.exists():
+        retired = [folder / output_dir.name for folder in leftovers
+                   if folder.name.startswith(STAGING_PREFIX + "old-") and (folder / output_dir.name).is_dir()]
+        if retired:
+            os.replace(max(retired, key=lambda folder: folder.stat().st_mtime), output_dir)
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _one_writer_at_a_time(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder holding build/, so a build never deletes the staging folder
+    of another one still running (a preview server's rebuild, say). The kernel releases it when
+    its process dies, so a killed build never leaves it held."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
 
 
 class _Writer:
@@ -143,8 +181,11 @@ def _inside(root: Path, relative: str) -> Path:
 
 
 def _swap_into_place(staging: Path, output_dir: Path) -> None:
-    """Replace output_dir by staging with two renames on the same file system."""
+    """Replace output_dir by staging: one exchange where the system has it, else two renames."""
     staging.chmod(0o755)  # mkdtemp creates 0700; a web server must be able to read the site
+    if output_dir.exists() and _exchange(staging, output_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # the previous build, now under the staging name
+        return
     if output_dir.exists():
         retired = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "old-", dir=output_dir.parent))
         os.replace(output_dir, retired / output_dir.name)
@@ -152,3 +193,18 @@ def _swap_into_place(staging: Path, output_dir: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
     else:
         os.replace(staging, output_dir)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically with Linux's renameat2(RENAME_EXCHANGE): with two renames, a
+    build killed between them would leave no build/ at all. False where it is unavailable."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library older than glibc 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0

@@ -107,8 +107,14 @@ def _load(text: str, path: str, first_line: int, loader_class: type) -> tuple[So
         return empty, [Problem(path, line, f"YAML syntax error: {reason}",
                                "check the indentation and quote values that contain ': ' or start with a symbol",
                                code=codes.YAML_SYNTAX)]
+    except yaml.reader.ReaderError as error:  # a control character: invisible in most editors
+        line = text.count("\n", 0, error.position) + first_line
+        return empty, [Problem(path, line, f"YAML syntax error: character U+{error.character:04X} is not allowed",
+                               "delete it: most editors do not show it",
+                               code=codes.YAML_SYNTAX)]
     except yaml.YAMLError as error:
-        return empty, [Problem(path, first_line, f"YAML syntax error: {error}", code=codes.YAML_SYNTAX)]
+        reason = str(error).splitlines()[0] if str(error) else "could not be read"
+        return empty, [Problem(path, first_line, f"YAML syntax error: {reason}", code=codes.YAML_SYNTAX)]
     except RecursionError:  # the pure-Python composer recurses once per level of nesting
         return empty, [Problem(path, first_line, f"YAML nested more than {MAX_DEPTH} levels deep",
                                "write the values out, without `&` anchors and `*` aliases", code=codes.YAML_TOO_COMPLEX)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -141,8 +142,12 @@ def _import_one(path: Path, config: SiteConfig, known: _Known, *, dry_run: bool,
         target = config.content_dir / ARTICLES_DIR / f"{slug}.md"
         content, status = article_file.new_article(found, provenance, config.notes_heading), "imported"
     if not dry_run:
-        _write_new(source, data)
-        _write_atomically(target, content)
+        try:
+            _write_new(source, data)
+            _write_atomically(target, content)
+        except OSError as error:  # a full disk, say: the article is left exactly as it was
+            return Outcome(str(path), "failed", _shown(target, config), found=found, warnings=warnings,
+                           message=f"cannot write {_shown(target, config)} ({error.strerror or error}); it is unchanged")
     known.remember(target, sha, path.name, found.source_url)
     return Outcome(str(path), status, _shown(target, config), found=found, warnings=warnings)
 
@@ -177,10 +182,40 @@ def _write_new(path: Path, data: bytes) -> None:
 
 
 def _write_atomically(path: Path, content: str | bytes) -> None:
+    """Write a temporary file beside `path`, flush it to the disk, then rename it over `path`.
+
+    An import killed at any moment (or a power cut) leaves the old file or the new one, never
+    half of one. The temporary name is hidden (`.name.xxxx.tmp`), so a leftover is never read as
+    an article, and unique, so two imports never write into one file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    os.replace(temporary, path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, _file_mode(path))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)  # the rename itself reaches the disk too
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _file_mode(path: Path) -> int:
+    """The mode the file has, or a new file's usual one (mkstemp's 0600 would hide it from others)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _shown(path: Path, config: SiteConfig) -> str:

@@ -57,7 +57,7 @@ def check(root: Path, base_url: str | None = None, include_drafts: bool = False)
 
 
 def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int, progress: "_Progress | None",
-          changed: set[str] | None = None, search_later: bool = False) -> Report:
+          changed: set[str] | None = None, search_later: bool = False, persist: bool = True) -> Report:
     # 2. Every article: front matter validated against the schema, Markdown rendered (unless cached).
     articles, problems = read_articles(config, cache.articles, jobs, progress.tick if progress else None, changed)
     # 3. The outlet profiles, whose notes may link to articles.
@@ -73,7 +73,7 @@ def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int
 
 def build(root: Path, base_url: str | None = None, include_drafts: bool = False, *, jobs: int | None = None,
           cache: BuildCache | None = None, progress: bool = False, core_only: bool = False,
-          changed: set[str] | None = None, search_later: bool = False) -> Report:
+          changed: set[str] | None = None, search_later: bool = False, persist: bool = True) -> Report:
     """Build the site into root/build, atomically; raise ContentError and leave build/ as it was.
 
     Incremental: with the cache of the last build (`.site-builder-cache/`, or `cache` kept in
@@ -86,6 +86,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     preview server's watcher, which saw every save) names the only files that may have changed
     since the cached build: the other articles are not even read again. `search_later` keeps the
     previous search index when pages changed (`Report.search_pending`; see refresh_search_index).
+    `persist=False` leaves the cache in memory only (the preview server saves it when it stops).
     """
     started = time.perf_counter()
     config = load_config(root, base_url)
@@ -110,7 +111,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     try:
         report = _read(config, include_drafts, memory, jobs, progress_bar, changed)
     except ContentError:
-        save_cache(root, memory)  # the articles read are worth keeping while the editor fixes the rest
+        if persist:
+            save_cache(root, memory)  # the articles read are worth keeping while the editor fixes the rest
         raise
     finally:
         progress_bar.close()
@@ -147,7 +149,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     memory.inputs_stamp, memory.output_stamp = stamp, folder_stamp(config.output_dir)
     memory.summary = {"warnings": report.warnings, "published": report.published,
                       "drafts_hidden": report.drafts_hidden}
-    save_cache(root, memory)
+    if persist:
+        save_cache(root, memory)
     return Report(config, report.collection, report.warnings, written.count, time.perf_counter() - started,
                   report.published, report.drafts_hidden, written.changed, len(stale),
                   search_pending=bool(search and search.pending))

@@ -68,6 +68,19 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
     return chain
 
 
+_ENVIRONMENTS: dict[str, jinja2.Environment] = {}
+
+
+def _environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
+    """One environment per site and theme chain in a process, so the preview server's rebuilds
+    reuse the compiled templates (Jinja recompiles a template whose file changed)."""
+    key = repr((config, themes))
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS.clear()  # a process builds one site at a time; keep only the latest
+        _ENVIRONMENTS[key] = make_environment(config, themes)
+    return _ENVIRONMENTS[key]
+
+
 def make_environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([  # `default/base.html` lets a site's base.html extend the default one
@@ -158,7 +171,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     inputs changed, across processes. `core_only` plans only the kinds of pages Pelican writes
     (home, articles, outlet and tag lists) for like-for-like benchmarks.
     """
-    env = make_environment(config, themes)
+    env = _environment(config, themes)
     env.globals["collection"] = collection
     assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
     env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted

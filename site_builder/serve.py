@@ -46,7 +46,7 @@ from tornado.web import RequestHandler
 
 from site_builder import problem_codes as codes
 from site_builder.build import build, refresh_search_index
-from site_builder.cache import BuildCache
+from site_builder.cache import BuildCache, save as save_cache
 from site_builder.config import CONFIG_FILE
 from site_builder.errors import ContentError, Problem
 from site_builder.render import default_theme_dir
@@ -88,7 +88,8 @@ class Preview:
             # The edited page is served first; the search index catches up on a thread of its own.
             with self.lock:
                 report = build(self.root, include_drafts=self.drafts, cache=self.cache,
-                               jobs=None if verb == "Built" else 1, changed=changed, search_later=verb != "Built")
+                               jobs=None if verb == "Built" else 1, changed=changed, search_later=verb != "Built",
+                               persist=verb == "Built")
         except ContentError as error:
             return self._failed(error.problems)
         except Exception as error:  # an OS error or a bug must not take the preview down either
@@ -377,8 +378,19 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     except OSError as error:
         print(f"error: cannot serve on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
+    _keep_cache(preview)
     print("Stopped.", flush=True)
     return 0
+
+
+def _keep_cache(preview: Preview) -> None:
+    """Rebuilds kept their cache in memory only: save it for the next build (unless a rebuild
+    still holds build/ after a few seconds; the next build then reads what changed again)."""
+    if preview.cache.key and preview.lock.acquire(timeout=5):
+        try:
+            save_cache(preview.root, preview.cache)
+        finally:
+            preview.lock.release()
 
 
 def _started(url: str, open_browser: bool) -> None:

@@ -4,7 +4,8 @@ The site is generated here: ten articles, each carrying a tenth of the payloads 
 in every front-matter field that reaches a page (title, outlet, authors, language, stance notes,
 caveats, tags, author bio, claims' text, author, note and evidence, source URL), and ALL payloads
 in its body, footnotes and editorial notes; outlet profiles (content/outlets.yml) and site.yml's
-texts carry them too. Then every built page, the feeds, the sitemap, the search page with results
+texts carry them too, and two imported originals (a saved web page with the payloads as live HTML,
+and a scraped text) go through `site-builder import` to their article and "as collected" pages. Then every built page, the feeds, the sitemap, the search page with results
 and the link previews are opened in headless Chromium, and each must show no dialog, set no
 payload global, send no request to another host, trigger no CSP refusal (the sanitiser alone must
 hold), and keep no event-handler attribute or script URL in its DOM. Harmless formatting and the
@@ -116,11 +117,25 @@ def write_site(root: Path) -> Site:
     return site
 
 
+def write_sources(folder: Path) -> Path:
+    """Raw pages to import: the payloads as live HTML in a saved web page, and as scraped text."""
+    prose = " ".join(["The ministry said the strikes continued overnight near the city."] * 12)
+    page = (f"<html><head><title>Imported page {PAYLOADS[1]}</title>"
+            f"<meta name=\"author\" content='{PAYLOADS[3]}'></head><body><article><h1>Imported page</h1>"
+            + "".join(f"<p>{prose} {payload}</p>" for payload in PAYLOADS) + "</article></body></html>")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hostile-page.html").write_text(page)
+    (folder / "hostile-scrape.txt").write_text("Imported scrape\n\n" + "\n\n".join(f"{prose} {p}" for p in PAYLOADS))
+    return folder
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory, browser):
-    site = write_site(tmp_path_factory.mktemp("hostile") / "site")
+    folder = tmp_path_factory.mktemp("hostile")
+    site = write_site(folder / "site")
     from site_builder.cli import main
-    assert main(["build", "--site", str(site.root), "-q"]) == 0
+    assert main(["import", "--site", str(site.root), "-q", str(write_sources(folder / "sources"))]) == 0
+    assert main(["build", "--site", str(site.root), "--drafts", "-q"]) == 0  # the imports are drafts
     with serve(site.build_dir) as base:
         yield site, base
 
@@ -187,6 +202,7 @@ def test_no_payload_runs_on_any_page(hostile_site, page):
     watch = Watch(page)
     pages = every_page(site.build_dir)
     assert len(pages) > 100, "articles, outlets, a tag page per payload, claims, events, feeds"
+    assert sum(p.endswith("/source/index.html") for p in pages) == 2, "the imported originals, shown as collected"
     problems = []
     for relative in pages:
         page.goto(base + relative.removesuffix("index.html"), wait_until="load")
@@ -237,6 +253,6 @@ def test_search_results_filters_and_link_previews_run_nothing(hostile_site, page
     for link in links:  # focus shows the card like hovering does, and no card is in the way
         link.focus()
         page.wait_for_selector(".link-preview:not([hidden])")
-        assert "Outlet" in page.inner_text(".link-preview"), "hostile titles and outlets shown as text"
+        assert " · " in page.inner_text(".link-preview"), "the card: title, then outlet · date · stance"
         page.keyboard.press("Escape")
     assert watch.findings(page, "previews") == []

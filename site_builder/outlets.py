@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem
-from site_builder.fields import Field, Markdown, Text, Url, validate
+from site_builder.fields import Field, Markdown, Text, Url, printable, validate
 from site_builder.markup import MarkdownRenderer
 from site_builder.yamlsource import load_mapping
 
@@ -59,6 +59,7 @@ def read_outlets(config: SiteConfig, renderer: MarkdownRenderer) -> tuple[dict[s
         values, found = validate(source.child(name), OUTLET_FIELDS, OUTLETS_FILE)
         problems += found
         notes = renderer.render(values["notes"]).html if values["notes"] else ""
+        name = printable(name).strip()  # as an article's `outlet:` is read, or the two never match
         profiles[name] = OutletProfile(name, values["kind"], values["affiliation"], values["leaning"], values["url"],
                                        notes, line)
     return profiles, problems

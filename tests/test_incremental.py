@@ -54,7 +54,7 @@ def clean_build_of(site: Path, scratch: Path) -> Path:
     """The same site copied without its build/ and cache, built from nothing."""
     copy = scratch / "clean"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", CACHE_DIR))
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", CACHE_DIR, ".trash-*", ".build-*"))
     build(copy)
     return copy / "build"
 

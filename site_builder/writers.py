@@ -218,6 +218,7 @@ def _discard(folder: Path) -> None:
         child = -1
     if child == 0:  # the child: delete, then leave without running the parent's clean-up handlers
         try:
+            os.closerange(3, 1 << 16)  # above all the writers' lock: the next build must not wait for us
             for path in [trash, *orphans]:
                 shutil.rmtree(path, ignore_errors=True)
         finally:

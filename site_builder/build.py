@@ -57,7 +57,8 @@ def check(root: Path, base_url: str | None = None, include_drafts: bool = False)
 
 
 def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int, progress: "_Progress | None",
-          changed: set[str] | None = None, search_later: bool = False, persist: bool = True) -> Report:
+          changed: set[str] | None = None, search_later: bool = False, persist: bool = True,
+          shortcut: bool = True) -> Report:
     # 2. Every article: front matter validated against the schema, Markdown rendered (unless cached).
     articles, problems = read_articles(config, cache.articles, jobs, progress.tick if progress else None, changed)
     # 3. The outlet profiles, whose notes may link to articles.
@@ -73,7 +74,8 @@ def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int
 
 def build(root: Path, base_url: str | None = None, include_drafts: bool = False, *, jobs: int | None = None,
           cache: BuildCache | None = None, progress: bool = False, core_only: bool = False,
-          changed: set[str] | None = None, search_later: bool = False, persist: bool = True) -> Report:
+          changed: set[str] | None = None, search_later: bool = False, persist: bool = True,
+          shortcut: bool = True) -> Report:
     """Build the site into root/build, atomically; raise ContentError and leave build/ as it was.
 
     Incremental: with the cache of the last build (`.site-builder-cache/`, or `cache` kept in
@@ -86,7 +88,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     preview server's watcher, which saw every save) names the only files that may have changed
     since the cached build: the other articles are not even read again. `search_later` keeps the
     previous search index when pages changed (`Report.search_pending`; see refresh_search_index).
-    `persist=False` leaves the cache in memory only (the preview server saves it when it stops).
+    `persist=False` leaves the cache in memory only (the preview server saves it when it stops);
+    `shortcut=False` reads the collection even when nothing changed (the preview server needs it).
     """
     started = time.perf_counter()
     config = load_config(root, base_url)
@@ -103,7 +106,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     stamp = "" if changed is not None else inputs_stamp([root / CONFIG_FILE, config.content_dir, *themes], key)
     previous_build = folder_stamp(config.output_dir)
     trusted = bool(memory.output_stamp) and memory.output_stamp == previous_build
-    if trusted and stamp and memory.inputs_stamp == stamp:  # nothing changed since build/ was written
+    if shortcut and trusted and stamp and memory.inputs_stamp == stamp:  # nothing changed since build/ was written
         summary = memory.summary
         return Report(config, None, summary["warnings"], len(memory.file_hashes), time.perf_counter() - started,
                       summary["published"], summary["drafts_hidden"])

@@ -158,8 +158,7 @@ class Collection:
         return self._events_by_key.get(article.event)
 
     def claims_in(self, article: Article) -> list[tuple[Claim, Appearance]]:
-        return [(claim, appearance) for claim, appearance in self._claims_by_slug.get(article.slug, ())
-                if appearance.article is article]
+        return list(self._claims_by_slug.get(article.slug, ()))  # by slug: a re-read copy of the article finds them too
 
     def tag_slug(self, name: str) -> str:
         return _slug(name)

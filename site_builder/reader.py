@@ -156,6 +156,17 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     return articles, problems + _duplicate_slugs(articles)
 
 
+def reread_article(path: Path, config: SiteConfig, cache: dict[str, CachedArticle]) -> Article | None:
+    """The article at `path` read afresh, its wikilinks resolved against the cached articles, or
+    None if it has any problem (the preview server's quick look at an edit; the cache is untouched)."""
+    entry, problems = _parse(path, config)
+    if entry is None or problems:
+        return None
+    index = {Path(file).stem: cached.link_target for file, cached in cache.items() if cached.link_target is not None}
+    article, problems = _render(entry, config, MarkdownRenderer(config.base_path, index))
+    return None if problems else article
+
+
 def _cached_parse(path: Path, config: SiteConfig, cache: dict[str, CachedArticle],
                   parsed: dict[Path, _Parsed]) -> CachedArticle:
     """The file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed."""

@@ -185,9 +185,8 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     articles = collection.articles
     page("index.html", "index.html", _newest(articles), articles=articles)
     for article in articles:
-        path = f"articles/{article.slug}/index.html"
-        reading = Deferred(script_json, annotated_reading, article, config, _served_at(path), describe(article))
-        page("article.html", path, article.date, article=article, reading_jsonld=reading)
+        job = article_page_job(article, config)
+        page(job.template, job.path, article.date, **job.context)
         if article.provenance:
             page("source.html", f"articles/{article.slug}/source/index.html", article.provenance.imported,
                  article=article)
@@ -218,6 +217,18 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
     return env, items
+
+
+def article_page_job(article: Article, config: SiteConfig) -> PageJob:
+    """An article's page (also used by the preview server to show an edited text at once)."""
+    path = f"articles/{article.slug}/index.html"
+    reading = Deferred(script_json, annotated_reading, article, config, _served_at(path), describe(article))
+    return PageJob(path, "article.html", {"article": article, "reading_jsonld": reading})
+
+
+def environment_for(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
+    """The environment the last `plan_site` for this site used (its collection and assets set)."""
+    return _environment(config, themes)
 
 
 def _newest(articles) -> date | None:

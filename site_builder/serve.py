@@ -46,6 +46,9 @@ from tornado.web import RequestHandler
 
 from site_builder import problem_codes as codes
 from site_builder.build import build, refresh_search_index
+from site_builder.incremental import summary_key
+from site_builder.reader import ARTICLES_DIR, reread_article
+from site_builder.render import article_page_job, environment_for, render_page, theme_dirs
 from site_builder.cache import BuildCache, save as save_cache
 from site_builder.config import CONFIG_FILE
 from site_builder.errors import ContentError, Problem
@@ -70,6 +73,8 @@ class Preview:
         self.output_dir, self.base_path = root / "build", "/"  # until a build has read site.yml
         self.problems: list[Problem] = []  # non-empty: the last build failed, show them
         self.cache = BuildCache()  # kept in memory between rebuilds: an edit re-renders only what it affects
+        self.last = None  # the last good build's Report (its collection, for `quick_preview`)
+        self.overlay: dict[str, bytes] = {}  # pages shown before build/ has them (see quick_preview)
         self.lock = threading.Lock()  # one writer of build/ at a time: a rebuild, or the search refresh
         self._search_state = threading.Lock()
         self._searching = self._search_again = False
@@ -87,9 +92,12 @@ class Preview:
             # Only the first build, before the server's threads exist, may fork worker processes.
             # The edited page is served first; the search index catches up on a thread of its own.
             with self.lock:
-                report = build(self.root, include_drafts=self.drafts, cache=self.cache,
-                               jobs=None if verb == "Built" else 1, changed=changed, search_later=verb != "Built",
-                               persist=verb == "Built")
+                try:
+                    report = build(self.root, include_drafts=self.drafts, cache=self.cache,
+                                   jobs=None if verb == "Built" else 1, changed=changed,
+                                   search_later=verb != "Built", persist=verb == "Built", shortcut=False)
+                finally:
+                    self.overlay = {}  # build/ now has every page (or the problems page shows)
         except ContentError as error:
             return self._failed(error.problems)
         except Exception as error:  # an OS error or a bug must not take the preview down either
@@ -97,12 +105,46 @@ class Preview:
             return self._failed([Problem("build", 0, f"{type(error).__name__}: {error}", "see the terminal",
                                           code=codes.UNEXPECTED)])
         self.output_dir, self.base_path, self.problems = report.config.output_dir, report.config.base_path, []
+        self.last = report
         for warning in report.warnings:
             print(warning, file=sys.stderr, flush=True)
         if not self.quiet:
             print(f"{verb} in {time.perf_counter() - started:.2f} s ({report.published} articles).", flush=True)
         if report.search_pending:
             self._refresh_search(report.config)
+
+    def quick_preview(self, changed: set[str] | None) -> bool:
+        """Show an edit to articles' text at once, before the full rebuild that follows.
+
+        When every changed file is an article whose front matter (all that other pages show of
+        it) is as before, only its own page can change: render it with the last build's
+        collection and serve it from memory (`overlay`) until the rebuild has written build/.
+        False (nothing done) for anything else: a new, deleted or renamed file, changed front
+        matter, a theme or site.yml edit, or an article with a problem.
+        """
+        report = self.last
+        if not changed or report is None or report.collection is None or self.problems:
+            return False
+        config, articles_dir = report.config, report.config.content_dir / ARTICLES_DIR
+        by_slug = {article.slug: article for article in report.collection.articles}
+        pages = {}
+        with self.lock:
+            env = environment_for(config, theme_dirs(config))
+            for changed_path in changed:
+                path = Path(changed_path)
+                old = by_slug.get(path.stem)
+                if path.suffix != ".md" or path.parent != articles_dir or old is None:
+                    return False
+                new = reread_article(path, config, self.cache.articles)
+                if new is None or summary_key(new) != summary_key(old):
+                    return False
+                page = render_page(env, article_page_job(new, config))
+                pages[str((config.output_dir / page.path).resolve())] = page.content  # as `inside` names it
+            self.overlay = pages
+        if not self.quiet:
+            print(f"Shown at once: {len(pages)} edited page{'s' if len(pages) != 1 else ''}; rebuilding the rest.",
+                  flush=True)
+        return True
 
     def _refresh_search(self, config) -> None:
         """Re-index on a thread (one at a time; a request made meanwhile runs when it ends)."""
@@ -158,8 +200,13 @@ class SiteWatcher(Watcher):
         if self._changed_at is None or time.monotonic() - self._changed_at < QUIET_SECONDS:
             return
         hint, self._pending, self._changed_at = self._pending, set(), None
-        await IOLoop.current().run_in_executor(None, self.preview.rebuild, "Rebuilt", hint)  # keep serving meanwhile
-        LiveReloadHandler.reload_waiters("*")  # "*": a full page reload, whatever changed
+        loop = IOLoop.current()
+        shown = await loop.run_in_executor(None, self.preview.quick_preview, hint)
+        if shown:  # the edited text is served from memory already
+            LiveReloadHandler.reload_waiters("*")
+        await loop.run_in_executor(None, self.preview.rebuild, "Rebuilt", hint)  # keep serving meanwhile
+        if not shown:
+            LiveReloadHandler.reload_waiters("*")  # "*": a full page reload, whatever changed
 
 
 class Changes:
@@ -297,8 +344,9 @@ class SiteHandler(RequestHandler):
     head = get
 
     def _send(self, file: Path, status: int = 200) -> bool:
+        content = self.preview.overlay.get(str(file))  # an edit shown before build/ has it
         try:
-            content = file.read_bytes()  # whole: livereload injects its script into the first chunk
+            content = file.read_bytes() if content is None else content  # whole: livereload injects its script
         except OSError:  # missing, a folder, or swapped away by a rebuild this instant
             return False
         self.set_status(status)

@@ -244,3 +244,20 @@ def test_an_edit_is_served_first_and_the_search_index_catches_up(site, serve):
     wait_until(lambda: server.count("Search index updated") >= 1, "the search index to catch up")
     fragments = (site.build_dir / "pagefind" / "fragment").glob("*.pf_fragment")
     assert any(b"quixotical" in gzip.decompress(path.read_bytes()) for path in fragments)
+
+
+def test_an_edit_to_a_text_is_shown_at_once_and_matches_the_rebuild(site, serve):
+    """A text-only edit is rendered and served from memory before the full rebuild; the page the
+    rebuild then writes is the same, byte for byte."""
+    site.add_article("piece", body="Version zero.", tags=["alpha"])
+    site.add_article("other", body="Links to [[piece]].", tags=["alpha"])
+    server = serve(site)
+    site.add_article("piece", body="Version one, edited.", tags=["alpha"])
+    shown = server.wait_for_text("/articles/piece/", "Version one, edited.")
+    wait_until(lambda: server.count("Rebuilt") >= 1, "the rebuild")
+    assert server.count("Shown at once") == 1, server.output
+    assert server.get("/articles/piece/")[2] == shown
+    site.add_article("piece", title="A new title", body="Version two.", tags=["alpha"])  # front matter: no shortcut
+    server.wait_for_text("/articles/piece/", "Version two.")
+    wait_until(lambda: server.count("Rebuilt") >= 2, "the second rebuild")
+    assert server.count("Shown at once") == 1, server.output

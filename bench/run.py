@@ -243,8 +243,8 @@ def table(results: list[dict]) -> str:
             if all(v is None for v in values.values()):
                 continue
             shown = {name: ("—" if v is None else f"{v:g}") for name, v in values.items()}
-            # Like for like: Pelican's page kinds against Pelican when that was measured; everything against Hugo.
-            mine_vs_pelican = values["ours-core"] if key.startswith("clean") and values["ours-core"] else values["ours"]
+            # Like for like: our build of Pelican's page kinds against Pelican; everything against Hugo.
+            mine_vs_pelican = values["ours-core"] if values["ours-core"] is not None else values["ours"]
             ratio_p = f"{mine_vs_pelican / values['pelican']:.2f}" if mine_vs_pelican and values["pelican"] else "—"
             ratio_h = f"{values['ours'] / values['hugo']:.2f}" if values["ours"] and values["hugo"] else "—"
             lines.append(f"| {result['n']:,} | {label} | {shown['ours']} | {shown['ours-core']} | {shown['pelican']} | "
@@ -256,8 +256,9 @@ def update_readme(text: str, results: list[dict]) -> None:
     readme = BENCH / "README.md"
     start, end = "<!-- bench/run.py table: start -->", "<!-- bench/run.py table: end -->"
     loads = ", ".join(f"N={r['n']:,}: {r['load_average'][0]:.2f}" for r in results)
-    block = (f"{start}\nLatest run: {results[-1]['date']}, {results[-1]['cores']} cores, runs per measure: "
-             f"{results[-1]['runs']}, load average (1 min) at the start of each N: {loads}.\n\n{text}\n{end}")
+    runs = ", ".join(f"N={r['n']:,}: {r['runs']}" for r in results)
+    block = (f"{start}\nLatest run: {results[-1]['date']}, {results[-1]['cores']} cores, runs per measure "
+             f"(medians of): {runs}; load average (1 min) at the start of each N: {loads}.\n\n{text}\n{end}")
     current = readme.read_text(encoding="utf-8") if readme.exists() else ""
     if start in current and end in current:
         current = current[:current.index(start)] + block + current[current.index(end) + len(end):]
@@ -270,6 +271,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1000], help="corpus sizes (default: 1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (default: 3)")
+    parser.add_argument("--runs-large", type=int, metavar="K",
+                        help="runs per measure for N >= 5,000 (default: --runs); the table says how many")
     parser.add_argument("--port", type=int, default=8765, help="for `serve` (and the next port for hugo server)")
     parser.add_argument("--skip-serve", action="store_true", help="leave out the edit-to-served measure")
     parser.add_argument("--no-readme", action="store_true", help="print the table without updating bench/README.md")
@@ -279,7 +282,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     results = []
     for n in args.n:
-        result = bench(n, args.runs, args.port, args.skip_serve, peers)
+        runs = args.runs_large if args.runs_large and n >= 5000 else args.runs
+        result = bench(n, runs, args.port, args.skip_serve, peers)
         results.append(result)
         stamp = result["date"][:16].replace(":", "").replace("-", "")
         (RESULTS / f"{stamp}-n{n}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

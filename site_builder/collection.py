@@ -23,7 +23,6 @@ from datetime import date
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-import numpy as np
 from slugify import slugify
 
 from site_builder import problem_codes as codes
@@ -358,6 +357,7 @@ def _all_related(articles: list[Article], limit: int) -> dict[str, tuple[Related
     date bonus as one vector operation); only the few best candidates of each row, within a small
     margin of the cut, are scored again exactly by `_score`, which decides the order and reasons.
     """
+    import numpy as np  # here: a build that reuses related reading need not load it
     features = [_features(a) for a in articles]
     total = len(articles)
     members: dict[str, list[int]] = defaultdict(list)
@@ -411,6 +411,7 @@ def _other_reasons(features: list[_Features]) -> list[list[tuple[int, float]]]:
 def _block_scores(rows: range, features: list[_Features], tag_rows: dict[str, np.ndarray],
                   tag_weight: dict[str, float], boosts: list[list[tuple[int, float]]], days: np.ndarray) -> np.ndarray:
     """Approximate scores of rows x every article; -inf where a pair shares nothing (or is the same piece)."""
+    import numpy as np  # here: a build that reuses related reading need not load it
     total = len(features)
     flat: list[np.ndarray] = []
     weights: list[np.ndarray] = []
@@ -436,6 +437,7 @@ def _block_scores(rows: range, features: list[_Features], tag_rows: dict[str, np
 
 def _best_candidates(scores: np.ndarray, limit: int) -> list[int]:
     """Positions whose approximate score may reach the top `limit`, in collection order."""
+    import numpy as np  # here: a build that reuses related reading need not load it
     sharing = np.flatnonzero(scores > -np.inf)
     if len(sharing) <= limit or limit <= 0:
         return sharing.tolist() if limit > 0 else []

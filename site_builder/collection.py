@@ -223,9 +223,16 @@ def _check_outlets(articles: Iterable[Article], profiles: dict[str, OutletProfil
     if profiles is None:
         return []
     return [Problem(a.path, a.outlet_line, f"outlet `{a.outlet}` has no profile in {OUTLETS_FILE}",
-                    f"{_closest('outlet', a.outlet, list(profiles))} Or add `{a.outlet}:` to {OUTLETS_FILE}",
+                    _outlet_hint(a.outlet, list(profiles)),
                     severity="warning", code=codes.OUTLET_WITHOUT_PROFILE)
             for a in articles if a.outlet and a.outlet not in profiles]
+
+
+def _outlet_hint(outlet: str, profiles: list[str]) -> str:
+    """A misspelt outlet is the likelier mistake; a new outlet needs its profile written."""
+    add = f"add `{outlet}:` to {OUTLETS_FILE}"
+    close = difflib.get_close_matches(outlet, profiles, n=1, cutoff=0.5)
+    return f"did you mean `{close[0]}`, or {add}?" if close else f"no outlet is close to it: {add}"
 
 
 def _closest(what: str, value: str, candidates: list[str]) -> str:

@@ -116,8 +116,11 @@ def robots_txt(config: SiteConfig) -> bytes:
     custom domain (`cname`) more than a rule; the sitemap can also be submitted by hand.
     """
     sitemap = absolute(config, "sitemap.xml")
-    note = "" if has_origin(config) else "# Set a full https:// base_url in site.yml for an absolute sitemap address.\n"
-    return f"User-agent: *\nAllow: /\n\n{note}Sitemap: {sitemap}\n".encode("utf-8")
+    if has_origin(config):
+        return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode("utf-8")
+    # The Sitemap directive must be a full address; a path-only one is invalid (Lighthouse flags it).
+    note = "# Set a full https:// base_url in site.yml to name the sitemap here:\n"
+    return f"User-agent: *\nAllow: /\n\n{note}# Sitemap: {sitemap}\n".encode("utf-8")
 
 
 def context_html(article: Article, config: SiteConfig) -> str:

@@ -339,7 +339,7 @@ CASES = {  # id: (edits as (file, old, new), the line to find, expected message 
     "outlet without profile": ([(f"content/articles/{F}.md", "outlet: Reuters", "outlet: Reuter")],
                                f"content/articles/{F}.md", "outlet:",
                                "{path}:{line}: warning: outlet `Reuter` has no profile in content/outlets.yml "
-                               "(did you mean `Reuters`? Or add `Reuter:` to content/outlets.yml) [SB203]", 0),
+                               "(did you mean `Reuters`, or add `Reuter:` to content/outlets.yml?) [SB203]", 0),
 }
 
 

@@ -269,6 +269,8 @@ def test_a_path_only_base_url_writes_root_relative_addresses(site, run):
     assert not feed.bozo and feed.entries[0].id == "/repo/articles/piece/"
     assert json.loads(read(site, "feed.json"))["items"][0]["url"] == "/repo/articles/piece/"
     assert b"<loc>/repo/articles/piece/</loc>" in read(site, "sitemap.xml")
-    assert "Sitemap: /repo/sitemap.xml" in read(site, "robots.txt").decode()
+    robots = read(site, "robots.txt").decode().splitlines()
+    assert "# Sitemap: /repo/sitemap.xml" in robots  # a path-only Sitemap directive is invalid
+    assert not any(line.startswith("Sitemap:") for line in robots)
     assert site.page("articles/piece/").cssselect('link[rel="canonical"]')[0].get("href") == "/repo/articles/piece/"
     assert Path(site.build_dir / "404.html").is_file()

@@ -233,6 +233,9 @@ def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+PROGRESS_AFTER_SECONDS = 1.0  # a step quicker than this shows no bar at all
+
+
 class _Progress:
     """A progress bar (tqdm) on standard error, shown only for a step that runs over a second."""
 
@@ -241,7 +244,8 @@ class _Progress:
         if enabled and sys.stdout.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=label, unit=" files", delay=1.0, leave=False, file=sys.stderr)
+            self.bar = tqdm(total=total, desc=label, unit=" files", delay=PROGRESS_AFTER_SECONDS, leave=False,
+                            file=sys.stderr)
 
     def tick(self, count: int) -> None:
         if self.bar is not None:

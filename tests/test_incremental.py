@@ -11,14 +11,18 @@ failed incremental build leaves the previous build/ as it was.
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from site_builder import build as build_module
 from site_builder import incremental, reader
 from site_builder.build import build
+from site_builder.cli import main
 from site_builder.cache import CACHE_DIR, CACHE_FILE
 from site_builder.errors import ContentError
 
@@ -225,3 +229,19 @@ def test_the_search_index_follows_edits_and_is_reused_when_no_page_changed(tmp_p
     os.utime(site / "site.yml")  # everything re-read, no page changes: the index is linked, not redone
     build(site)
     assert (site / "build" / "pagefind" / "pagefind-entry.json").stat().st_ino == entry
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_progress_bar_shows_only_on_a_terminal(tmp_path, monkeypatch, capsys, terminal):
+    site = make_site(tmp_path / "site", n=10)
+    monkeypatch.setattr(build_module, "PROGRESS_AFTER_SECONDS", 0)  # a real build of 10 pieces is quicker
+    if terminal:
+        monkeypatch.setattr(sys, "stdout", _Terminal())
+    assert main(["build", "--site", str(site)]) == 0
+    err = capsys.readouterr().err
+    assert ("Rendering" in err and "files" in err) is terminal, err

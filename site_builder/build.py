@@ -21,7 +21,7 @@ import jinja2
 
 from site_builder import problem_codes as codes
 from site_builder.cache import BuildCache, code_fingerprint, digest, folder_stamp, inputs_stamp
-from site_builder.cache import load as load_cache, save as save_cache
+from site_builder.cache import load as load_cache, load_stamp, save as save_cache
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig, load_config
 from site_builder.errors import ContentError, Problem, display_path, errors_only
@@ -98,12 +98,16 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     themes = theme_dirs(config)
     jobs = jobs or len(os.sched_getaffinity(0))
     key = digest(code_fingerprint(), repr(config), include_drafts, core_only)
+    # The watcher already knows what changed: stamping every input file is only for the shortcut below.
+    stamp = "" if changed is not None else inputs_stamp([root / CONFIG_FILE, config.content_dir, *themes], key)
+    last = load_stamp(root, key) if shortcut and stamp and cache is None else None
+    if last and last[0] == stamp and last[1] and last[1] == folder_stamp(config.output_dir):
+        return Report(config, None, last[2]["warnings"], last[3], time.perf_counter() - started,
+                      last[2]["published"], last[2]["drafts_hidden"])  # nothing changed since build/ was written
     memory = cache if cache is not None and cache.key == key else load_cache(root, key)
     if cache is not None and cache is not memory:  # the caller's copy follows what we use
         cache.__dict__.update(memory.__dict__)
         memory = cache
-    # The watcher already knows what changed: stamping every input file is only for the shortcut below.
-    stamp = "" if changed is not None else inputs_stamp([root / CONFIG_FILE, config.content_dir, *themes], key)
     previous_build = folder_stamp(config.output_dir)
     trusted = bool(memory.output_stamp) and memory.output_stamp == previous_build
     if shortcut and trusted and stamp and memory.inputs_stamp == stamp:  # nothing changed since build/ was written
@@ -225,7 +229,6 @@ def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading
             write_site(output, files, [], previous=hashes,
                        finish=lambda staging, written: link_tree(scratch / INDEX_DIR, staging / INDEX_DIR) or None)
             memory.search_key, memory.output_stamp = digest(pages, config.language), folder_stamp(output)
-            save_cache(config.root, memory)
         return True
     except (OSError, SearchIndexError):
         return False  # the next rebuild tries again

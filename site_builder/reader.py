@@ -148,7 +148,9 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
         if cached.article is None or cached.render_key != key:
             cached.render_key = key
             stale_renders.append((path, cached))
-    fresh = _render_all([parsed.get(p) or _parse(p, config)[0] for p, _ in stale_renders], config, renderer, jobs, tick)
+    todo = [parsed.pop(p, None) or _parse(p, config)[0] for p, _ in stale_renders]
+    parsed.clear()  # _render_all lets go of each parsed body once rendered: memory holds one copy
+    fresh = _render_all(todo, config, renderer, jobs, tick)
     for (_, cached), (article, found) in zip(stale_renders, fresh):
         cached.article, cached.problems = article, found
     articles = [cached.article for _, cached in entries]
@@ -212,8 +214,9 @@ def _render_all(entries: list[_Parsed], config: SiteConfig, renderer: MarkdownRe
     global _POOL_STATE
     if jobs <= 1 or len(entries) < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         results = []
-        for entry in entries:
+        for position, entry in enumerate(entries):
             results.append(_render(entry, config, renderer))
+            entries[position] = None
             if tick:
                 tick(1)
         return results
@@ -224,6 +227,8 @@ def _render_all(entries: list[_Parsed], config: SiteConfig, renderer: MarkdownRe
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for number, rendered in pool.imap_unordered(_render_chunk, enumerate(chunks)):
                 results[number] = rendered
+                for position in chunks[number]:  # the workers have their own copies
+                    entries[position] = None
                 if tick:
                     tick(len(rendered))
     finally:

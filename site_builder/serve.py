@@ -128,19 +128,20 @@ class Preview:
         config, articles_dir = report.config, report.config.content_dir / ARTICLES_DIR
         by_slug = {article.slug: article for article in report.collection.articles}
         pages = {}
-        with self.lock:
-            env = environment_for(config, theme_dirs(config))
-            for changed_path in changed:
-                path = Path(changed_path)
-                old = by_slug.get(path.stem)
-                if path.suffix != ".md" or path.parent != articles_dir or old is None:
-                    return False
-                new = reread_article(path, config, self.cache.articles)
-                if new is None or summary_key(new) != summary_key(old):
-                    return False
-                page = render_page(env, article_page_job(new, config))
-                pages[str((config.output_dir / page.path).resolve())] = page.content  # as `inside` names it
-            self.overlay = pages
+        # No lock: rebuilds run one after the other on the watcher's turn (this runs before the next),
+        # and the search thread changes no article; a long search swap must not delay the edit.
+        env = environment_for(config, theme_dirs(config))
+        for changed_path in changed:
+            path = Path(changed_path)
+            old = by_slug.get(path.stem)
+            if path.suffix != ".md" or path.parent != articles_dir or old is None:
+                return False
+            new = reread_article(path, config, self.cache.articles)
+            if new is None or summary_key(new) != summary_key(old):
+                return False
+            page = render_page(env, article_page_job(new, config))
+            pages[str((config.output_dir / page.path).resolve())] = page.content  # as `inside` names it
+        self.overlay = pages
         if not self.quiet:
             print(f"Shown at once: {len(pages)} edited page{'s' if len(pages) != 1 else ''}; rebuilding the rest.",
                   flush=True)

@@ -74,7 +74,8 @@ class Preview:
         self.problems: list[Problem] = []  # non-empty: the last build failed, show them
         self.cache = BuildCache()  # kept in memory between rebuilds: an edit re-renders only what it affects
         self.last = None  # the last good build's Report (its collection, for `quick_preview`)
-        self.overlay: dict[str, bytes] = {}  # pages shown before build/ has them (see quick_preview)
+        self.overlay: dict[str, tuple[int, bytes]] = {}  # pages shown before build/ has them (quick_preview)
+        self._shown = 0  # quick previews made: each overlay page carries its number
         self.lock = threading.Lock()  # one writer of build/ at a time: a rebuild, or the search refresh
         self._search_state = threading.Lock()
         self._searching = self._search_again = False
@@ -92,12 +93,13 @@ class Preview:
             # Only the first build, before the server's threads exist, may fork worker processes.
             # The edited page is served first; the search index catches up on a thread of its own.
             with self.lock:
+                shown_before = self._shown  # quick previews made so far: this build reads their files
                 try:
                     report = build(self.root, include_drafts=self.drafts, cache=self.cache,
                                    jobs=None if verb == "Built" else 1, changed=changed,
                                    search_later=verb != "Built", persist=verb == "Built", shortcut=False)
-                finally:
-                    self.overlay = {}  # build/ now has every page (or the problems page shows)
+                finally:  # build/ now has those pages (or the problems page shows); later previews stay
+                    self.overlay = {path: page for path, page in self.overlay.items() if page[0] > shown_before}
         except ContentError as error:
             return self._failed(error.problems)
         except Exception as error:  # an OS error or a bug must not take the preview down either
@@ -128,20 +130,25 @@ class Preview:
         config, articles_dir = report.config, report.config.content_dir / ARTICLES_DIR
         by_slug = {article.slug: article for article in report.collection.articles}
         pages = {}
-        # No lock: rebuilds run one after the other on the watcher's turn (this runs before the next),
-        # and the search thread changes no article; a long search swap must not delay the edit.
+        # No lock: a rebuild may be running (a thread of its own) and must not delay the edit. The
+        # last build's collection and the cached link targets are only read; if the rebuild
+        # changes them under us, we give up and the rebuild shows the edit.
         env = environment_for(config, theme_dirs(config))
         for changed_path in changed:
             path = Path(changed_path)
             old = by_slug.get(path.stem)
             if path.suffix != ".md" or path.parent != articles_dir or old is None:
                 return False
-            new = reread_article(path, config, self.cache.articles)
+            try:
+                new = reread_article(path, config, self.cache.articles)
+            except RuntimeError:  # the cache changed size while we read it
+                return False
             if new is None or summary_key(new) != summary_key(old):
                 return False
             page = render_page(env, article_page_job(new, config))
             pages[str((config.output_dir / page.path).resolve())] = page.content  # as `inside` names it
-        self.overlay = pages
+        self._shown += 1
+        self.overlay = {**self.overlay, **{path: (self._shown, content) for path, content in pages.items()}}
         if not self.quiet:
             print(f"Shown at once: {len(pages)} edited page{'s' if len(pages) != 1 else ''}; rebuilding the rest.",
                   flush=True)
@@ -183,6 +190,9 @@ class SiteWatcher(Watcher):
         self._watching: Changes | None = None
         self._pending: set[str] | None = set()  # None: unknown (rebuild without a hint)
         self._changed_at: float | None = None
+        self._queued: set[str] | None = set()  # changes the next full rebuild must take in
+        self._queued_all_shown = True  # ... all of them already shown by quick previews
+        self._rebuilding = False
 
     def start(self, callback) -> bool:
         """Called by livereload when serving starts; True tells it not to run its own poller."""
@@ -205,9 +215,25 @@ class SiteWatcher(Watcher):
         shown = await loop.run_in_executor(None, self.preview.quick_preview, hint)
         if shown:  # the edited text is served from memory already
             LiveReloadHandler.reload_waiters("*")
-        await loop.run_in_executor(None, self.preview.rebuild, "Rebuilt", hint)  # keep serving meanwhile
-        if not shown:
-            LiveReloadHandler.reload_waiters("*")  # "*": a full page reload, whatever changed
+        self._queued = None if hint is None or self._queued is None else self._queued | hint
+        self._queued_all_shown = self._queued_all_shown and shown
+        if not self._rebuilding:
+            self._rebuilding = True
+            loop.add_callback(self._rebuild_queued)
+
+    async def _rebuild_queued(self) -> None:
+        """Full rebuilds, one at a time, each of everything saved since the last began; quick
+        previews of later edits go on meanwhile (a rebuild at N=10,000 takes seconds)."""
+        loop = IOLoop.current()
+        try:
+            while self._queued is None or self._queued:
+                hint, all_shown = self._queued, self._queued_all_shown
+                self._queued, self._queued_all_shown = set(), True
+                await loop.run_in_executor(None, self.preview.rebuild, "Rebuilt", hint)  # keep serving meanwhile
+                if not all_shown:
+                    LiveReloadHandler.reload_waiters("*")  # "*": a full page reload, whatever changed
+        finally:
+            self._rebuilding = False
 
 
 class Changes:
@@ -345,7 +371,8 @@ class SiteHandler(RequestHandler):
     head = get
 
     def _send(self, file: Path, status: int = 200) -> bool:
-        content = self.preview.overlay.get(str(file))  # an edit shown before build/ has it
+        shown = self.preview.overlay.get(str(file))  # an edit shown before build/ has it
+        content = shown[1] if shown else None
         try:
             content = file.read_bytes() if content is None else content  # whole: livereload injects its script
         except OSError:  # missing, a folder, or swapped away by a rebuild this instant

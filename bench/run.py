@@ -267,6 +267,31 @@ def update_readme(text: str, results: list[dict]) -> None:
     readme.write_text(current, encoding="utf-8")
 
 
+def serve_only(args: argparse.Namespace, peers: dict[str, Path]) -> None:
+    """Re-measure edit-to-served (ours and hugo server, alternating) into each N's latest results."""
+    results = []
+    for n in args.n:
+        latest = sorted(RESULTS.glob(f"*-n{n}.json"))[-1]
+        result = json.loads(latest.read_text(encoding="utf-8"))
+        tools, slug = tools_for(n, peers)
+        for name, tool, command, url in (
+                ("ours", tools[0], [*OURS, "serve", "-q", "--port", str(args.port)],
+                 f"http://127.0.0.1:{args.port}/articles/{slug}/"),
+                ("hugo", tools[3], [str(peers["hugo"]), "server", "--port", str(args.port + 1), "--bind", "127.0.0.1",
+                                    "--disableLiveReload", "--quiet"], f"http://127.0.0.1:{args.port + 1}/articles/{slug}/")):
+            times = measure_serving(tool, command, url, args.runs, name)
+            result["tools"][name]["serve_edit_s"] = [round(s, 3) for s in times]
+            result["tools"][name]["serve_edit_median_s"] = round(statistics.median(times), 3)
+        result["serve_measured"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        result["serve_load_average"] = os.getloadavg()
+        latest.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        results.append(result)
+    text = table(results)
+    print(text)
+    if not args.no_readme:
+        update_readme(text, results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1000], help="corpus sizes (default: 1000)")
@@ -276,11 +301,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765, help="for `serve` (and the next port for hugo server)")
     parser.add_argument("--skip-serve", action="store_true", help="leave out the edit-to-served measure")
     parser.add_argument("--no-readme", action="store_true", help="print the table without updating bench/README.md")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="measure only edit-to-served, into the latest results of each N (after a change to serve)")
     args = parser.parse_args()
     peers = ensure_peers()
     freeze_ours()
     RESULTS.mkdir(exist_ok=True)
     results = []
+    if args.serve_only:
+        return serve_only(args, peers)
     for n in args.n:
         runs = args.runs_large if args.runs_large and n >= 5000 else args.runs
         result = bench(n, runs, args.port, args.skip_serve, peers)

@@ -29,6 +29,7 @@ import threading
 import time
 import traceback
 import webbrowser
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from string import Template
@@ -163,6 +164,7 @@ class Preview:
             self._searching, self._search_again = True, False
 
         def run() -> None:
+            lower_priority()  # Pagefind, started from this thread, inherits it
             while True:
                 done = refresh_search_index(config, self.cache, self.lock)
                 if done and not self.quiet:
@@ -193,6 +195,8 @@ class SiteWatcher(Watcher):
         self._queued: set[str] | None = set()  # changes the next full rebuild must take in
         self._queued_all_shown = True  # ... all of them already shown by quick previews
         self._rebuilding = False
+        # Rebuilds on a thread of lower priority: the quick preview of the next save must not wait for CPU.
+        self._rebuilder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild", initializer=lower_priority)
 
     def start(self, callback) -> bool:
         """Called by livereload when serving starts; True tells it not to run its own poller."""
@@ -229,7 +233,7 @@ class SiteWatcher(Watcher):
             while self._queued is None or self._queued:
                 hint, all_shown = self._queued, self._queued_all_shown
                 self._queued, self._queued_all_shown = set(), True
-                await loop.run_in_executor(None, self.preview.rebuild, "Rebuilt", hint)  # keep serving meanwhile
+                await loop.run_in_executor(self._rebuilder, self.preview.rebuild, "Rebuilt", hint)  # keep serving
                 if not all_shown:
                     LiveReloadHandler.reload_waiters("*")  # "*": a full page reload, whatever changed
         finally:
@@ -309,6 +313,15 @@ def watch_changes(paths: list[Path]) -> Changes:
         return InotifyChanges(paths) if INotify is not None else Changes(paths)
     except OSError:  # no inotify instances left, or a file system without it
         return Changes(paths)
+
+
+def lower_priority() -> None:
+    """Lower the calling thread's CPU priority (Linux gives each thread its own nice value; other
+    systems would lower the whole process, so there it does nothing)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10))
 
 
 def _watched_name(name: str) -> bool:

@@ -39,6 +39,7 @@ PREFIX = "/bench/"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "tests"))
 from make_corpus import MARKERS  # noqa: E402
+from site_builder.cache import CACHE_DIR  # noqa: E402
 from site_builder.search import EXCLUDE_SELECTORS, write_search_index  # noqa: E402
 from webserver import serve  # noqa: E402
 
@@ -58,6 +59,9 @@ def set_search(site: Path, on: bool) -> None:
 
 
 def timed_build(site: Path) -> float:
+    """A clean build: the previous build and its cache are removed first, so nothing is reused."""
+    shutil.rmtree(site / CACHE_DIR, ignore_errors=True)
+    shutil.rmtree(site / "build", ignore_errors=True)
     started = time.perf_counter()
     done = subprocess.run([str(SITE_BUILDER), "build", "-q", "--base-url", PREFIX], cwd=site, capture_output=True, text=True)
     elapsed = time.perf_counter() - started

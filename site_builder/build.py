@@ -57,8 +57,7 @@ def check(root: Path, base_url: str | None = None, include_drafts: bool = False)
 
 
 def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int, progress: "_Progress | None",
-          changed: set[str] | None = None, search_later: bool = False, persist: bool = True,
-          shortcut: bool = True) -> Report:
+          changed: set[str] | None = None) -> Report:
     # 2. Every article: front matter validated against the schema, Markdown rendered (unless cached).
     articles, problems = read_articles(config, cache.articles, jobs, progress.tick if progress else None, changed)
     # 3. The outlet profiles, whose notes may link to articles.
@@ -108,12 +107,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     if cache is not None and cache is not memory:  # the caller's copy follows what we use
         cache.__dict__.update(memory.__dict__)
         memory = cache
-    previous_build = folder_stamp(config.output_dir)
-    trusted = bool(memory.output_stamp) and memory.output_stamp == previous_build
-    if shortcut and trusted and stamp and memory.inputs_stamp == stamp:  # nothing changed since build/ was written
-        summary = memory.summary
-        return Report(config, None, summary["warnings"], len(memory.file_hashes), time.perf_counter() - started,
-                      summary["published"], summary["drafts_hidden"])
+    trusted = bool(memory.output_stamp) and memory.output_stamp == folder_stamp(config.output_dir)
     progress_bar = _Progress("Reading", enabled=progress)
     try:
         report = _read(config, include_drafts, memory, jobs, progress_bar, changed)
@@ -175,6 +169,11 @@ def _full_keys(memory: BuildCache) -> dict[str, str]:
     return {cached.article.slug: cached.render_key for cached in memory.articles.values() if cached.article}
 
 
+def _search_key(file_hashes: dict[str, str], language: str) -> str:
+    """What a search index was built from: every page's bytes (Pagefind indexes the HTML only)."""
+    return digest(sorted((path, sha) for path, sha in file_hashes.items() if path.endswith(".html")), language)
+
+
 class _SearchStep:
     """Index the staging folder, or link the previous index when no indexed page changed.
 
@@ -186,8 +185,7 @@ class _SearchStep:
         self.key, self.pending = "", False
 
     def __call__(self, staging: Path, written: Written) -> None:
-        pages = sorted((path, sha) for path, sha in written.hashes.items() if path.endswith(".html"))
-        self.key = digest(pages, self.config.language)
+        self.key = _search_key(written.hashes, self.config.language)
         previous_index = self.previous_dir / INDEX_DIR if self.previous_dir else None
         fresh = self.key == self.memory.search_key
         if previous_index and (fresh or self.later) and previous_index.is_dir():
@@ -221,14 +219,13 @@ def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(output / path, target)
         write_search_index(scratch, config.language)
-        pages = sorted((path, sha) for path, sha in hashes.items() if path.endswith(".html"))
         with lock:
             if folder_stamp(output) != built:
                 return False
             files = [OutputFile(path, None) for path in hashes]
             write_site(output, files, [], previous=hashes,
                        finish=lambda staging, written: link_tree(scratch / INDEX_DIR, staging / INDEX_DIR) or None)
-            memory.search_key, memory.output_stamp = digest(pages, config.language), folder_stamp(output)
+            memory.search_key, memory.output_stamp = _search_key(hashes, config.language), folder_stamp(output)
         return True
     except (OSError, SearchIndexError):
         return False  # the next rebuild tries again

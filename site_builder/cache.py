@@ -128,14 +128,6 @@ def load_stamp(root: Path, key: str) -> tuple[str, tuple, dict, int] | None:
     return None
 
 
-def forget(root: Path) -> None:
-    """Drop the cache file (a failed build must not leave a manifest for a build/ it never wrote)."""
-    try:
-        (cache_dir(root) / CACHE_FILE).unlink()
-    except OSError:
-        pass
-
-
 def inputs_stamp(paths: list[Path], extra: Any) -> str:
     """(path, size, mtime, inode) of every file under `paths`, plus `extra` (the command's options)."""
     entries = []

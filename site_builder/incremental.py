@@ -22,7 +22,6 @@ article in full (still correct, just slower).
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -32,6 +31,7 @@ import jinja2
 
 from site_builder.cache import digest
 from site_builder.collection import Claim, Collection
+from site_builder.parallel import in_chunks
 from site_builder.reader import Article
 from site_builder.render import OutputFile, PageJob, render_page
 
@@ -138,7 +138,6 @@ class PageKeys:
 
 
 _PARALLEL_FROM = 200  # pages: fewer render faster in this process than a pool starts
-_POOL_STATE: tuple = ()  # what forked workers render from (inherited, never pickled)
 
 
 def render_pages(env: jinja2.Environment, jobs: list[PageJob], processes: int,
@@ -149,36 +148,15 @@ def render_pages(env: jinja2.Environment, jobs: list[PageJob], processes: int,
     A template error in a worker is raised again here, by rendering that page in this process
     (where its traceback points at the template line).
     """
-    global _POOL_STATE
-    if processes <= 1 or len(jobs) < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        for job in jobs:
-            yield render_page(env, job)
-            if tick:
-                tick(1)
-        return
-    _POOL_STATE = (env, jobs)
-    size = 64
-    chunks = [range(start, min(len(jobs), start + size)) for start in range(0, len(jobs), size)]
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for pages, failed in pool.imap_unordered(_render_chunk, chunks):
-                if failed is not None:
-                    yield render_page(env, jobs[failed])  # raises the template error with its traceback
-                for path, content in pages:
-                    yield OutputFile(path, content)
-                if tick:
-                    tick(len(pages))
-    finally:
-        _POOL_STATE = ()
-
-
-def _render_chunk(positions: range) -> tuple[list[tuple[str, bytes]], int | None]:
-    env, jobs = _POOL_STATE
-    pages = []
-    for position in positions:
+    def render_or_none(position: int) -> OutputFile | None:
         try:
-            page = render_page(env, jobs[position])
+            return render_page(env, jobs[position])
         except jinja2.TemplateError:
-            return pages, position
-        pages.append((page.path, page.content))
-    return pages, None
+            return None
+
+    for positions, pages in in_chunks(render_or_none, len(jobs), processes, chunk_size=64,
+                                      parallel_from=_PARALLEL_FROM):
+        for position, page in zip(positions, pages):
+            yield page if page is not None else render_page(env, jobs[position])  # raises, with its traceback
+        if tick:
+            tick(len(pages))

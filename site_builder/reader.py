@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import multiprocessing
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.markup import WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry
+from site_builder.parallel import in_chunks
 from site_builder.schema import ARTICLE_FIELDS
 from site_builder.yamlsource import SourceMapping, load_mapping
 
@@ -205,41 +205,21 @@ def _render_key(path: Path, cached: CachedArticle, parsed: dict[Path, _Parsed], 
 
 
 _PARALLEL_FROM = 64  # articles: fewer render faster in this process than a pool starts
-_POOL_STATE: tuple = ()  # what forked workers render from (inherited, never pickled)
 
 
 def _render_all(entries: list[_Parsed], config: SiteConfig, renderer: MarkdownRenderer, jobs: int,
                 tick: Callable[[int], None] | None) -> list[tuple[Article, list[Problem]]]:
     """Render `entries`, across `jobs` forked processes when there are enough to be worth it."""
-    global _POOL_STATE
-    if jobs <= 1 or len(entries) < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        results = []
-        for position, entry in enumerate(entries):
-            results.append(_render(entry, config, renderer))
-            entries[position] = None
-            if tick:
-                tick(1)
-        return results
-    _POOL_STATE = (entries, config, renderer)
-    chunks = [range(start, min(len(entries), start + 32)) for start in range(0, len(entries), 32)]
-    results: list = [None] * len(chunks)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for number, rendered in pool.imap_unordered(_render_chunk, enumerate(chunks)):
-                results[number] = rendered
-                for position in chunks[number]:  # the workers have their own copies
-                    entries[position] = None
-                if tick:
-                    tick(len(rendered))
-    finally:
-        _POOL_STATE = ()
-    return [item for chunk in results for item in chunk]
-
-
-def _render_chunk(job: tuple[int, range]) -> tuple[int, list[tuple[Article, list[Problem]]]]:
-    number, positions = job
-    entries, config, renderer = _POOL_STATE
-    return number, [_render(entries[i], config, renderer) for i in positions]
+    results: list = [None] * len(entries)
+    chunks = in_chunks(lambda position: _render(entries[position], config, renderer), len(entries), jobs,
+                       chunk_size=32, parallel_from=_PARALLEL_FROM)
+    for positions, rendered in chunks:
+        for position, result in zip(positions, rendered):
+            results[position] = result
+            entries[position] = None  # let go of the parsed body: the article holds what pages need
+        if tick:
+            tick(len(rendered))
+    return results
 
 
 def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem]]:

@@ -71,9 +71,10 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
 _ENVIRONMENTS: dict[str, jinja2.Environment] = {}
 
 
-def _environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
+def environment_for(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
     """One environment per site and theme chain in a process, so the preview server's rebuilds
-    reuse the compiled templates (Jinja recompiles a template whose file changed)."""
+    reuse the compiled templates (Jinja recompiles a template whose file changed), and its quick
+    preview renders with the collection and assets the last `plan_site` set in it."""
     key = repr((config, themes))
     if key not in _ENVIRONMENTS:
         _ENVIRONMENTS.clear()  # a process builds one site at a time; keep only the latest
@@ -171,7 +172,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     inputs changed, across processes. `core_only` plans only the kinds of pages Pelican writes
     (home, articles, outlet and tag lists) for like-for-like benchmarks.
     """
-    env = _environment(config, themes)
+    env = environment_for(config, themes)
     env.globals["collection"] = collection
     assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
     env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted
@@ -224,11 +225,6 @@ def article_page_job(article: Article, config: SiteConfig) -> PageJob:
     path = f"articles/{article.slug}/index.html"
     reading = Deferred(script_json, annotated_reading, article, config, _served_at(path), describe(article))
     return PageJob(path, "article.html", {"article": article, "reading_jsonld": reading})
-
-
-def environment_for(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
-    """The environment the last `plan_site` for this site used (its collection and assets set)."""
-    return _environment(config, themes)
 
 
 def _newest(articles) -> date | None:

@@ -200,10 +200,9 @@ class _SearchStep:
 def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading.Lock) -> bool:
     """Bring a stale search index (a build with `search_later`) up to date; True if swapped in.
 
-    The pages are linked into a scratch folder and indexed there without holding `lock`, so the
-    preview server keeps rebuilding meanwhile; the index is swapped in (a normal atomic write,
-    every other file linked) only if no build replaced build/ in the meantime, else that build's
-    own refresh follows.
+    The pages are indexed into a scratch folder without holding `lock`, so the preview server keeps
+    rebuilding meanwhile; the index is swapped in (a normal atomic write, every other file linked)
+    only if no build replaced build/ in the meantime, else that build's own refresh follows.
     """
     output = config.output_dir
     with lock:
@@ -213,12 +212,7 @@ def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading
         hashes = dict(memory.file_hashes)
         scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
     try:
-        for path in hashes:
-            if path.endswith(".html"):
-                target = scratch / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(output / path, target)
-        write_search_index(scratch, config.language)
+        write_search_index(output, config.language, scratch / INDEX_DIR)
         with lock:
             if folder_stamp(output) != built:
                 return False

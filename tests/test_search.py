@@ -157,3 +157,24 @@ def test_the_index_is_part_of_the_atomic_build(site, run):
     assert run("build", "--site", site.root).code == 0
     assert (site.build_dir / "pagefind" / "pagefind-entry.json").is_file()
     assert site.page("").cssselect("form[role=search] input[name=q]")
+
+
+def indexed_page_count(site) -> int:
+    import json
+    entry = json.loads((site.build_dir / "pagefind" / "pagefind-entry.json").read_text())
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
+def test_the_pages_a_theme_marks_for_search_are_the_ones_indexed(site, run):
+    """Only pages marked data-pagefind-body reach the indexer (the rest cost it time for nothing);
+    which pages those are is the theme's choice, so a theme marking its outlet pages gets them."""
+    site.add_article("one", outlet="Outlet A", body="Findable words.")
+    site.add_article("two", outlet="Outlet B", body="More findable words.")
+    assert run("build", "--site", site.root).code == 0
+    assert indexed_page_count(site) == 2, "the default theme indexes the articles only"
+    site.write("site.yml", site.root.joinpath("site.yml").read_text() + "theme: mine\n")
+    site.write("themes/mine/templates/outlet.html",
+               "{% extends 'base.html' %}{% block main %}<div data-pagefind-body><h1>{{ outlet.name }}</h1>"
+               "</div>{% endblock %}")
+    assert run("build", "--site", site.root).code == 0
+    assert indexed_page_count(site) == 4, "two articles and the two outlet pages the theme marked"

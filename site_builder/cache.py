@@ -19,6 +19,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any
 CACHE_DIR = ".site-builder-cache"
 CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the cache: read without the rest
-FORMAT = 1  # bump when the layout of `BuildCache` changes
+FORMAT = 2  # bump when the layout of `BuildCache` changes
 
 
 def digest(*parts: Any) -> str:
@@ -58,6 +59,7 @@ class CachedArticle:
     render_key: str = ""
     article: Any = None  # reader.Article
     problems: list = field(default_factory=list)
+    stat: tuple = ()  # file_stat() when sha256 was taken, if old enough to trust (trusted_stat)
 
 
 @dataclass
@@ -71,7 +73,7 @@ class BuildCache:
     page_keys: dict[str, str] = field(default_factory=dict)  # output path -> dependency key
     file_hashes: dict[str, str] = field(default_factory=dict)  # output path -> SHA-256 of its bytes
     search_key: str = ""  # the pages the search index was built from
-    inputs_stamp: str = ""  # every input file's (path, size, mtime): equal means nothing changed
+    inputs_stamp: str = ""  # every input file's (path, size, mtime, ctime, inode): equal means nothing changed
     output_stamp: tuple = ()  # build/'s identity when written: it must still be that folder
     summary: dict = field(default_factory=dict)  # what a skipped build reports (counts, warnings)
 
@@ -129,7 +131,7 @@ def load_stamp(root: Path, key: str) -> tuple[str, tuple, dict, int] | None:
 
 
 def inputs_stamp(paths: list[Path], extra: Any) -> str:
-    """(path, size, mtime, inode) of every file under `paths`, plus `extra` (the command's options)."""
+    """(path, size, mtime, ctime, inode) of every file under `paths`, plus `extra` (the command's options)."""
     entries = []
     for top in paths:
         if top.is_file():
@@ -147,7 +149,28 @@ def _stat_entry(path: str) -> tuple:
         stat = os.stat(path)
     except OSError:
         return (path, None)
-    return (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return (path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+RACY_SECONDS = 2  # coarser than any file system's clock tick we expect (FAT's is 2 s)
+
+
+def file_stat(path: Path) -> tuple:
+    """(size, mtime, ctime, inode): with all four unchanged, a file is taken to be unchanged.
+    ctime is there because tools that copy times (`cp -p`, `touch -r`) can set mtime, not ctime."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def trusted_stat(stat: tuple) -> tuple:
+    """`stat`, or () when the file was modified too recently for its stat to prove anything:
+    a save within the same clock tick as the one just read would leave size and mtime alike."""
+    if not stat or max(stat[1], stat[2]) > time.time_ns() - RACY_SECONDS * 1_000_000_000:
+        return ()
+    return stat
 
 
 def folder_stamp(folder: Path) -> tuple:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from site_builder import problem_codes as codes
-from site_builder.cache import CachedArticle, digest
+from site_builder.cache import CachedArticle, digest, file_stat, trusted_stat
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
@@ -171,16 +171,25 @@ def reread_article(path: Path, config: SiteConfig, cache: dict[str, CachedArticl
 
 def _cached_parse(path: Path, config: SiteConfig, cache: dict[str, CachedArticle],
                   parsed: dict[Path, _Parsed]) -> CachedArticle:
-    """The file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed."""
+    """The file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed.
+
+    A file whose size, modification time and inode are those recorded is not even read (reading
+    and hashing 10,000 files took a second), as git trusts its index; one modified within
+    RACY_SECONDS before it was recorded is hashed anyway, since a second save in the same clock
+    tick could leave all three the same."""
+    cached = cache.get(str(path))
+    stat = file_stat(path)
+    if cached is not None and stat and cached.stat == stat:
+        return cached
     try:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         sha = ""  # _parse reports why it cannot be read
-    cached = cache.get(str(path))
     if cached is not None and sha and cached.sha256 == sha:
+        cached.stat = trusted_stat(stat)
         return cached
     entry, found = _parse(path, config)
-    cached = CachedArticle(sha, _link_target(entry) if entry else None, found)
+    cached = CachedArticle(sha, _link_target(entry) if entry else None, found, stat=trusted_stat(stat))
     if entry is not None:
         parsed[path] = entry
         cached.wikilink_slugs = tuple(dict.fromkeys(slug for slug, _ in _wikilinks(entry)))

@@ -16,19 +16,23 @@ written by another version) is ignored and rebuilt: the cache only ever saves ti
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Iterator
+
+from site_builder import textstore
 
 CACHE_DIR = ".site-builder-cache"
 CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the cache: read without the rest
-FORMAT = 2  # bump when the layout of `BuildCache` changes
+FORMAT = 3  # bump when the layout of `BuildCache` changes
 
 
 def digest(*parts: Any) -> str:
@@ -76,6 +80,7 @@ class BuildCache:
     inputs_stamp: str = ""  # every input file's (path, size, mtime, ctime, inode): equal means nothing changed
     output_stamp: tuple = ()  # build/'s identity when written: it must still be that folder
     summary: dict = field(default_factory=dict)  # what a skipped build reports (counts, warnings)
+    pack_name: str = ""  # the file beside the pickle holding the article bodies (textstore)
 
 
 def cache_dir(root: Path) -> Path:
@@ -83,13 +88,18 @@ def cache_dir(root: Path) -> Path:
 
 
 def load(root: Path, key: str) -> BuildCache:
-    """The last build's cache, or an empty one if it is missing, unreadable or for other options."""
+    """The last build's cache, or an empty one if it is missing, unreadable or for other options.
+
+    Only the pickle is read; article bodies stay in the pack until a page needs them (textstore)."""
+    folder = cache_dir(root)
     try:
-        with open(cache_dir(root) / CACHE_FILE, "rb") as file:
-            stored = pickle.load(file)
-        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == FORMAT and \
-                isinstance(stored[1], BuildCache) and stored[1].key == key:
-            return stored[1]
+        with open(folder / CACHE_FILE, "rb") as file:
+            header = pickle.load(file)
+            if isinstance(header, tuple) and len(header) == 3 and header[:2] == (FORMAT, key):
+                stored = textstore.load(file, folder, header[2])
+                if isinstance(stored, BuildCache) and stored.key == key:
+                    stored.pack_name = header[2]
+                    return stored
     except Exception:  # noqa: BLE001 (any damage at all: the cache is only ever an optimisation)
         pass
     return BuildCache(key=key)
@@ -103,18 +113,30 @@ def save(root: Path, cache: BuildCache) -> None:
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# site-builder's build cache: safe to delete\n*\n")
-        _write(folder / CACHE_FILE, (FORMAT, cache))
-        _write(folder / STAMP_FILE, (FORMAT, cache.key, cache.inputs_stamp, cache.output_stamp, cache.summary,
-                                     len(cache.file_hashes)))
+        body = io.BytesIO()  # the pickle without the bodies: a fifth of the cache
+        cache.pack_name = textstore.dump(cache, body, folder, cache.pack_name)
+        with _replacing(folder / CACHE_FILE) as file:
+            pickle.dump((FORMAT, cache.key, cache.pack_name), file, protocol=5)
+            file.write(body.getbuffer())
+        with _replacing(folder / STAMP_FILE) as file:
+            pickle.dump((FORMAT, cache.key, cache.inputs_stamp, cache.output_stamp, cache.summary,
+                         len(cache.file_hashes)), file, protocol=5)
+        textstore.delete_other_packs(folder, cache.pack_name)
     except OSError:
         pass  # a read-only site folder still builds; only the next build is slower
 
 
-def _write(path: Path, value: Any) -> None:
+@contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    """A temporary file that replaces `path` once written in full (and is deleted otherwise)."""
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    with os.fdopen(handle, "wb") as file:
-        pickle.dump(value, file, protocol=5)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "w+b") as file:
+            yield file
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def load_stamp(root: Path, key: str) -> tuple[str, tuple, dict, int] | None:

@@ -26,6 +26,7 @@ from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.markup import WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry
 from site_builder.parallel import in_chunks
 from site_builder.schema import ARTICLE_FIELDS
+from site_builder.textstore import LazyTexts
 from site_builder.yamlsource import SourceMapping, load_mapping
 
 ARTICLES_DIR = "articles"
@@ -61,8 +62,12 @@ class ArticleClaim:
 
 
 @dataclass(frozen=True)
-class Article:
-    """One piece with its editorial context, ready to render. HTML fields are already sanitised."""
+class Article(LazyTexts):
+    """One piece with its editorial context, ready to render. HTML fields are already sanitised.
+
+    In a cached article the bodies (LAZY_FIELDS) are read from the cache's pack when first used."""
+
+    LAZY_FIELDS = ("text_html", "notes_html")
 
     slug: str
     path: str  # as shown in messages, relative to the site root

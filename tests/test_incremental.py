@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import build as build_module
-from site_builder import cache, incremental, reader
+from site_builder import cache, incremental, reader, textstore
 from site_builder.build import build
 from site_builder.cli import main
 from site_builder.cache import CACHE_DIR, CACHE_FILE
@@ -209,6 +209,42 @@ def test_a_corrupted_cache_is_ignored(tmp_path, damage):
     _edit_text(site)
     (site / CACHE_DIR / CACHE_FILE).write_bytes(damage)
     build(site)
+    assert_same_as_clean(site, tmp_path)
+
+
+def _pack(site: Path) -> Path:
+    [pack] = (site / CACHE_DIR).glob("bodies-*.pack")
+    return pack
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated"])
+def test_a_damaged_body_pack_is_ignored(tmp_path, damage):
+    """The article bodies live in a pack beside the cache's pickle; without it the cache is unusable."""
+    site = make_site(tmp_path / "site", n=10)
+    build(site)
+    _edit_text(site)
+    pack = _pack(site)
+    if damage == "deleted":
+        pack.unlink()
+    else:
+        pack.write_bytes(pack.read_bytes()[: pack.stat().st_size // 2])
+    build(site)
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_the_body_pack_is_rewritten_when_mostly_dead(tmp_path, monkeypatch):
+    """Each edit appends the new body to the pack; once more of it is dead than alive it starts afresh."""
+    monkeypatch.setattr(textstore, "_COMPACT_SLACK", 0)
+    site = make_site(tmp_path / "site", n=6)
+    build(site)
+    live = _pack(site).stat().st_size
+    sizes, names = [], set()
+    for _ in range(8):
+        _edit_text(site)
+        build(site)
+        sizes.append(_pack(site).stat().st_size)
+        names.add(_pack(site).name)
+    assert max(sizes) <= 2 * live * 1.2 and len(names) > 1, (live, sizes)
     assert_same_as_clean(site, tmp_path)
 
 

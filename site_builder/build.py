@@ -22,6 +22,7 @@ import jinja2
 from site_builder import problem_codes as codes
 from site_builder.cache import BuildCache, code_fingerprint, digest, folder_stamp, inputs_stamp
 from site_builder.cache import load as load_cache, load_stamp, save as save_cache
+from site_builder.cache import save_in_background as save_cache_in_background
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig, load_config
 from site_builder.errors import ContentError, Problem, display_path, errors_only
@@ -74,7 +75,7 @@ def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int
 def build(root: Path, base_url: str | None = None, include_drafts: bool = False, *, jobs: int | None = None,
           cache: BuildCache | None = None, progress: bool = False, core_only: bool = False,
           changed: set[str] | None = None, search_later: bool = False, persist: bool = True,
-          shortcut: bool = True) -> Report:
+          shortcut: bool = True, save_in_background: bool = False) -> Report:
     """Build the site into root/build, atomically; raise ContentError and leave build/ as it was.
 
     Incremental: with the cache of the last build (`.site-builder-cache/`, or `cache` kept in
@@ -89,6 +90,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     previous search index when pages changed (`Report.search_pending`; see refresh_search_index).
     `persist=False` leaves the cache in memory only (the preview server saves it when it stops);
     `shortcut=False` reads the collection even when nothing changed (the preview server needs it).
+    `save_in_background` (the command line) returns while a child process saves the cache.
     """
     started = time.perf_counter()
     config = load_config(root, base_url)
@@ -151,7 +153,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     memory.summary = {"warnings": report.warnings, "published": report.published,
                       "drafts_hidden": report.drafts_hidden}
     if persist:
-        save_cache(root, memory)
+        (save_cache_in_background if save_in_background else save_cache)(root, memory)
     return Report(config, report.collection, report.warnings, written.count, time.perf_counter() - started,
                   report.published, report.drafts_hidden, written.changed, len(stale),
                   search_pending=bool(search and search.pending))

@@ -20,6 +20,7 @@ import io
 import os
 import pickle
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from site_builder import textstore
 CACHE_DIR = ".site-builder-cache"
 CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the cache: read without the rest
+LOCK_FILE = ".lock"  # held by whoever writes the cache (see save_in_background)
 FORMAT = 3  # bump when the layout of `BuildCache` changes
 
 
@@ -93,7 +95,7 @@ def load(root: Path, key: str) -> BuildCache:
     Only the pickle is read; article bodies stay in the pack until a page needs them (textstore)."""
     folder = cache_dir(root)
     try:
-        with open(folder / CACHE_FILE, "rb") as file:
+        with _locked(folder, exclusive=False), open(folder / CACHE_FILE, "rb") as file:
             header = pickle.load(file)
             if isinstance(header, tuple) and len(header) == 3 and header[:2] == (FORMAT, key):
                 stored = textstore.load(file, folder, header[2])
@@ -110,20 +112,85 @@ def save(root: Path, cache: BuildCache) -> None:
     folder = cache_dir(root)
     try:
         folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# site-builder's build cache: safe to delete\n*\n")
-        body = io.BytesIO()  # the pickle without the bodies: a fifth of the cache
-        cache.pack_name = textstore.dump(cache, body, folder, cache.pack_name)
-        with _replacing(folder / CACHE_FILE) as file:
-            pickle.dump((FORMAT, cache.key, cache.pack_name), file, protocol=5)
-            file.write(body.getbuffer())
-        with _replacing(folder / STAMP_FILE) as file:
-            pickle.dump((FORMAT, cache.key, cache.inputs_stamp, cache.output_stamp, cache.summary,
-                         len(cache.file_hashes)), file, protocol=5)
-        textstore.delete_other_packs(folder, cache.pack_name)
+        with _locked(folder, exclusive=True):
+            _save_unlocked(folder, cache)
     except OSError:
         pass  # a read-only site folder still builds; only the next build is slower
+
+
+def save_in_background(root: Path, cache: BuildCache) -> None:
+    """`save` in a forked child, so a build is over for the editor once build/ is in place (saving
+    took a second at N=10,000). The child holds the cache's lock until it is done: the next
+    build's `load` waits for it. Where there is no fork, it saves here."""
+    folder = cache_dir(root)
+    try:
+        folder.mkdir(exist_ok=True)
+        lock = _lock(folder, exclusive=True)
+    except OSError:
+        return
+    try:
+        child = os.fork() if hasattr(os, "fork") else -1
+    except OSError:
+        child = -1
+    if child == 0:
+        try:  # detached from the terminal or pipe that waits for the command's output
+            null = os.open(os.devnull, os.O_RDWR)
+            for descriptor in (0, 1, 2):
+                os.dup2(null, descriptor)
+            _save_unlocked(folder, cache)
+        finally:
+            os._exit(0)
+    try:
+        if child < 0:
+            _save_unlocked(folder, cache)
+        else:
+            threading.Thread(target=os.waitpid, args=(child, 0), daemon=True).start()  # no zombie
+    except OSError:
+        pass
+    finally:
+        os.close(lock)  # the child's copy keeps the lock held until it exits
+
+
+def _save_unlocked(folder: Path, cache: BuildCache) -> None:
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# site-builder's build cache: safe to delete\n*\n")
+    body = io.BytesIO()  # the pickle without the bodies: a fifth of the cache
+    cache.pack_name = textstore.dump(cache, body, folder, cache.pack_name)
+    with _replacing(folder / CACHE_FILE) as file:
+        pickle.dump((FORMAT, cache.key, cache.pack_name), file, protocol=5)
+        file.write(body.getbuffer())
+    with _replacing(folder / STAMP_FILE) as file:
+        pickle.dump((FORMAT, cache.key, cache.inputs_stamp, cache.output_stamp, cache.summary,
+                     len(cache.file_hashes)), file, protocol=5)
+    textstore.delete_other_packs(folder, cache.pack_name)
+
+
+def _lock(folder: Path, exclusive: bool) -> int:
+    """A descriptor holding a lock on the cache (flock: released when every copy of it is closed,
+    by the kernel if the process dies). Readers share it; a writer has it alone."""
+    descriptor = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks
+        return descriptor
+    fcntl.flock(descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+    return descriptor
+
+
+@contextmanager
+def _locked(folder: Path, exclusive: bool) -> Iterator[None]:
+    try:
+        descriptor = _lock(folder, exclusive)
+    except OSError:
+        if exclusive or not folder.is_dir():
+            raise
+        descriptor = -1  # a read-only site folder: nobody can be writing its cache
+    try:
+        yield
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
 
 
 @contextmanager
@@ -143,7 +210,7 @@ def load_stamp(root: Path, key: str) -> tuple[str, tuple, dict, int] | None:
     """(inputs stamp, build/'s stamp, summary, file count) of the last build, without loading the
     rest of the cache (100 MB at N=10,000), so a build with nothing to do finishes at once."""
     try:
-        with open(cache_dir(root) / STAMP_FILE, "rb") as file:
+        with _locked(cache_dir(root), exclusive=False), open(cache_dir(root) / STAMP_FILE, "rb") as file:
             stored = pickle.load(file)
         if isinstance(stored, tuple) and len(stored) == 6 and stored[0] == FORMAT and stored[1] == key:
             return stored[2], stored[3], stored[4], stored[5]

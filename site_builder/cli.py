@@ -187,7 +187,7 @@ def _run_docs(root: Path, args: argparse.Namespace) -> int:
 
 def _run_build(root: Path, args: argparse.Namespace) -> int:
     report = build(root, base_url=args.base_url, include_drafts=args.drafts, jobs=args.jobs,
-                   progress=not args.quiet, core_only=args.core_only)
+                   progress=not args.quiet, core_only=args.core_only, save_in_background=True)
     _print_problems(report.warnings)
     if not args.quiet:
         drafts = report.drafts_hidden

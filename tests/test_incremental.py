@@ -13,8 +13,10 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -245,6 +247,25 @@ def test_the_body_pack_is_rewritten_when_mostly_dead(tmp_path, monkeypatch):
         sizes.append(_pack(site).stat().st_size)
         names.add(_pack(site).name)
     assert max(sizes) <= 2 * live * 1.2 and len(names) > 1, (live, sizes)
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_the_command_saves_the_cache_in_the_background_and_the_next_build_waits_for_it(tmp_path, capsys,
+                                                                                       monkeypatch):
+    saving = cache._save_unlocked
+
+    def slow_save(*args):  # a large site's save: the next build starts long before it is done
+        time.sleep(0.5)
+        saving(*args)
+
+    monkeypatch.setattr(cache, "_save_unlocked", slow_save)
+    site = make_site(tmp_path / "site", n=40)
+    for _ in range(3):  # each build starts while the last one's cache may still be being written
+        assert main(["build", "--site", str(site), "-q"]) == 0
+        _edit_text(site)
+    assert main(["build", "--site", str(site)]) == 0
+    changed = int(re.search(r"(\d+) changed", capsys.readouterr().out).group(1))
+    assert changed <= 5, "incremental: it found the cache saved by the build before"
     assert_same_as_clean(site, tmp_path)
 
 

@@ -31,7 +31,7 @@ from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, plan_site, theme_dirs
 from site_builder.search import INDEX_DIR, SearchIndexError, write_search_index
-from site_builder.writers import Written, link_tree, write_site
+from site_builder.writers import Staging, Written, link_tree, write_site
 
 
 @dataclass(frozen=True)
@@ -110,43 +110,51 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
         cache.__dict__.update(memory.__dict__)
         memory = cache
     trusted = bool(memory.output_stamp) and memory.output_stamp == folder_stamp(config.output_dir)
-    progress_bar = _Progress("Reading", enabled=progress)
+    previous = memory.file_hashes if trusted else {}
+    # The staging folder for step 6, opened now: a child links the previous build's files into it
+    # while this process reads and plans (see writers.Staging).
+    staging = Staging(config.output_dir, previous)
     try:
-        report = _read(config, include_drafts, memory, jobs, progress_bar, changed)
-    except ContentError:
-        if persist:
-            save_cache(root, memory)  # the articles read are worth keeping while the editor fixes the rest
-        raise
+        progress_bar = _Progress("Reading", enabled=progress)
+        try:
+            report = _read(config, include_drafts, memory, jobs, progress_bar, changed)
+        except ContentError:
+            if persist:
+                save_cache(root, memory)  # the articles read are worth keeping while the editor fixes the rest
+            raise
+        finally:
+            progress_bar.close()
+        # 5. Plan every page; render only those whose dependency key changed (see incremental.py).
+        try:
+            env, items = plan_site(report.collection, config, themes, core_only=core_only)
+            keys = PageKeys(report.collection, _site_key(key, config, themes), _full_keys(memory),
+                            theme_is_tracked(themes))
+            page_keys = {item.path: keys.of(item) for item in items if isinstance(item, PageJob)}
+            previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything
+            stale = [item for item in items if isinstance(item, PageJob)
+                     and not (item.path in previous and memory.page_keys.get(item.path) == page_keys[item.path])]
+        except jinja2.TemplateError as error:
+            raise ContentError([_template_problem(error, root)]) from None
+        # 6. Write changed files (linking the rest) to a staging folder, index it for search, swap it in.
+        # Pages stream from the renderers to the writer, so they are never all in memory at once.
+        stale_paths = {job.path for job in stale}
+        kept = (OutputFile(item.path, None) if isinstance(item, PageJob) else item
+                for item in items if not (isinstance(item, PageJob) and item.path in stale_paths))
+        search = _SearchStep(config, memory, config.output_dir if trusted else None, search_later) if config.search else None
+        progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
+        try:
+            files = chain(kept, render_pages(env, stale, jobs, progress_bar.tick))
+            written = write_site(config.output_dir, files, [t / "static" for t in themes], finish=search,
+                                 previous=previous, staging=staging)
+        except jinja2.TemplateError as error:
+            raise ContentError([_template_problem(error, root)]) from None
+        except SearchIndexError as error:
+            raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it",
+                                        code=codes.SEARCH_INDEX_FAILED)]) from None
+        finally:
+            progress_bar.close()
     finally:
-        progress_bar.close()
-    # 5. Plan every page; render only those whose dependency key changed (see incremental.py).
-    try:
-        env, items = plan_site(report.collection, config, themes, core_only=core_only)
-        keys = PageKeys(report.collection, _site_key(key, config, themes), _full_keys(memory),
-                        theme_is_tracked(themes))
-        page_keys = {item.path: keys.of(item) for item in items if isinstance(item, PageJob)}
-        previous = memory.file_hashes if trusted else {}
-        stale = [item for item in items if isinstance(item, PageJob)
-                 and not (item.path in previous and memory.page_keys.get(item.path) == page_keys[item.path])]
-    except jinja2.TemplateError as error:
-        raise ContentError([_template_problem(error, root)]) from None
-    # 6. Write changed files (linking the rest) to a staging folder, index it for search, swap it in.
-    # Pages stream from the renderers to the writer, so they are never all in memory at once.
-    stale_paths = {job.path for job in stale}
-    kept = (OutputFile(item.path, None) if isinstance(item, PageJob) else item
-            for item in items if not (isinstance(item, PageJob) and item.path in stale_paths))
-    search = _SearchStep(config, memory, config.output_dir if trusted else None, search_later) if config.search else None
-    progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
-    try:
-        files = chain(kept, render_pages(env, stale, jobs, progress_bar.tick))
-        written = write_site(config.output_dir, files, [t / "static" for t in themes], finish=search, previous=previous)
-    except jinja2.TemplateError as error:
-        raise ContentError([_template_problem(error, root)]) from None
-    except SearchIndexError as error:
-        raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it",
-                                    code=codes.SEARCH_INDEX_FAILED)]) from None
-    finally:
-        progress_bar.close()
+        staging.close()
     memory.page_keys, memory.file_hashes = page_keys, written.hashes
     memory.search_key = search.key if search else ""
     memory.inputs_stamp, memory.output_stamp = stamp, folder_stamp(config.output_dir)

@@ -97,8 +97,8 @@ def load(root: Path, key: str) -> BuildCache:
     try:
         with _locked(folder, exclusive=False), open(folder / CACHE_FILE, "rb") as file:
             header = pickle.load(file)
-            if isinstance(header, tuple) and len(header) == 3 and header[:2] == (FORMAT, key):
-                stored = textstore.load(file, folder, header[2])
+            if isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, key):
+                stored = textstore.load(file, folder, header[2], header[3])
                 if isinstance(stored, BuildCache) and stored.key == key:
                     stored.pack_name = header[2]
                     return stored
@@ -156,9 +156,9 @@ def _save_unlocked(folder: Path, cache: BuildCache) -> None:
     if not ignore.exists():
         ignore.write_text("# site-builder's build cache: safe to delete\n*\n")
     body = io.BytesIO()  # the pickle without the bodies: a fifth of the cache
-    cache.pack_name = textstore.dump(cache, body, folder, cache.pack_name)
+    cache.pack_name, pack_size = textstore.dump(cache, body, folder, cache.pack_name)
     with _replacing(folder / CACHE_FILE) as file:
-        pickle.dump((FORMAT, cache.key, cache.pack_name), file, protocol=5)
+        pickle.dump((FORMAT, cache.key, cache.pack_name, pack_size), file, protocol=5)
         file.write(body.getbuffer())
     with _replacing(folder / STAMP_FILE) as file:
         pickle.dump((FORMAT, cache.key, cache.inputs_stamp, cache.output_stamp, cache.summary,

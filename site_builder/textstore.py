@@ -87,9 +87,7 @@ class StoredText:
 
 
 def _stored_in_loading_pack(offset: int, length: int) -> StoredText:
-    pack: _Pack = _loading.pack
-    _loading.end = max(_loading.end, offset + length)
-    return StoredText(pack, offset, length)
+    return StoredText(_loading.pack, offset, length)
 
 
 class LazyTexts:
@@ -125,10 +123,10 @@ class LazyTexts:
         return value
 
 
-def dump(value: Any, file: BinaryIO, folder: Path, pack_name: str) -> str:
+def dump(value: Any, file: BinaryIO, folder: Path, pack_name: str) -> tuple[str, int]:
     """Pickle `value` into `file`, its long texts into the pack `pack_name` in `folder` (a fresh
-    pack when that one is missing or mostly dead). Returns the name of the pack used, which
-    `load` must be given; the other packs in `folder` are deleted once `file` is in place."""
+    pack when that one is missing or mostly dead). Returns the name of the pack used and its
+    size, which `load` must be given; the other packs in `folder` may go once `file` is in place."""
     name = pack_name or _new_pack_name()
     while True:
         pack = _Pack(folder / name, writable=True)
@@ -139,23 +137,22 @@ def dump(value: Any, file: BinaryIO, folder: Path, pack_name: str) -> str:
         finally:
             _saving.pack = None
         if pack.size() <= 2 * _saving.live_bytes + _COMPACT_SLACK:
-            return name
+            return name, pack.size()
         file.seek(start)  # mostly dead: write every live text once more, into a new pack
         file.truncate()
         name = _new_pack_name()
 
 
-def load(file: BinaryIO, folder: Path, pack_name: str) -> Any:
-    """Unpickle what `dump` wrote; OSError if the pack is missing or shorter than it should be."""
-    _loading.pack, _loading.end = _Pack(folder / pack_name), 0
+def load(file: BinaryIO, folder: Path, pack_name: str, pack_size: int) -> Any:
+    """Unpickle what `dump` wrote; OSError if the pack is missing or shorter than it was."""
+    pack = _Pack(folder / pack_name)
+    if pack.size() < pack_size:
+        raise OSError(f"{pack.path} is shorter than the cache says")
+    _loading.pack = pack
     try:
-        value = pickle.load(file)
-        pack, end = _loading.pack, _loading.end
+        return pickle.load(file)
     finally:
         _loading.pack = None
-    if pack.size() < end:
-        raise OSError(f"{pack.path} is shorter than the cache says")
-    return value
 
 
 def delete_other_packs(folder: Path, keep: str) -> None:

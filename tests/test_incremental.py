@@ -269,6 +269,18 @@ def test_the_command_saves_the_cache_in_the_background_and_the_next_build_waits_
     assert_same_as_clean(site, tmp_path)
 
 
+def test_a_page_deleted_from_build_by_hand_comes_back(tmp_path):
+    """The build's record of build/ is trusted only while every file in it is still there."""
+    site = make_site(tmp_path / "site", n=10)
+    build(site)
+    page = sorted((site / "build" / "articles").glob("*/index.html"))[0]
+    page.unlink()
+    _edit_text(site)
+    build(site)
+    assert page.is_file()
+    assert_same_as_clean(site, tmp_path)
+
+
 def test_a_failed_incremental_build_leaves_the_previous_build(tmp_path):
     site = make_site(tmp_path / "site", n=10)
     build(site)

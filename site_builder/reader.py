@@ -139,9 +139,7 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     paths = article_paths(config)
     for stale in set(cache) - {str(p) for p in paths}:
         del cache[stale]
-    for path in paths:
-        known = cache.get(str(path)) if changed is not None and str(path) not in changed else None
-        cached = known if known is not None and known.sha256 else _cached_parse(path, config, cache, parsed)
+    for path, cached in _cached_parses(paths, config, cache, parsed, changed, jobs):
         problems += cached.parse_problems
         if cached.link_target is not None:
             entries.append((path, cached))
@@ -174,34 +172,57 @@ def reread_article(path: Path, config: SiteConfig, cache: dict[str, CachedArticl
     return None if problems else article
 
 
-def _cached_parse(path: Path, config: SiteConfig, cache: dict[str, CachedArticle],
-                  parsed: dict[Path, _Parsed]) -> CachedArticle:
-    """The file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed.
+def _cached_parses(paths: list[Path], config: SiteConfig, cache: dict[str, CachedArticle],
+                   parsed: dict[Path, _Parsed], changed: set[str] | None, jobs: int) -> list[tuple[Path, CachedArticle]]:
+    """Each file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed.
 
-    A file whose size, modification time and inode are those recorded is not even read (reading
-    and hashing 10,000 files took a second), as git trusts its index; one modified within
-    RACY_SECONDS before it was recorded is hashed anyway, since a second save in the same clock
-    tick could leave all three the same."""
-    cached = cache.get(str(path))
+    A file whose size, times and inode are those recorded is not even read (reading and hashing
+    10,000 files took a second), as git trusts its index, nor one the watcher did not see change
+    (`changed`). The others are read, and parsed if their bytes changed, across `jobs` processes
+    when there are many (a clean build: parsing front matter took 7 s at N=10,000 on one core)."""
+    entries: dict[Path, CachedArticle | None] = {}
+    for path in paths:
+        cached = cache.get(str(path))
+        if cached is not None and cached.sha256 and (
+                (changed is not None and str(path) not in changed) or cached.stat == file_stat(path) != ()):
+            entries[path] = cached
+        else:
+            entries[path] = None
+    todo = [path for path, cached in entries.items() if cached is None]
+    known = [cache.get(str(path)) for path in todo]
+    work = in_chunks(lambda position: _parse_if_changed(todo[position], config, known[position]), len(todo), jobs,
+                     chunk_size=64, parallel_from=_PARALLEL_FROM)
+    for positions, results in work:
+        for position, (stat, fresh, entry) in zip(positions, results):
+            path = todo[position]
+            if fresh is None:  # the same bytes as recorded: only the stat was out of date
+                entries[path] = known[position]
+                entries[path].stat = trusted_stat(stat)
+                continue
+            entries[path] = fresh
+            if entry is not None:
+                parsed[path] = entry
+            if fresh.sha256:
+                cache[str(path)] = fresh
+    return list(entries.items())
+
+
+def _parse_if_changed(path: Path, config: SiteConfig,
+                      cached: CachedArticle | None) -> tuple[tuple, CachedArticle | None, _Parsed | None]:
+    """(the file's stat, a new cache entry or None if its bytes are `cached`'s, the parsed file)."""
     stat = file_stat(path)
-    if cached is not None and stat and cached.stat == stat:
-        return cached
     try:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         sha = ""  # _parse reports why it cannot be read
     if cached is not None and sha and cached.sha256 == sha:
-        cached.stat = trusted_stat(stat)
-        return cached
+        return stat, None, None
     entry, found = _parse(path, config)
-    cached = CachedArticle(sha, _link_target(entry) if entry else None, found, stat=trusted_stat(stat))
+    fresh = CachedArticle(sha, _link_target(entry) if entry else None, found, stat=trusted_stat(stat))
     if entry is not None:
-        parsed[path] = entry
-        cached.wikilink_slugs = tuple(dict.fromkeys(slug for slug, _ in _wikilinks(entry)))
-        cached.provenance_source = (entry.values["provenance"] or {}).get("source", "")
-    if sha:
-        cache[str(path)] = cached
-    return cached
+        fresh.wikilink_slugs = tuple(dict.fromkeys(slug for slug, _ in _wikilinks(entry)))
+        fresh.provenance_source = (entry.values["provenance"] or {}).get("source", "")
+    return stat, fresh, entry
 
 
 def _render_key(path: Path, cached: CachedArticle, parsed: dict[Path, _Parsed], index: dict[str, LinkTarget],

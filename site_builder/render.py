@@ -15,9 +15,10 @@ import html
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
+from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
@@ -174,6 +175,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     """
     env = environment_for(config, themes)
     env.globals["collection"] = collection
+    env.globals["piece_item"] = _once_per_article(env, "_piece_item.html")
     assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
     env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted
     items: list[PageJob | OutputFile] = [OutputFile(asset.path, asset.content) for asset in assets]
@@ -218,6 +220,19 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
     return env, items
+
+
+def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Article], Markup]:
+    """`template` rendered for an article once per build, however many pages show it: the home
+    page, its outlet's and its tags' lists show each article five times on average."""
+    rendered: dict[str, Markup] = {}
+
+    def render(article: Article) -> Markup:
+        html = rendered.get(article.slug)
+        if html is None:
+            html = rendered[article.slug] = Markup(env.get_template(template).render(article=article))
+        return html
+    return render
 
 
 def article_page_job(article: Article, config: SiteConfig) -> PageJob:

@@ -45,6 +45,16 @@ def test_one_overridden_template_falls_back_to_the_default_theme_for_the_rest(si
     assert (site.build_dir / "static" / "style.css").is_file()
 
 
+def test_one_template_restyles_the_entries_of_every_list(site, run):
+    """_piece_item.html is each article's entry on the home page and its outlet's and tags' lists."""
+    use_theme(site)
+    site.write("themes/mine/templates/_piece_item.html", "<li class='mine'>{{ article.title }} / {{ article.outlet }}</li>")
+    site.add_article("piece", title="Piece", outlet="Outlet A", tags=["harbour"])
+    assert run("build", "--site", site.root).code == 0
+    for page in ("", "outlets/outlet-a/", "tags/harbour/"):
+        assert [li.text for li in site.page(page).cssselect("li.mine")] == ["Piece / Outlet A"], page
+
+
 def test_a_site_stylesheet_replaces_the_default_one_of_the_same_name(site, run):
     use_theme(site)
     site.write("themes/mine/static/style.css", "body { color: rebeccapurple; }\n")

@@ -379,10 +379,9 @@ def _all_related(articles: list[Article], limit: int) -> dict[str, tuple[Related
     related = {}
     for start in range(0, total, _ROWS_PER_BLOCK):
         rows = range(start, min(total, start + _ROWS_PER_BLOCK))
-        approximate = _block_scores(rows, features, tag_rows, tag_weight, boosts, days)
-        for offset, position in enumerate(rows):
+        for position, candidates in zip(rows, _block_candidates(rows, features, tag_rows, tag_weight, boosts, days,
+                                                                limit)):
             feature = features[position]
-            candidates = _best_candidates(approximate[offset], limit)
             scored = (_score(feature, features[other], tag_counts, total) for other in candidates)
             ranked = sorted((p for p in scored if p is not None), key=lambda p: (-p.score, p.article.title.casefold()))
             related[feature.article.slug] = tuple(ranked[:limit])
@@ -415,9 +414,12 @@ def _other_reasons(features: list[_Features]) -> list[list[tuple[int, float]]]:
     return boosts
 
 
-def _block_scores(rows: range, features: list[_Features], tag_rows: dict[str, np.ndarray],
-                  tag_weight: dict[str, float], boosts: list[list[tuple[int, float]]], days: np.ndarray) -> np.ndarray:
-    """Approximate scores of rows x every article; -inf where a pair shares nothing (or is the same piece)."""
+def _block_candidates(rows: range, features: list[_Features], tag_rows: dict[str, np.ndarray],
+                      tag_weight: dict[str, float], boosts: list[list[tuple[int, float]]], days: np.ndarray,
+                      limit: int) -> list[list[int]]:
+    """For each row, the positions whose approximate score may reach its top `limit`, in
+    collection order. Scores are summed for the whole block at once (`bincount`); the date bonus
+    and the cut are then computed only for the pairs that share something, a tenth of them."""
     import numpy as np  # here: a build that reuses related reading need not load it
     total = len(features)
     flat: list[np.ndarray] = []
@@ -430,26 +432,27 @@ def _block_scores(rows: range, features: list[_Features], tag_rows: dict[str, np
             others, amounts = zip(*boosts[position])
             flat.append(np.array(others, dtype=np.int64) + offset * total)
             weights.append(np.array(amounts))
-    size = len(rows) * total
-    if flat:
-        scores = np.bincount(np.concatenate(flat), np.concatenate(weights), minlength=size).reshape(len(rows), total)
-    else:
-        scores = np.zeros((len(rows), total))
-    shares = scores > 0
-    shares[np.arange(len(rows)), np.array(rows)] = False
-    apart = np.abs(days[np.array(rows)][:, None] - days[None, :])
-    bonus = np.nan_to_num(RELATED_WEIGHTS["date"] * np.clip(1 - apart / 365, 0, None), nan=0.0)
-    return np.where(shares, scores + bonus, -np.inf)
-
-
-def _best_candidates(scores: np.ndarray, limit: int) -> list[int]:
-    """Positions whose approximate score may reach the top `limit`, in collection order."""
-    import numpy as np  # here: a build that reuses related reading need not load it
-    sharing = np.flatnonzero(scores > -np.inf)
-    if len(sharing) <= limit or limit <= 0:
-        return sharing.tolist() if limit > 0 else []
-    cut = np.partition(scores[sharing], -limit)[-limit]
-    return sharing[scores[sharing] >= cut - _MARGIN].tolist()
+    if not flat or limit <= 0:
+        return [[] for _ in rows]
+    scores = np.bincount(np.concatenate(flat), np.concatenate(weights), minlength=len(rows) * total)
+    pairs = np.flatnonzero(scores)  # row-major: each row's pairs together, in collection order
+    row_of, other = np.divmod(pairs, total)
+    mine = np.asarray(rows)[row_of]
+    distinct = other != mine
+    row_of, other, mine, scores = row_of[distinct], other[distinct], mine[distinct], scores[pairs[distinct]]
+    # fmax turns the NaN of a missing date into no bonus
+    scores += RELATED_WEIGHTS["date"] * np.fmax(1 - np.abs(days[mine] - days[other]) / 365, 0)
+    bounds = np.searchsorted(row_of, np.arange(len(rows) + 1))
+    candidates = []
+    for offset in range(len(rows)):
+        start, end = bounds[offset], bounds[offset + 1]
+        if end - start <= limit:
+            candidates.append(other[start:end].tolist())
+            continue
+        row_scores = scores[start:end]
+        cut = np.partition(row_scores, -limit)[-limit]
+        candidates.append(other[start:end][row_scores >= cut - _MARGIN].tolist())
+    return candidates
 
 
 def _features(article: Article) -> _Features:

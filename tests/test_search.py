@@ -178,3 +178,20 @@ def test_the_pages_a_theme_marks_for_search_are_the_ones_indexed(site, run):
                "</div>{% endblock %}")
     assert run("build", "--site", site.root).code == 0
     assert indexed_page_count(site) == 4, "two articles and the two outlet pages the theme marked"
+
+
+def test_a_failing_indexer_is_reported_and_the_previous_site_kept(site, run, monkeypatch, tmp_path):
+    from site_builder import search as search_module
+    site.add_article("piece", body="Findable words.")
+    assert run("build", "--site", site.root).code == 0
+    before = {p: p.read_bytes() for p in site.build_dir.rglob("*") if p.is_file()}
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: No space left on device' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(search_module, "get_executable", lambda: broken)
+    site.add_article("piece", body="Findable words, edited.")
+    result = run("build", "--site", site.root)
+    assert result.code == 1
+    assert "Pagefind says Error: No space left on device" in result.err
+    assert "run with search: false in site.yml to build without it" in result.err
+    assert {p: p.read_bytes() for p in site.build_dir.rglob("*") if p.is_file()} == before

@@ -110,49 +110,14 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
         cache.__dict__.update(memory.__dict__)
         memory = cache
     trusted = bool(memory.output_stamp) and memory.output_stamp == folder_stamp(config.output_dir)
-    previous = memory.file_hashes if trusted else {}
     # The staging folder for step 6, opened now: a child links the previous build's files into it
     # while this process reads and plans (see writers.Staging).
-    staging = Staging(config.output_dir, previous)
+    staging = Staging(config.output_dir, memory.file_hashes if trusted else {})
     try:
-        progress_bar = _Progress("Reading", enabled=progress)
-        try:
-            report = _read(config, include_drafts, memory, jobs, progress_bar, changed)
-        except ContentError:
-            if persist:
-                save_cache(root, memory)  # the articles read are worth keeping while the editor fixes the rest
-            raise
-        finally:
-            progress_bar.close()
-        # 5. Plan every page; render only those whose dependency key changed (see incremental.py).
-        try:
-            env, items = plan_site(report.collection, config, themes, core_only=core_only)
-            keys = PageKeys(report.collection, _site_key(key, config, themes), _full_keys(memory),
-                            theme_is_tracked(themes))
-            page_keys = {item.path: keys.of(item) for item in items if isinstance(item, PageJob)}
-            previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything
-            stale = [item for item in items if isinstance(item, PageJob)
-                     and not (item.path in previous and memory.page_keys.get(item.path) == page_keys[item.path])]
-        except jinja2.TemplateError as error:
-            raise ContentError([_template_problem(error, root)]) from None
-        # 6. Write changed files (linking the rest) to a staging folder, index it for search, swap it in.
-        # Pages stream from the renderers to the writer, so they are never all in memory at once.
-        stale_paths = {job.path for job in stale}
-        kept = (OutputFile(item.path, None) if isinstance(item, PageJob) else item
-                for item in items if not (isinstance(item, PageJob) and item.path in stale_paths))
+        report = _read_for_build(config, include_drafts, memory, jobs, progress, changed, root if persist else None)
+        env, items, page_keys, stale = _plan(report.collection, config, themes, key, memory, staging, core_only)
         search = _SearchStep(config, memory, config.output_dir if trusted else None, search_later) if config.search else None
-        progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
-        try:
-            files = chain(kept, render_pages(env, stale, jobs, progress_bar.tick))
-            written = write_site(config.output_dir, files, [t / "static" for t in themes], finish=search,
-                                 previous=previous, staging=staging)
-        except jinja2.TemplateError as error:
-            raise ContentError([_template_problem(error, root)]) from None
-        except SearchIndexError as error:
-            raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it",
-                                        code=codes.SEARCH_INDEX_FAILED)]) from None
-        finally:
-            progress_bar.close()
+        written = _render_and_write(env, items, stale, staging, themes, search, jobs, progress, root)
     finally:
         staging.close()
     memory.page_keys, memory.file_hashes = page_keys, written.hashes
@@ -165,6 +130,59 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     return Report(config, report.collection, report.warnings, written.count, time.perf_counter() - started,
                   report.published, report.drafts_hidden, written.changed, len(stale),
                   search_pending=bool(search and search.pending))
+
+
+def _read_for_build(config: SiteConfig, include_drafts: bool, memory: BuildCache, jobs: int, progress: bool,
+                    changed: set[str] | None, save_to: Path | None) -> Report:
+    """Steps 2-4; on a content error the articles read so far are saved to the cache (`save_to`),
+    worth keeping while the editor fixes the rest."""
+    progress_bar = _Progress("Reading", enabled=progress)
+    try:
+        return _read(config, include_drafts, memory, jobs, progress_bar, changed)
+    except ContentError:
+        if save_to is not None:
+            save_cache(save_to, memory)
+        raise
+    finally:
+        progress_bar.close()
+
+
+def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: str, memory: BuildCache,
+          staging: Staging, core_only: bool) -> tuple[jinja2.Environment, list, dict[str, str], list[PageJob]]:
+    """Step 5: every page planned with its dependency key; the stale ones are those to render."""
+    try:
+        env, items = plan_site(collection, config, themes, core_only=core_only)
+        keys = PageKeys(collection, _site_key(key, config, themes), _full_keys(memory), theme_is_tracked(themes))
+        page_keys = {item.path: keys.of(item) for item in items if isinstance(item, PageJob)}
+    except jinja2.TemplateError as error:
+        raise ContentError([_template_problem(error, config.root)]) from None
+    previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything
+    stale = [item for item in items if isinstance(item, PageJob)
+             and not (item.path in previous and memory.page_keys.get(item.path) == page_keys[item.path])]
+    return env, items, page_keys, stale
+
+
+def _render_and_write(env: jinja2.Environment, items: list, stale: list[PageJob], staging: Staging,
+                      themes: list[Path], search: "_SearchStep | None", jobs: int, progress: bool,
+                      root: Path) -> Written:
+    """Step 6: render the stale pages and write them, the rest linked, into the staging folder;
+    index it for search; swap it in. Pages stream from the renderers to the writer, so they are
+    never all in memory at once."""
+    stale_paths = {job.path for job in stale}
+    kept = (OutputFile(item.path, None) if isinstance(item, PageJob) else item
+            for item in items if not (isinstance(item, PageJob) and item.path in stale_paths))
+    progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
+    try:
+        files = chain(kept, render_pages(env, stale, jobs, progress_bar.tick))
+        return write_site(staging.output_dir, files, [t / "static" for t in themes], finish=search,
+                          previous=staging.previous, staging=staging)
+    except jinja2.TemplateError as error:
+        raise ContentError([_template_problem(error, root)]) from None
+    except SearchIndexError as error:
+        raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it",
+                                    code=codes.SEARCH_INDEX_FAILED)]) from None
+    finally:
+        progress_bar.close()
 
 
 def _site_key(key: str, config: SiteConfig, themes: list[Path]) -> str:

@@ -16,12 +16,13 @@ import traceback
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
 from site_builder import problem_codes as codes
 from site_builder.cache import BuildCache, code_fingerprint, digest, folder_stamp, inputs_stamp
-from site_builder.cache import load as load_cache, load_stamp, save as save_cache
+from site_builder.cache import bodies_to_pack, load as load_cache, load_stamp, save as save_cache
 from site_builder.cache import save_in_background as save_cache_in_background
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig, load_config
@@ -58,9 +59,10 @@ def check(root: Path, base_url: str | None = None, include_drafts: bool = False)
 
 
 def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int, progress: "_Progress | None",
-          changed: set[str] | None = None) -> Report:
+          changed: set[str] | None = None, set_aside: Callable[[list], None] | None = None) -> Report:
     # 2. Every article: front matter validated against the schema, Markdown rendered (unless cached).
-    articles, problems = read_articles(config, cache.articles, jobs, progress.tick if progress else None, changed)
+    articles, problems = read_articles(config, cache.articles, jobs, progress.tick if progress else None, changed,
+                                       set_aside)
     # 3. The outlet profiles, whose notes may link to articles.
     outlets, outlet_problems = read_outlets(config, renderer_for(config, articles))
     # 4. The collection: outlets, tags, events, claims, related reading, backlinks; links checked.
@@ -138,7 +140,10 @@ def _read_for_build(config: SiteConfig, include_drafts: bool, memory: BuildCache
     worth keeping while the editor fixes the rest."""
     progress_bar = _Progress("Reading", enabled=progress)
     try:
-        return _read(config, include_drafts, memory, jobs, progress_bar, changed)
+        # Each rendered body goes to the cache's pack at once, to wait for the page that shows it:
+        # a clean build held 100 MB of them (and every forked renderer inherited them).
+        with bodies_to_pack(save_to, memory) as set_aside:
+            return _read(config, include_drafts, memory, jobs, progress_bar, changed, set_aside)
     except ContentError:
         if save_to is not None:
             save_cache(save_to, memory)

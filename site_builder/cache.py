@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 from site_builder import textstore
 
@@ -116,6 +116,28 @@ def save(root: Path, cache: BuildCache) -> None:
             _save_unlocked(folder, cache)
     except OSError:
         pass  # a read-only site folder still builds; only the next build is slower
+
+
+@contextmanager
+def bodies_to_pack(root: Path | None, cache: BuildCache) -> Iterator[Callable[[list], None] | None]:
+    """A function that moves articles' rendered bodies into the cache's pack and frees them (see
+    textstore.move_texts), or None without a writable cache folder (`root` None: not saving)."""
+    if root is None:
+        yield None
+        return
+    folder = cache_dir(root)
+    try:
+        folder.mkdir(exist_ok=True)
+        lock = _lock(folder, exclusive=True)
+    except OSError:
+        yield None
+        return
+    try:
+        with textstore.PackWriter(folder, cache.pack_name) as pack:
+            yield pack.move
+        cache.pack_name = pack.name
+    finally:
+        os.close(lock)
 
 
 def save_in_background(root: Path, cache: BuildCache) -> None:

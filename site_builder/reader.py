@@ -122,15 +122,16 @@ def article_paths(config: SiteConfig) -> list[Path]:
 
 
 def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = None, jobs: int = 1,
-                  tick: Callable[[int], None] | None = None,
-                  changed: set[str] | None = None) -> tuple[list[Article], list[Problem]]:
+                  tick: Callable[[int], None] | None = None, changed: set[str] | None = None,
+                  set_aside: Callable[[list[Article]], None] | None = None) -> tuple[list[Article], list[Problem]]:
     """Read every article, collecting all problems rather than stopping at the first.
 
     `cache` (file path -> CachedArticle, updated in place) skips parsing a file whose bytes are
     unchanged, and rendering it while the targets of its wikilinks and its provenance original
     are unchanged too. Files still to render are shared among `jobs` processes when there are
     enough of them; `tick(n)` is told as each n are done (for a progress bar). When `changed` is
-    given, a cached file not in it is taken as unchanged without reading it.
+    given, a cached file not in it is taken as unchanged without reading it. `set_aside` is given
+    each batch of articles as soon as they are rendered (the build moves their bodies to disk).
     """
     cache = {} if cache is None else cache
     problems: list[Problem] = []
@@ -153,7 +154,7 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
             stale_renders.append((path, cached))
     todo = [parsed.pop(p, None) or _parse(p, config)[0] for p, _ in stale_renders]
     parsed.clear()  # _render_all lets go of each parsed body once rendered: memory holds one copy
-    fresh = _render_all(todo, config, renderer, jobs, tick)
+    fresh = _render_all(todo, config, renderer, jobs, tick, set_aside)
     for (_, cached), (article, found) in zip(stale_renders, fresh):
         cached.article, cached.problems = article, found
     articles = [cached.article for _, cached in entries]
@@ -243,7 +244,8 @@ _PARALLEL_FROM = 64  # articles: fewer render faster in this process than a pool
 
 
 def _render_all(entries: list[_Parsed], config: SiteConfig, renderer: MarkdownRenderer, jobs: int,
-                tick: Callable[[int], None] | None) -> list[tuple[Article, list[Problem]]]:
+                tick: Callable[[int], None] | None,
+                set_aside: Callable[[list[Article]], None] | None = None) -> list[tuple[Article, list[Problem]]]:
     """Render `entries`, across `jobs` forked processes when there are enough to be worth it."""
     results: list = [None] * len(entries)
     chunks = in_chunks(lambda position: _render(entries[position], config, renderer), len(entries), jobs,
@@ -252,6 +254,8 @@ def _render_all(entries: list[_Parsed], config: SiteConfig, renderer: MarkdownRe
         for position, result in zip(positions, rendered):
             results[position] = result
             entries[position] = None  # let go of the parsed body: the article holds what pages need
+        if set_aside:
+            set_aside([article for article, _ in rendered if article is not None])
         if tick:
             tick(len(rendered))
     return results

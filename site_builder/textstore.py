@@ -14,12 +14,13 @@ bytes at the end of the pack that no pickle points to: dead space, reclaimed lik
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
 import secrets
 import threading
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Iterable
 
 PACK_PREFIX, PACK_SUFFIX = "bodies-", ".pack"
 _COMPACT_SLACK = 8_000_000  # dead bytes always tolerated: not worth rewriting a pack for
@@ -113,6 +114,18 @@ class LazyTexts:
                     state[name] = text.read()
         return state
 
+    def move_to(self, pack: _Pack) -> None:
+        """Put the texts in `pack` now and let go of them (they are read back when used)."""
+        stored = self.__dict__.setdefault("_stored", {})
+        for name in self.LAZY_FIELDS:
+            if name in self.__dict__:
+                text = stored.get(name) or StoredText(text=self.__dict__[name])
+                if text.pack is None or text.pack.identity != pack.identity:
+                    data = text.read().encode("utf-8")
+                    text.pack, text.offset, text.length, text.text = pack, pack.append(data), len(data), None
+                stored[name] = text
+                del self.__dict__[name]
+
     def __getattr__(self, name: str) -> Any:
         """Called only for a field not in __dict__: a text still in the pack. Read it once."""
         stored = self.__dict__.get("_stored")
@@ -153,6 +166,40 @@ def load(file: BinaryIO, folder: Path, pack_name: str, pack_size: int) -> Any:
         return pickle.load(file)
     finally:
         _loading.pack = None
+
+
+class PackWriter:
+    """Moves objects' texts into a pack (`move`) and frees them; they are read back when used.
+
+    Used while a build reads its articles: a clean build at N=10,000 held 100 MB of rendered
+    bodies that only the article pages need, and every forked renderer inherited them."""
+
+    def __init__(self, folder: Path, pack_name: str):
+        self.name = pack_name or _new_pack_name()
+        self.folder = folder
+        self._pack: _Pack | None = None
+
+    def move(self, objects: Iterable[LazyTexts]) -> None:
+        if self._pack is None:
+            self._pack = _Pack(self.folder / self.name, writable=True)
+        for item in objects:  # the memory freed is reused for the next articles to arrive
+            item.move_to(self._pack)
+
+    def __enter__(self) -> "PackWriter":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._pack is not None:
+            _give_back_freed_memory()
+        self._pack = None
+
+
+def _give_back_freed_memory() -> None:
+    """glibc keeps freed blocks for reuse; ask it to return whole free pages to the system."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def delete_other_packs(folder: Path, keep: str) -> None:

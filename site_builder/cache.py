@@ -121,7 +121,7 @@ def save(root: Path, cache: BuildCache) -> None:
 @contextmanager
 def bodies_to_pack(root: Path | None, cache: BuildCache) -> Iterator[Callable[[list], None] | None]:
     """A function that moves articles' rendered bodies into the cache's pack and frees them (see
-    textstore.move_texts), or None without a writable cache folder (`root` None: not saving)."""
+    textstore.PackWriter), or None without a writable cache folder (`root` None: not saving)."""
     if root is None:
         yield None
         return

@@ -4,7 +4,9 @@ An article's rendered body is four fifths of the cache (100 MB at N=10,000), yet
 build shows only the bodies of the pages it renders again. So when the cache is saved, the bodies
 go to an append-only pack file (`bodies-*.pack`) and the pickle keeps only where each one is;
 loading the cache reads the pickle alone, and each body is read from the pack the first time
-something asks for it (`LazyTexts`). A body already in the pack is not written again.
+something asks for it (`LazyTexts`). A body already in the pack is not written again. A build
+also moves each body to the pack as soon as it is rendered (`PackWriter`), so that a clean build
+does not hold them all in memory.
 
 The pack only grows while bodies change; when more of it is dead than alive, the next save
 writes a fresh pack and deletes the others. A process still using an old pack keeps reading it

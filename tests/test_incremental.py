@@ -281,6 +281,17 @@ def test_a_page_deleted_from_build_by_hand_comes_back(tmp_path):
     assert_same_as_clean(site, tmp_path)
 
 
+def test_a_site_whose_cache_cannot_be_written_still_builds(tmp_path):
+    """Bodies go to the cache's pack while articles are read; without a cache folder they stay in memory."""
+    site = make_site(tmp_path / "site", n=10)
+    (site / CACHE_DIR).write_text("a file where the cache folder would go")
+    build(site)
+    assert_same_as_clean(site, tmp_path)
+    _edit_text(site)
+    build(site)
+    assert_same_as_clean(site, tmp_path)
+
+
 def test_a_failed_incremental_build_leaves_the_previous_build(tmp_path):
     site = make_site(tmp_path / "site", n=10)
     build(site)

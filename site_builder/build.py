@@ -179,8 +179,7 @@ def _render_and_write(env: jinja2.Environment, items: list, stale: list[PageJob]
     progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
     try:
         files = chain(kept, render_pages(env, stale, jobs, progress_bar.tick))
-        return write_site(staging.output_dir, files, [t / "static" for t in themes], finish=search,
-                          previous=staging.previous, staging=staging)
+        return write_site(staging.output_dir, files, [t / "static" for t in themes], finish=search, staging=staging)
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, root)]) from None
     except SearchIndexError as error:

@@ -122,14 +122,9 @@ def save(root: Path, cache: BuildCache) -> None:
 def bodies_to_pack(root: Path | None, cache: BuildCache) -> Iterator[Callable[[list], None] | None]:
     """A function that moves articles' rendered bodies into the cache's pack and frees them (see
     textstore.PackWriter), or None without a writable cache folder (`root` None: not saving)."""
-    if root is None:
-        yield None
-        return
-    folder = cache_dir(root)
-    try:
-        folder.mkdir(exist_ok=True)
-        lock = _lock(folder, exclusive=True)
-    except OSError:
+    folder = cache_dir(root) if root is not None else None
+    lock = _writing_lock(folder) if folder is not None else None
+    if lock is None:
         yield None
         return
     try:
@@ -145,10 +140,8 @@ def save_in_background(root: Path, cache: BuildCache) -> None:
     took a second at N=10,000). The child holds the cache's lock until it is done: the next
     build's `load` waits for it. Where there is no fork, it saves here."""
     folder = cache_dir(root)
-    try:
-        folder.mkdir(exist_ok=True)
-        lock = _lock(folder, exclusive=True)
-    except OSError:
+    lock = _writing_lock(folder)
+    if lock is None:
         return
     try:
         child = os.fork() if hasattr(os, "fork") else -1
@@ -186,6 +179,15 @@ def _save_unlocked(folder: Path, cache: BuildCache) -> None:
         pickle.dump((FORMAT, cache.key, cache.inputs_stamp, cache.output_stamp, cache.summary,
                      len(cache.file_hashes)), file, protocol=5)
     textstore.delete_other_packs(folder, cache.pack_name)
+
+
+def _writing_lock(folder: Path) -> int | None:
+    """The cache folder, made if need be, locked for writing; None where it cannot be (read-only)."""
+    try:
+        folder.mkdir(exist_ok=True)
+        return _lock(folder, exclusive=True)
+    except OSError:
+        return None
 
 
 def _lock(folder: Path, exclusive: bool) -> int:
@@ -256,17 +258,14 @@ def inputs_stamp(paths: list[Path], extra: Any) -> str:
 
 
 def _stat_entry(path: str) -> tuple:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return (path, None)
-    return (path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    stat = file_stat(path)
+    return (path, *stat) if stat else (path, None)
 
 
 RACY_SECONDS = 2  # coarser than any file system's clock tick we expect (FAT's is 2 s)
 
 
-def file_stat(path: Path) -> tuple:
+def file_stat(path: str | Path) -> tuple:
     """(size, mtime, ctime, inode): with all four unchanged, a file is taken to be unchanged.
     ctime is there because tools that copy times (`cp -p`, `touch -r`) can set mtime, not ctime."""
     try:

@@ -421,6 +421,8 @@ def _block_candidates(rows: range, features: list[_Features], tag_rows: dict[str
     collection order. Scores are summed for the whole block at once (`bincount`); the date bonus
     and the cut are then computed only for the pairs that share something, a tenth of them."""
     import numpy as np  # here: a build that reuses related reading need not load it
+    if limit <= 0:
+        return [[] for _ in rows]
     total = len(features)
     flat: list[np.ndarray] = []
     weights: list[np.ndarray] = []
@@ -432,7 +434,7 @@ def _block_candidates(rows: range, features: list[_Features], tag_rows: dict[str
             others, amounts = zip(*boosts[position])
             flat.append(np.array(others, dtype=np.int64) + offset * total)
             weights.append(np.array(amounts))
-    if not flat or limit <= 0:
+    if not flat:
         return [[] for _ in rows]
     scores = np.bincount(np.concatenate(flat), np.concatenate(weights), minlength=len(rows) * total)
     pairs = np.flatnonzero(scores)  # row-major: each row's pairs together, in collection order

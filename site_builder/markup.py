@@ -223,7 +223,7 @@ class MarkdownRenderer:
     def __init__(self, base_path: str = "/", index: Mapping[str, LinkTarget] | None = None) -> None:
         self._base_path, self._index = base_path, index or {}
         self._converters: dict[frozenset[str], markdown.Markdown] = {}
-        self._md = self._converter(frozenset())
+        self._md: markdown.Markdown | None = None  # the converter of the last document rendered
 
     def _converter(self, unusable: frozenset[str]) -> markdown.Markdown:
         converter = self._converters.get(unusable)

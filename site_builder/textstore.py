@@ -77,14 +77,18 @@ class StoredText:
         assert self.pack is not None
         return self.pack.read(self.offset, self.length).decode("utf-8")
 
+    def put_in(self, pack: _Pack) -> None:
+        """Make sure the text is in `pack` (written there once), and let go of the copy in memory."""
+        if self.pack is None or self.pack.identity != pack.identity:
+            data = self.read().encode("utf-8")
+            self.pack, self.offset, self.length, self.text = pack, pack.append(data), len(data), None
+
     def __reduce__(self) -> tuple:
         """Pickled while a cache is saved: into the pack being written (once), then where it is."""
         target: _Pack | None = getattr(_saving, "pack", None)
         if target is None:  # pickled for any other reason: carry the text itself
             return StoredText, (None, 0, 0, self.read())
-        if self.pack is None or self.pack.identity != target.identity:
-            data = self.read().encode("utf-8")
-            self.pack, self.offset, self.length, self.text = target, target.append(data), len(data), None
+        self.put_in(target)
         _saving.live_bytes += self.length
         return _stored_in_loading_pack, (self.offset, self.length)
 
@@ -121,11 +125,8 @@ class LazyTexts:
         stored = self.__dict__.setdefault("_stored", {})
         for name in self.LAZY_FIELDS:
             if name in self.__dict__:
-                text = stored.get(name) or StoredText(text=self.__dict__[name])
-                if text.pack is None or text.pack.identity != pack.identity:
-                    data = text.read().encode("utf-8")
-                    text.pack, text.offset, text.length, text.text = pack, pack.append(data), len(data), None
-                stored[name] = text
+                stored[name] = stored.get(name) or StoredText(text=self.__dict__[name])
+                stored[name].put_in(pack)
                 del self.__dict__[name]
 
     def __getattr__(self, name: str) -> Any:

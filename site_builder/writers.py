@@ -86,7 +86,6 @@ class Staging:
             self.folder: Path | None = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.output_dir.parent))
             if prelink and previous and hasattr(os, "fork"):
                 self._prelinker = _fork_linker(self.output_dir, self.folder, sorted(previous))
-            self._prelinker_started = self._prelinker > 0
         except BaseException:
             os.close(self._lock)
             raise
@@ -94,7 +93,8 @@ class Staging:
     def previous_if_linked(self) -> dict[str, str]:
         """`previous`, or {} when the child could not link it all: someone deleted or moved files
         in build/ since it was written, so its record cannot be trusted for any page."""
-        return self.previous if not self._prelinker_started or self.prelinked() else {}
+        self.prelinked()  # waits for the child; a failure empties `previous`
+        return self.previous
 
     def prelinked(self) -> set[str]:
         """The files the child linked (all of `previous`), once it is done; empty if it failed."""

@@ -31,7 +31,7 @@ from site_builder.incremental import PageKeys, render_pages, theme_is_tracked
 from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, plan_site, theme_dirs
-from site_builder.search import INDEX_DIR, SearchIndexError, write_search_index
+from site_builder.search import INDEX_DIR, SearchIndexError, update_search_index, write_search_index
 from site_builder.writers import Staging, Written, link_tree, write_site
 
 
@@ -123,7 +123,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     finally:
         staging.close()
     memory.page_keys, memory.file_hashes = page_keys, written.hashes
-    memory.search_key = search.key if search else ""
+    memory.search_key, memory.search_base = (search.key, search.indexed) if search else ("", None)
     memory.inputs_stamp, memory.output_stamp = stamp, folder_stamp(config.output_dir)
     memory.summary = {"warnings": report.warnings, "published": report.published,
                       "drafts_hidden": report.drafts_hidden}
@@ -207,26 +207,38 @@ def _search_key(file_hashes: dict[str, str], language: str) -> str:
 
 
 class _SearchStep:
-    """Index the staging folder, or link the previous index when no indexed page changed.
+    """Index the staging folder: link the previous index when no page changed, index only the
+    changed pages when few did (search.update_search_index), else everything afresh.
 
-    `later` (the preview server): link the previous index even when pages changed, so the edited
-    page is served at once; `pending` then says the index is stale until `refresh_search_index`."""
+    `later` (the preview server): rather than index everything afresh, link the previous index,
+    so the edited page is served at once; `pending` then says the index is stale until
+    `refresh_search_index`. What was indexed (`key`, `indexed`) goes to the cache once the build
+    has been swapped in."""
 
     def __init__(self, config: SiteConfig, memory: BuildCache, previous_dir: Path | None, later: bool = False):
         self.config, self.memory, self.previous_dir, self.later = config, memory, previous_dir, later
-        self.key, self.pending = "", False
+        self.key, self.indexed, self.pending = "", memory.search_base, False
 
     def __call__(self, staging: Path, written: Written) -> None:
         self.key = _search_key(written.hashes, self.config.language)
         previous_index = self.previous_dir / INDEX_DIR if self.previous_dir else None
-        fresh = self.key == self.memory.search_key
-        if previous_index and (fresh or self.later) and previous_index.is_dir():
-            if link_tree(previous_index, staging / INDEX_DIR):
-                if not fresh:  # the linked index still describes the pages it was built from
-                    self.key, self.pending = self.memory.search_key, True
+        if previous_index and previous_index.is_dir():
+            if self.key == self.memory.search_key and self._link(previous_index, staging):
                 return
-            shutil.rmtree(staging / INDEX_DIR, ignore_errors=True)
-        write_search_index(staging, self.config.language)
+            if self.indexed and update_search_index(staging, self.config.language, written.hashes, self.indexed,
+                                                    previous_index):
+                return
+            if self.later and self._link(previous_index, staging):
+                self.key, self.pending = self.memory.search_key, True  # it describes the pages it was built from
+                return
+        self.indexed = write_search_index(staging, self.config.language, written.hashes)
+
+    @staticmethod
+    def _link(previous_index: Path, staging: Path) -> bool:
+        if link_tree(previous_index, staging / INDEX_DIR):
+            return True
+        shutil.rmtree(staging / INDEX_DIR, ignore_errors=True)
+        return False
 
 
 def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading.Lock) -> bool:
@@ -244,7 +256,7 @@ def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading
         hashes = dict(memory.file_hashes)
         scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=output.parent))
     try:
-        write_search_index(output, config.language, scratch / INDEX_DIR)
+        indexed = write_search_index(output, config.language, hashes, scratch / INDEX_DIR)
         with lock:
             if folder_stamp(output) != built:
                 return False
@@ -252,6 +264,7 @@ def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading
             write_site(output, files, [], previous=hashes,
                        finish=lambda staging, written: link_tree(scratch / INDEX_DIR, staging / INDEX_DIR) or None)
             memory.search_key, memory.output_stamp = _search_key(hashes, config.language), folder_stamp(output)
+            memory.search_base = indexed
         return True
     except (OSError, SearchIndexError):
         return False  # the next rebuild tries again

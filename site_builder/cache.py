@@ -79,6 +79,7 @@ class BuildCache:
     page_keys: dict[str, str] = field(default_factory=dict)  # output path -> dependency key
     file_hashes: dict[str, str] = field(default_factory=dict)  # output path -> SHA-256 of its bytes
     search_key: str = ""  # the pages the search index was built from
+    search_base: Any = None  # search.IndexedPages: what build/pagefind/base/ indexed, for updating it
     inputs_stamp: str = ""  # every input file's (path, size, mtime, ctime, inode): equal means nothing changed
     output_stamp: tuple = ()  # build/'s identity when written: it must still be that folder
     summary: dict = field(default_factory=dict)  # what a skipped build reports (counts, warnings)

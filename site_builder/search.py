@@ -1,9 +1,17 @@
-"""The search index: Pagefind, driven from Python, over the finished pages.
+"""The search index: Pagefind, driven from Python, over the finished pages, updated by edits.
 
-Pagefind reads the built HTML and writes a chunked index under `pagefind/`, which a browser
-downloads piece by piece (a query fetches a few small files, not the whole index). It runs on the
-staging folder before it replaces build/, so the index is part of the atomic build: a failed
-indexing run leaves the previous site, index included, untouched.
+Pagefind reads the built HTML and writes a chunked index, which a browser downloads piece by
+piece (a query fetches a few small files, not the whole index). It runs on the staging folder
+before it replaces build/, so the index is part of the atomic build: a failed indexing run
+leaves the previous site, index included, untouched.
+
+Pagefind cannot update an index: at N=10,000 re-indexing took 35 s, so one edited article made
+`build` slower than Pelican's. So `pagefind/` holds two of its indexes: `base/`, every page as
+of the last full indexing, and `delta/`, only the pages changed since (one edit: a tenth of a
+second). `pagefind/pagefind.js` (search_module.js) is Pagefind's API over both: it merges
+delta/ in (Pagefind's own mergeIndex) and drops base/'s results for pages changed or deleted since. Once the changed pages
+outgrow a twentieth of the site (or a hundred pages, whichever is more; at most half of base/),
+the build indexes everything afresh and the delta is gone.
 
 What is indexed is decided by the theme: `data-pagefind-body` marks the article (title, stance
 notes, caveats, text, editorial notes); navigation, footers and cross-link blocks are outside it
@@ -12,40 +20,124 @@ or marked `data-pagefind-ignore`. Filters, sort keys and result metadata are dat
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
+from urllib.parse import unquote
 
 from pagefind_bin import get_executable
 
+from site_builder.writers import link_tree
+
 INDEX_DIR = "pagefind"
+BASE_DIR, DELTA_DIR = "base", "delta"  # inside INDEX_DIR
+SORT_KEYS_FILE = "sort-keys.json"  # in BASE_DIR: each page's sort values, for merging sorted results
+MODULE_FILE = "pagefind.js"
+MODULE_SOURCE = Path(__file__).with_name("search_module.js")
 # Copies of text that is indexed elsewhere on the page (sidenotes repeat the footnotes).
 EXCLUDE_SELECTORS = [".sidenote", "[data-pagefind-ignore]"]
 BODY_MARK = b"data-pagefind-body"  # once any page has it, Pagefind indexes only the pages that do
+SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
+DELTA_MIN_PAGES, DELTA_FRACTION = 100, 20  # index everything afresh past max(100, a twentieth)
 
 
 class SearchIndexError(Exception):
     """Pagefind failed; the build stops and build/ keeps its previous contents."""
 
 
-def write_search_index(site_dir: Path, language: str, output_dir: Path | None = None) -> None:
-    """Index the pages under `site_dir` into `output_dir` (default `site_dir/pagefind/`)."""
+@dataclass
+class IndexedPages:
+    """What the cache keeps about `pagefind/base/`: which page bytes it indexed, under which ids."""
+
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # page path -> (SHA-256, Pagefind id)
+    marked_only: bool = True  # the theme marks pages (BODY_MARK): unmarked pages are not indexed
+
+    def changes(self, hashes: dict[str, str]) -> tuple[list[str], list[str]]:
+        """The pages (new or changed) to index again, and base/'s ids of pages changed or gone."""
+        changed = [path for path, sha in hashes.items()
+                   if _is_page(path) and self.pages.get(path, ("", ""))[0] != sha]
+        superseded = [page_id for path, (sha, page_id) in self.pages.items() if hashes.get(path) != sha]
+        return changed, superseded
+
+
+def write_search_index(site_dir: Path, language: str, hashes: dict[str, str],
+                       output_dir: Path | None = None) -> IndexedPages:
+    """Index every page under `site_dir` into `output_dir` (default `site_dir/pagefind/`) afresh.
+
+    `hashes` are the pages' SHA-256s (writers.Written): the returned record of them lets
+    `update_search_index` index only what changes next."""
     output_dir = output_dir or site_dir / INDEX_DIR
+    with _scratch(site_dir) as scratch:
+        marked_only = _link_indexed_pages(site_dir, scratch)
+        _index(scratch, output_dir / BASE_DIR, language)
+        ids = _page_ids(output_dir / BASE_DIR)
+        sort_keys = json.dumps(_sort_values(scratch, ids), sort_keys=True)
+        (output_dir / BASE_DIR / SORT_KEYS_FILE).write_text(sort_keys, encoding="utf-8")
+        _write_module(output_dir, {"delta": False, "superseded": [], "changed": [], "sortKeys": {}})
+    return IndexedPages({path: (hashes.get(path, ""), page_id) for path, page_id in ids.items()}, marked_only)
+
+
+def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], indexed: IndexedPages,
+                        previous_dir: Path, output_dir: Path | None = None) -> bool:
+    """Index only the pages changed since `indexed` (base/ in `previous_dir`, the last index
+    folder) into `output_dir`; False (nothing written) when they are too many for that to pay."""
+    output_dir = output_dir or site_dir / INDEX_DIR
+    changed, superseded = indexed.changes(hashes)
+    limit = max(DELTA_MIN_PAGES, len(indexed.pages) // DELTA_FRACTION)
+    if (not indexed.pages or len(superseded) > min(limit, len(indexed.pages) // 2)
+            or not (previous_dir / BASE_DIR / MODULE_FILE).is_file()):
+        return False
+    with _scratch(site_dir) as scratch:
+        to_index = [path for path in changed if not indexed.marked_only or BODY_MARK in (site_dir / path).read_bytes()]
+        if len(to_index) + len(superseded) > limit:
+            return False
+        for path in to_index:
+            (scratch / path).parent.mkdir(parents=True, exist_ok=True)
+            os.link(site_dir / path, scratch / path)
+        delta_ids = {}
+        if to_index:
+            _index(scratch, output_dir / DELTA_DIR, language)
+            delta_ids = _page_ids(output_dir / DELTA_DIR)
+        # Ids are short hashes of a page's text: one shared with a superseded page would hide it.
+        if set(delta_ids.values()) & set(superseded) or not link_tree(previous_dir / BASE_DIR, output_dir / BASE_DIR):
+            shutil.rmtree(output_dir, ignore_errors=True)
+            return False
+        sort_keys = _sort_values(scratch, delta_ids)
+        _write_module(output_dir, {"delta": bool(to_index), "superseded": sorted(superseded),
+                                   "changed": sorted(delta_ids.values()), "sortKeys": sort_keys})
+    return True
+
+
+def _is_page(path: str) -> bool:
+    return path.endswith(".html") and not path.startswith(INDEX_DIR + "/")
+
+
+@contextmanager
+def _scratch(site_dir: Path) -> Iterator[Path]:
+    """A folder beside `site_dir` (same file system, for hard links), removed afterwards; a file
+    system or tool failure inside is a SearchIndexError."""
     try:
-        scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=site_dir.parent))
+        folder = Path(tempfile.mkdtemp(prefix=".search-", dir=site_dir.parent))
         try:
-            _link_indexed_pages(site_dir, scratch)
-            _index(scratch, output_dir, language)
+            yield folder
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
     except (OSError, subprocess.SubprocessError) as error:
         raise SearchIndexError(f"the search index could not be written: {error}") from error
 
 
-def _link_indexed_pages(site_dir: Path, scratch: Path) -> None:
-    """Hard-link into `scratch` (same paths) only the pages Pagefind will index.
+def _link_indexed_pages(site_dir: Path, scratch: Path) -> bool:
+    """Hard-link into `scratch` (same paths) only the pages Pagefind will index; True if those
+    are the pages marked `data-pagefind-body` (False: no page is, so every page is indexed).
 
     Pagefind parses every HTML file it is given before it learns that only the pages marked
     `data-pagefind-body` count: at N=10,000 the 2,000-odd list pages cost it 7 s of 39. Which pages
@@ -62,19 +154,21 @@ def _link_indexed_pages(site_dir: Path, scratch: Path) -> None:
                                                capture_output=True, check=True).stdout
         subprocess.run(["xargs", "-0r", "cp", "--parents", "-l", "-t", str(scratch)], input=names, cwd=site_dir,
                        capture_output=True, check=True)
+        return bool(found.stdout)
     except (OSError, subprocess.SubprocessError):  # not GNU tools (macOS): the same, in Python
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir()
-        _link_indexed_pages_here(site_dir, scratch)
+        return _link_indexed_pages_here(site_dir, scratch)
 
 
-def _link_indexed_pages_here(site_dir: Path, scratch: Path) -> None:
-    pages = sorted(path for path in site_dir.rglob("*.html") if path.relative_to(site_dir).parts[0] != INDEX_DIR)
+def _link_indexed_pages_here(site_dir: Path, scratch: Path) -> bool:
+    pages = sorted(path for path in site_dir.rglob("*.html") if _is_page(path.relative_to(site_dir).as_posix()))
     marked = [path for path in pages if BODY_MARK in path.read_bytes()]
     for path in marked or pages:
         target = scratch / path.relative_to(site_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(path, target)
+    return bool(marked)
 
 
 def _index(site_dir: Path, output_dir: Path, language: str) -> None:
@@ -92,3 +186,68 @@ def _index(site_dir: Path, output_dir: Path, language: str) -> None:
         reason = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError(f"the search index could not be written: Pagefind says "
                                f"{reason[-1] if reason else f'nothing (exit {done.returncode})'}")
+
+
+FRAGMENT_URL = re.compile(rb'"url":"((?:[^"\\]|\\.)*)"')
+
+
+def _page_ids(bundle: Path) -> dict[str, str]:
+    """Each indexed page's path and Pagefind's id for it (its fragment's name), from the start of
+    each fragment (gzip'd JSON that opens with the page's URL)."""
+    ids = {}
+    for fragment in (bundle / "fragment").iterdir():
+        with open(fragment, "rb") as file:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(file.read(4096), 4096)
+        found = FRAGMENT_URL.search(head)
+        if found:
+            ids[_page_path(json.loads(b'"' + found.group(1) + b'"'))] = fragment.name.split(".")[0]
+    return ids
+
+
+def _page_path(url: str) -> str:
+    """The file Pagefind indexed as `url` (it drops `index.html` from page addresses)."""
+    path = unquote(url).lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def _sort_values(scratch: Path, ids: dict[str, str]) -> dict[str, dict[str, str]]:
+    """{sort key: {page id: value}} from the indexed pages' `data-pagefind-sort="key:value"`
+    attributes (found by GNU grep, as above; in Python where it is missing)."""
+    values: dict[str, dict[str, str]] = {}
+    for path, attribute in _sort_attributes(scratch):
+        page_id = ids.get(path)
+        for pair in attribute.decode("utf-8", "replace").split(","):
+            key, colon, value = pair.partition(":")
+            if colon and page_id:
+                values.setdefault(key.strip(), {})[page_id] = html.unescape(value.strip())
+    return values
+
+
+def _sort_attributes(scratch: Path) -> Iterator[tuple[str, bytes]]:
+    try:
+        found = subprocess.run(["grep", "-rHoZE", "--include=*.html", "-e", SORT_ATTRIBUTE.pattern.decode(), "."],
+                               cwd=scratch, capture_output=True, check=False)
+        if found.returncode not in (0, 1):
+            raise subprocess.SubprocessError(found.stderr.decode(errors="replace"))
+        for line in found.stdout.splitlines():
+            name, _, match = line.partition(b"\0")
+            attribute = SORT_ATTRIBUTE.fullmatch(match)
+            if attribute:
+                yield os.fsdecode(name).removeprefix("./"), attribute.group(1)
+    except (OSError, subprocess.SubprocessError):
+        for page in scratch.rglob("*.html"):
+            for attribute in SORT_ATTRIBUTE.findall(page.read_bytes()):
+                yield page.relative_to(scratch).as_posix(), attribute
+
+
+def _write_module(output_dir: Path, manifest: dict) -> None:
+    """pagefind/pagefind.js (Pagefind's API over base/ and delta/), and base/'s UI files beside
+    it, where themes load them from (`pagefind/pagefind-ui.js`)."""
+    source = MODULE_SOURCE.read_text(encoding="utf-8")
+    marker = '/*MANIFEST*/{"delta": false, "superseded": [], "changed": [], "sortKeys": {}}'
+    (output_dir / MODULE_FILE).write_text(source.replace(marker, json.dumps(manifest, sort_keys=True)),
+                                          encoding="utf-8")
+    for item in (output_dir / BASE_DIR).iterdir():
+        if item.is_file() and item.name.startswith("pagefind-") and item.suffix in (".js", ".css") \
+                and item.name != "pagefind-worker.js":
+            os.link(item, output_dir / item.name)

@@ -131,6 +131,40 @@ def test_the_header_search_box_on_any_page_leads_to_results(page, search_site):
     assert result_titles(page) == ["Turkey protests airspace violation"]
 
 
+def test_after_edits_searches_answer_as_a_clean_build_would(page, tmp_path):
+    """An edit is indexed on its own (pagefind/delta/) beside the full index (base/), which still
+    holds the old version of the edited piece and the deleted one: neither may be found, and a
+    piece added since must take its place among base/'s results in date order."""
+    site = Site(tmp_path / "site")
+    site.write("site.yml", SITE_YML)
+    for slug, (title, outlet, date, stance, tags, body) in PIECES.items():
+        site.write(f"content/articles/{slug}.md",
+                   article(title=title, outlet=outlet, date=date, stance=stance, tags=tags, body=body))
+    from site_builder.cli import main
+    assert main(["build", "--site", str(site.root), "--base-url", BASE, "-q"]) == 0
+    title, outlet, date, stance, tags, body = PIECES["hama-offensive"]
+    site.write("content/articles/hama-offensive.md", article(
+        title=title, outlet=outlet, date=date, stance=stance, tags=tags,
+        body=body.replace("Strike reports were mixed.", "Zeppelin sightings were mixed.")))
+    (site.root / "content/articles/turkish-protest.md").unlink()
+    site.write("content/articles/aleppo-siege.md", article(
+        title="Aleppo siege tightens", outlet="Outlet B", date="2016-01-15", stance="mixed", tags=["aleppo"],
+        body="Strike reports from the eastern districts."))
+    assert main(["build", "--site", str(site.root), "--base-url", BASE, "-q"]) == 0
+    assert (site.build_dir / "pagefind" / "delta").is_dir(), "the edits were indexed on their own"
+
+    with serve(site.build_dir, BASE) as base:
+        search(page, base, "zeppelin")
+        assert settled_titles(page, ["Hama offensive begins"]) == ["Hama offensive begins"]
+        search(page, base, "ambassador")  # only in the deleted piece
+        assert result_titles(page) == []
+        page.goto(base + "search/?q=strike+reports&sort=desc")
+        newest_first = ["Palmyra retaken", "Aleppo siege tightens", "Kalibr launch from the Caspian"]
+        assert settled_titles(page, newest_first) == newest_first
+        page.goto(base + "search/?q=strike+reports&sort=asc")
+        assert settled_titles(page, newest_first[::-1]) == newest_first[::-1]
+
+
 def test_without_javascript_the_search_page_offers_the_lists_instead(browser, search_site):
     _, base = search_site
     context = browser.new_context(java_script_enabled=False)
@@ -155,13 +189,13 @@ def test_a_site_with_search_off_builds_without_an_index(site, run):
 def test_the_index_is_part_of_the_atomic_build(site, run):
     site.add_article("piece", body="Findable words.")
     assert run("build", "--site", site.root).code == 0
-    assert (site.build_dir / "pagefind" / "pagefind-entry.json").is_file()
+    assert (site.build_dir / "pagefind" / "base" / "pagefind-entry.json").is_file()
     assert site.page("").cssselect("form[role=search] input[name=q]")
 
 
 def indexed_page_count(site) -> int:
     import json
-    entry = json.loads((site.build_dir / "pagefind" / "pagefind-entry.json").read_text())
+    entry = json.loads((site.build_dir / "pagefind" / "base" / "pagefind-entry.json").read_text())
     return sum(language["page_count"] for language in entry["languages"].values())
 
 

@@ -128,7 +128,7 @@ def test_serves_the_site_and_reloads_on_save(site, serve):
     server.wait_for_text("/articles/caspian/", "The edited version.")
     assert "livereload" not in (site.build_dir / "articles/caspian/index.html").read_text()
     # Search survives the rebuild: the fresh index is served, never from a cache.
-    status, headers, entry = server.get("/pagefind/pagefind-entry.json")
+    status, headers, entry = server.get("/pagefind/base/pagefind-entry.json")
     assert status == 200 and headers["Cache-Control"] == "no-store" and json.loads(entry)
     status, headers, _ = server.get("/no/such/page/")
     assert status == 404 and "livereload.js" in server.get("/no/such/page/")[2]  # build/404.html
@@ -242,7 +242,7 @@ def test_an_edit_is_served_first_and_the_search_index_catches_up(site, serve):
     site.add_article("piece", body="Now with a word nobody used before: quixotical.")
     server.wait_for_text("/articles/piece/", "quixotical")
     wait_until(lambda: server.count("Search index updated") >= 1, "the search index to catch up")
-    fragments = (site.build_dir / "pagefind" / "fragment").glob("*.pf_fragment")
+    fragments = (site.build_dir / "pagefind").rglob("*.pf_fragment")
     assert any(b"quixotical" in gzip.decompress(path.read_bytes()) for path in fragments)
 
 

@@ -1,0 +1,87 @@
+/* The site's search, written by site-builder as pagefind/pagefind.js: Pagefind's own API over two
+   of its indexes. base/ indexes every page as of the last full indexing; delta/ (when present)
+   indexes only the pages changed since, so an edit costs Pagefind a few pages, not the whole
+   site. delta/ is merged into base/ (Pagefind's mergeIndex), and base/'s results for pages
+   changed or deleted since (`superseded`) are dropped. Pagefind's UI imports this module as it
+   would Pagefind's own. */
+import * as pagefind from "./base/pagefind.js";
+
+const MANIFEST = /*MANIFEST*/{"delta": false, "superseded": [], "changed": [], "sortKeys": {}};
+const superseded = new Set(MANIFEST.superseded);
+const changed = new Set(MANIFEST.changed);
+let merged = null;
+let baseUrl = {};
+let baseSortKeys = null;
+let latestSearch = 0;
+
+function ready() {
+  if (MANIFEST.delta && !merged) {
+    merged = pagefind.mergeIndex(new URL("./delta/", import.meta.url).pathname, Object.assign({}, baseUrl));
+  }
+  return merged || Promise.resolve();
+}
+
+export async function options(settings) {
+  if (settings && settings.baseUrl) { baseUrl = {baseUrl: settings.baseUrl}; }
+  await pagefind.options(settings);
+}
+
+export async function init() { await pagefind.init(); await ready(); }
+export async function destroy() { await pagefind.destroy(); merged = null; }
+export async function mergeIndex(path, settings) { await ready(); return pagefind.mergeIndex(path, settings); }
+export async function preload(term, settings) { await ready(); return pagefind.preload(term, settings); }
+export async function filters() { await ready(); return pagefind.filters(); }
+
+export async function search(term, settings) {
+  settings = settings || {};
+  await ready();
+  const found = await pagefind.search(term, settings);
+  if (!found || (!superseded.size && !MANIFEST.delta)) { return found; }
+  // A query word that delta/ has never seen makes Pagefind fall back there to matching the
+  // start of metadata ("apple" finds "Outlet A"), which base/, knowing the word, does not:
+  // changed pages count only when their words match.
+  const results = found.results.filter((result) =>
+    !superseded.has(result.id) && !(changed.has(result.id) && !result.words.length));
+  const dropped = found.results.length - results.length;
+  const sortKey = Object.keys(settings.sort || {})[0];
+  if (sortKey && MANIFEST.delta) { await sortBy(results, sortKey, settings.sort[sortKey]); }
+  return Object.assign({}, found, {results: results, unfilteredResultCount: found.unfilteredResultCount - dropped});
+}
+
+export async function debouncedSearch(term, settings, waitMs) {
+  const mine = ++latestSearch;
+  await new Promise((resolve) => setTimeout(resolve, waitMs === undefined ? 300 : waitMs));
+  if (mine !== latestSearch) { return null; }
+  const found = await search(term, settings);
+  return mine === latestSearch ? found : null;
+}
+
+/* Merged indexes come back ordered by score even when a sort was asked for (Pagefind 1.5), so
+   they are ordered again by the sort values site-builder read from the pages: base/sort-keys.json
+   (fetched only for such a search) and the changed pages' own, in MANIFEST. Pages without the
+   value go last. */
+async function sortBy(results, key, direction) {
+  if (!baseSortKeys) {
+    baseSortKeys = fetch(new URL("./base/sort-keys.json", import.meta.url))
+      .then((response) => (response.ok ? response.json() : {}))
+      .catch(() => ({}));
+  }
+  const known = Object.assign({}, (await baseSortKeys)[key] || {}, MANIFEST.sortKeys[key] || {});
+  const sign = direction === "desc" ? -1 : 1;
+  const order = new Map(results.map((result, position) => [result, position]));
+  results.sort((a, b) => {
+    const first = known[a.id];
+    const second = known[b.id];
+    if (first === undefined || second === undefined) {
+      return first === second ? order.get(a) - order.get(b) : (first === undefined ? 1 : -1);
+    }
+    return compareValues(first, second) * sign || order.get(a) - order.get(b);
+  });
+}
+
+function compareValues(first, second) {
+  const a = Number(first);
+  const b = Number(second);
+  if (first !== "" && second !== "" && !Number.isNaN(a) && !Number.isNaN(b)) { return a - b; }
+  return first < second ? -1 : (first > second ? 1 : 0);
+}

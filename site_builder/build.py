@@ -157,8 +157,10 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
     """Step 5: every page planned with its dependency key; the stale ones are those to render."""
     try:
         env, items = plan_site(collection, config, themes, core_only=core_only)
-        keys = PageKeys(collection, _site_key(key, config, themes), _full_keys(memory), theme_is_tracked(themes))
+        keys = PageKeys(collection, _site_key(key, config, themes), _full_keys(memory), theme_is_tracked(themes),
+                        memory.summary_keys)
         page_keys = {item.path: keys.of(item) for item in items if isinstance(item, PageJob)}
+        memory.summary_keys = keys.known_summaries
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, config.root)]) from None
     previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything

@@ -77,6 +77,7 @@ class BuildCache:
     related_key: str = ""
     related: dict = field(default_factory=dict)  # slug -> ((slug, score, reasons), ...)
     page_keys: dict[str, str] = field(default_factory=dict)  # output path -> dependency key
+    summary_keys: dict[str, str] = field(default_factory=dict)  # article render key and path -> summary key
     file_hashes: dict[str, str] = field(default_factory=dict)  # output path -> SHA-256 of its bytes
     search_key: str = ""  # the pages the search index was built from
     search_base: Any = None  # search.IndexedPages: what build/pagefind/base/ indexed, for updating it

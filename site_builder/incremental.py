@@ -83,10 +83,25 @@ def summary_key(article: Article) -> str:
 class PageKeys:
     """Dependency keys for a build's pages (see the module docstring)."""
 
-    def __init__(self, collection: Collection, site_key: str, full_keys: dict[str, str], tracked: bool):
+    def __init__(self, collection: Collection, site_key: str, full_keys: dict[str, str], tracked: bool,
+                 known_summaries: dict[str, str] | None = None):
+        """`known_summaries` (the last build's `self.known_summaries`, kept by the cache) spares
+        hashing every article's summary again: 0.3 s of an edit build at N=10,000."""
         self.collection = collection
         self.full = full_keys
-        self.summary = {a.slug: summary_key(a) for a in collection.articles}
+        known = known_summaries if known_summaries is not None else {}
+        self.summary = {}
+        self.known_summaries: dict[str, str] = {}
+        for article in collection.articles:
+            # The render key covers the file's bytes, not where it is: the same text in two files
+            # makes two articles.
+            memo = f"{full_keys[article.slug]} {article.path}" if article.slug in full_keys else None
+            summary = known.get(memo) if memo else None
+            if summary is None:
+                summary = summary_key(article)
+            if memo:
+                self.known_summaries[memo] = summary
+            self.summary[article.slug] = summary
         self._claims: dict[str, str] = {}
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles])
         if not tracked:  # any page may show anything: each depends on every article in full

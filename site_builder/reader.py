@@ -10,6 +10,7 @@ rendered apart so the theme can show them apart.
 
 from __future__ import annotations
 
+import os
 import errno
 import hashlib
 import re
@@ -116,9 +117,15 @@ class _Parsed:
 
 
 def article_paths(config: SiteConfig) -> list[Path]:
-    """Every article file, in a stable order; hidden and `_`-prefixed files are the editor's scratch."""
+    """Every article file, in a stable order (by path components, as Path sorts); hidden and
+    `_`-prefixed files are the editor's scratch. os.walk, not Path.rglob: at N=10,000 globbing and
+    sorting Path objects took 0.5 s of an edit build."""
     folder = config.content_dir / ARTICLES_DIR
-    return sorted(p for p in folder.rglob("*.md") if not p.name.startswith((".", "_")))
+    found = []
+    for parent, _, names in os.walk(folder):
+        parts = tuple(Path(parent).relative_to(folder).parts)
+        found.extend(parts + (name,) for name in names if name.endswith(".md") and not name.startswith((".", "_")))
+    return [folder.joinpath(*parts) for parts in sorted(found)]
 
 
 def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = None, jobs: int = 1,

@@ -37,15 +37,39 @@ export async function search(term, settings) {
   await ready();
   const found = await pagefind.search(term, settings);
   if (!found || (!superseded.size && !MANIFEST.delta)) { return found; }
-  // A query word that delta/ has never seen makes Pagefind fall back there to matching the
-  // start of metadata ("apple" finds "Outlet A"), which base/, knowing the word, does not:
-  // changed pages count only when their words match.
-  const results = found.results.filter((result) =>
-    !superseded.has(result.id) && !(changed.has(result.id) && !result.words.length));
+  let results = found.results.filter((result) => !superseded.has(result.id));
+  if (changed.size && typeof term === "string" && term.trim()) {
+    const genuine = await Promise.all(results.map(async (result) =>
+      !changed.has(result.id) || hasEveryWord(await result.data(), term)));
+    results = results.filter((result, position) => genuine[position]);
+  }
   const dropped = found.results.length - results.length;
   const sortKey = Object.keys(settings.sort || {})[0];
   if (sortKey && MANIFEST.delta) { await sortBy(results, sortKey, settings.sort[sortKey]); }
   return Object.assign({}, found, {results: results, unfilteredResultCount: found.unfilteredResultCount - dropped});
+}
+
+/* A word delta/ has never seen makes Pagefind fall back, there, to shorter words it starts with
+   ("theocracy" finds every page with "the"; "apple" the metadata "Outlet A"), while base/,
+   knowing the word, finds only the pages that have it: so a changed page is kept only if each
+   word of the query starts one of its own words, give or take an ending (Pagefind matches
+   stems). Fetching its data costs nothing more: the results list shows it. */
+function hasEveryWord(data, term) {
+  const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u.test(term)) {
+    return true;  // no spaces between words to compare by
+  }
+  const words = fold([data.content || ""].concat(Object.values(data.meta || {})).join(" ")).split(/[^\p{L}\p{N}]+/u);
+  return fold(term).split(/[^\p{L}\p{N}]+/u).filter(Boolean).every((wanted) => {
+    const needed = Math.min(wanted.length, Math.max(3, wanted.length - 5));
+    return words.some((word) => sharedStart(word, wanted) >= needed);
+  });
+}
+
+function sharedStart(first, second) {
+  let length = 0;
+  while (length < first.length && length < second.length && first[length] === second[length]) { length++; }
+  return length;
 }
 
 export async function debouncedSearch(term, settings, waitMs) {

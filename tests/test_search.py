@@ -139,8 +139,9 @@ def test_after_edits_searches_answer_as_a_clean_build_would(page, tmp_path):
     site = Site(tmp_path / "site")
     site.write("site.yml", SITE_YML)
     for slug, (title, outlet, date, stance, tags, body) in PIECES.items():
+        extra = " The northernmost battery fired first." if slug == "kalibr-launch" else ""
         site.write(f"content/articles/{slug}.md",
-                   article(title=title, outlet=outlet, date=date, stance=stance, tags=tags, body=body))
+                   article(title=title, outlet=outlet, date=date, stance=stance, tags=tags, body=body + extra))
     from site_builder.cli import main
     assert main(["build", "--site", str(site.root), "--base-url", BASE, "-q"]) == 0
     title, outlet, date, stance, tags, body = PIECES["hama-offensive"]
@@ -159,6 +160,9 @@ def test_after_edits_searches_answer_as_a_clean_build_would(page, tmp_path):
         assert settled_titles(page, ["Hama offensive begins"]) == ["Hama offensive begins"]
         search(page, base, "ambassador")  # only in the deleted piece
         assert result_titles(page) == []
+        # Unknown to delta/, whose Hama piece has "north": Pagefind alone would offer it there.
+        search(page, base, "northernmost")
+        assert settled_titles(page, ["Kalibr launch from the Caspian"]) == ["Kalibr launch from the Caspian"]
         page.goto(base + "search/?q=strike+reports&sort=desc")
         newest_first = ["Palmyra retaken", "Aleppo siege tightens", "Kalibr launch from the Caspian"]
         assert settled_titles(page, newest_first) == newest_first

@@ -49,6 +49,7 @@ class Report:
     files_changed: int = 0  # files whose bytes differ from the previous build's
     pages_rendered: int = 0
     search_pending: bool = False  # the search index predates this build's pages (build(search_later=True))
+    cache: BuildCache | None = None  # the cache as this build left it
 
 
 def check(root: Path, base_url: str | None = None, include_drafts: bool = False) -> Report:
@@ -131,7 +132,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
         (save_cache_in_background if save_in_background else save_cache)(root, memory)
     return Report(config, report.collection, report.warnings, written.count, time.perf_counter() - started,
                   report.published, report.drafts_hidden, written.changed, len(stale),
-                  search_pending=bool(search and search.pending))
+                  search_pending=bool(search and search.pending), cache=memory)
 
 
 def _read_for_build(config: SiteConfig, include_drafts: bool, memory: BuildCache, jobs: int, progress: bool,
@@ -158,9 +159,9 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
     try:
         env, items = plan_site(collection, config, themes, core_only=core_only)
         keys = PageKeys(collection, _site_key(key, config, themes), _full_keys(memory), theme_is_tracked(themes),
-                        memory.summary_keys)
+                        memory.summary_keys, memory.keys_record)
         page_keys = {item.path: keys.of(item) for item in items if isinstance(item, PageJob)}
-        memory.summary_keys = keys.known_summaries
+        memory.summary_keys, memory.keys_record = keys.known_summaries, keys.record(page_keys)
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, config.root)]) from None
     previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything

@@ -77,6 +77,7 @@ class BuildCache:
     related_key: str = ""
     related: dict = field(default_factory=dict)  # slug -> ((slug, score, reasons), ...)
     page_keys: dict[str, str] = field(default_factory=dict)  # output path -> dependency key
+    keys_record: Any = None  # incremental.KeysRecord: the page keys and what they were made from
     summary_keys: dict[str, str] = field(default_factory=dict)  # article render key and path -> summary key
     file_hashes: dict[str, str] = field(default_factory=dict)  # output path -> SHA-256 of its bytes
     search_key: str = ""  # the pages the search index was built from

@@ -23,7 +23,7 @@ article in full (still correct, just slower).
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -80,13 +80,23 @@ def summary_key(article: Article) -> str:
                   tuple(slug for slug, _ in article.wikilinks))
 
 
+@dataclass(frozen=True)
+class KeysRecord:
+    """One build's page keys and what they were made from, kept by the cache for the next."""
+
+    basis: tuple[str, str]  # (site key, summaries of every article)
+    keys: dict[str, str]  # page path -> dependency key
+    full_keys: dict[str, str]  # article slug -> full key
+
+
 class PageKeys:
     """Dependency keys for a build's pages (see the module docstring)."""
 
     def __init__(self, collection: Collection, site_key: str, full_keys: dict[str, str], tracked: bool,
-                 known_summaries: dict[str, str] | None = None):
+                 known_summaries: dict[str, str] | None = None, last: "KeysRecord | None" = None):
         """`known_summaries` (the last build's `self.known_summaries`, kept by the cache) spares
-        hashing every article's summary again: 0.3 s of an edit build at N=10,000."""
+        hashing every article's summary again: 0.3 s of an edit build at N=10,000. `last` (the
+        last build's `record()`) spares keying again the pages whose inputs it shows unchanged."""
         self.collection = collection
         self.full = full_keys
         known = known_summaries if known_summaries is not None else {}
@@ -108,9 +118,21 @@ class PageKeys:
             everything = digest(everything, [full_keys[a.slug] for a in collection.articles])
             site_key = digest(site_key, everything)
         self.site_key, self.everything = site_key, everything
+        # With the same site key and summaries, the collection is the same (it is made from those),
+        # and so is every page's key but those of pages showing a body that changed.
+        self.last = last if last is not None and last.basis == (site_key, everything) else None
+
+    def record(self, keys: dict[str, str]) -> "KeysRecord":
+        """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave)."""
+        return KeysRecord((self.site_key, self.everything), keys, self.full)
 
     def of(self, job: PageJob) -> str:
         context, template = job.context, job.template
+        last = self.last
+        if last is not None and job.path in last.keys:
+            body_of = context["article"].slug if template in ("article.html", "source.html") else None
+            if body_of is None or last.full_keys.get(body_of) == self.full[body_of]:
+                return last.keys[job.path]
         if template == "article.html":
             shows = self._article_page(context["article"])
         elif template == "source.html":

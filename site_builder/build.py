@@ -32,7 +32,7 @@ from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, plan_site, theme_dirs
 from site_builder.search import INDEX_DIR, SearchIndexError, update_search_index, write_search_index
-from site_builder.writers import Staging, Written, link_tree, write_site
+from site_builder.writers import Staging, Written, mirror_tree, write_site
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     trusted = bool(memory.output_stamp) and memory.output_stamp == folder_stamp(config.output_dir)
     # The staging folder for step 6, opened now: a child links the previous build's files into it
     # while this process reads and plans (see writers.Staging).
-    staging = Staging(config.output_dir, memory.file_hashes if trusted else {})
+    staging = Staging(config.output_dir, memory.file_hashes if trusted else {}, spare=memory.spare)
     try:
         report = _read_for_build(config, include_drafts, memory, jobs, progress, changed, root if persist else None)
         env, items, page_keys, stale = _plan(report.collection, config, themes, key, memory, staging, core_only)
@@ -123,6 +123,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
         written = _render_and_write(env, items, stale, staging, themes, search, jobs, progress, root)
     finally:
         staging.close()
+    memory.spare = staging.spare_left
     memory.page_keys, memory.file_hashes = page_keys, written.hashes
     memory.search_key, memory.search_base = (search.key, search.indexed) if search else ("", None)
     memory.inputs_stamp, memory.output_stamp = stamp, folder_stamp(config.output_dir)
@@ -182,7 +183,8 @@ def _render_and_write(env: jinja2.Environment, items: list, stale: list[PageJob]
     progress_bar = _Progress("Rendering", enabled=progress, total=len(stale))
     try:
         files = chain(kept, render_pages(env, stale, jobs, progress_bar.tick))
-        return write_site(staging.output_dir, files, [t / "static" for t in themes], finish=search, staging=staging)
+        return write_site(staging.output_dir, files, [t / "static" for t in themes], finish=search or _no_search_index,
+                          staging=staging)
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, root)]) from None
     except SearchIndexError as error:
@@ -190,6 +192,11 @@ def _render_and_write(env: jinja2.Environment, items: list, stale: list[PageJob]
                                     code=codes.SEARCH_INDEX_FAILED)]) from None
     finally:
         progress_bar.close()
+
+
+def _no_search_index(staging: Path, written: Written) -> None:
+    """A staging folder started from an earlier build may hold its search index: not this one's."""
+    shutil.rmtree(staging / INDEX_DIR, ignore_errors=True)
 
 
 def _site_key(key: str, config: SiteConfig, themes: list[Path]) -> str:
@@ -238,7 +245,7 @@ class _SearchStep:
 
     @staticmethod
     def _link(previous_index: Path, staging: Path) -> bool:
-        if link_tree(previous_index, staging / INDEX_DIR):
+        if mirror_tree(previous_index, staging / INDEX_DIR):
             return True
         shutil.rmtree(staging / INDEX_DIR, ignore_errors=True)
         return False
@@ -265,7 +272,7 @@ def refresh_search_index(config: SiteConfig, memory: BuildCache, lock: threading
                 return False
             files = [OutputFile(path, None) for path in hashes]
             write_site(output, files, [], previous=hashes,
-                       finish=lambda staging, written: link_tree(scratch / INDEX_DIR, staging / INDEX_DIR) or None)
+                       finish=lambda staging, written: mirror_tree(scratch / INDEX_DIR, staging / INDEX_DIR) or None)
             memory.search_key, memory.output_stamp = _search_key(hashes, config.language), folder_stamp(output)
             memory.search_base = indexed
         return True

@@ -84,6 +84,7 @@ class BuildCache:
     search_base: Any = None  # search.IndexedPages: what build/pagefind/base/ indexed, for updating it
     inputs_stamp: str = ""  # every input file's (path, size, mtime, ctime, inode): equal means nothing changed
     output_stamp: tuple = ()  # build/'s identity when written: it must still be that folder
+    spare: Any = None  # writers.Spare: the build before, kept beside build/ to start the next from
     summary: dict = field(default_factory=dict)  # what a skipped build reports (counts, warnings)
     pack_name: str = ""  # the file beside the pickle holding the article bodies (textstore)
 

@@ -36,7 +36,7 @@ from urllib.parse import unquote
 
 from pagefind_bin import get_executable
 
-from site_builder.writers import link_tree
+from site_builder.writers import mirror_tree, remove_file
 
 INDEX_DIR = "pagefind"
 BASE_DIR, DELTA_DIR = "base", "delta"  # inside INDEX_DIR
@@ -76,6 +76,7 @@ def write_search_index(site_dir: Path, language: str, hashes: dict[str, str],
     `hashes` are the pages' SHA-256s (writers.Written): the returned record of them lets
     `update_search_index` index only what changes next."""
     output_dir = output_dir or site_dir / INDEX_DIR
+    shutil.rmtree(output_dir, ignore_errors=True)  # a staging folder may start with an older index
     with _scratch(site_dir) as scratch:
         marked_only = _link_indexed_pages(site_dir, scratch)
         _index(scratch, output_dir / BASE_DIR, language)
@@ -104,11 +105,12 @@ def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], i
             (scratch / path).parent.mkdir(parents=True, exist_ok=True)
             os.link(site_dir / path, scratch / path)
         delta_ids = {}
+        shutil.rmtree(output_dir / DELTA_DIR, ignore_errors=True)
         if to_index:
             _index(scratch, output_dir / DELTA_DIR, language)
             delta_ids = _page_ids(output_dir / DELTA_DIR)
         # Ids are short hashes of a page's text: one shared with a superseded page would hide it.
-        if set(delta_ids.values()) & set(superseded) or not link_tree(previous_dir / BASE_DIR, output_dir / BASE_DIR):
+        if set(delta_ids.values()) & set(superseded) or not mirror_tree(previous_dir / BASE_DIR, output_dir / BASE_DIR):
             shutil.rmtree(output_dir, ignore_errors=True)
             return False
         sort_keys = _sort_values(scratch, delta_ids)
@@ -245,9 +247,12 @@ def _write_module(output_dir: Path, manifest: dict) -> None:
     it, where themes load them from (`pagefind/pagefind-ui.js`)."""
     source = MODULE_SOURCE.read_text(encoding="utf-8")
     marker = '/*MANIFEST*/{"delta": false, "superseded": [], "changed": [], "sortKeys": {}}'
-    (output_dir / MODULE_FILE).write_text(source.replace(marker, json.dumps(manifest, sort_keys=True)),
-                                          encoding="utf-8")
+    module = output_dir / MODULE_FILE
+    remove_file(module)  # never write into a file that may be linked to an earlier build's
+    module.write_text(source.replace(marker, json.dumps(manifest, sort_keys=True)), encoding="utf-8")
     for item in (output_dir / BASE_DIR).iterdir():
         if item.is_file() and item.name.startswith("pagefind-") and item.suffix in (".js", ".css") \
                 and item.name != "pagefind-worker.js":
+            remove_file(output_dir / item.name)
             os.link(item, output_dir / item.name)
+

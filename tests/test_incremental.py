@@ -61,7 +61,7 @@ def clean_build_of(site: Path, scratch: Path) -> Path:
     """The same site copied without its build/ and cache, built from nothing."""
     copy = scratch / "clean"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", CACHE_DIR, ".trash-*", ".build-*"))
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("build", CACHE_DIR, ".trash-*", ".build-*", ".spare-*"))
     build(copy)
     return copy / "build"
 
@@ -280,6 +280,40 @@ def test_a_page_deleted_from_build_by_hand_comes_back(tmp_path):
     build(site)
     assert page.is_file()
     assert_same_as_clean(site, tmp_path)
+
+
+def test_the_build_before_last_is_the_next_staging_folder(tmp_path):
+    """A swap keeps the replaced build beside build/ (the spare); the next build starts from it
+    and changes only what differs, instead of linking every file anew. Whatever happened to the
+    spare or to build/ meanwhile, the result is the clean build's."""
+    site = make_site(tmp_path / "site", n=12, search=True)
+    spare = site / ".spare-build"
+    build(site)
+    assert not spare.exists()
+    for step in range(3):
+        _edit_text(site) if step % 2 == 0 else _retitle(site)
+        kept = spare.stat().st_ino if spare.exists() else None
+        build(site)
+        if kept is not None:
+            assert (site / "build").stat().st_ino == kept, "the spare became build/"
+        assert spare.is_dir()
+        assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
+        index = site / "build" / "pagefind"
+        if _search_manifest(site)["delta"]:  # a text edit; a new title changes most pages here
+            assert len(_fragments(index / "delta")) == 1 and len(_fragments(index / "base")) == 12
+        else:
+            assert not (index / "delta").exists() and len(_fragments(index / "base")) == 12
+
+    shutil.rmtree(spare / "articles")  # a spare someone deleted from is not used
+    _edit_text(site)
+    build(site)
+    assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
+    page = sorted((site / "build" / "articles").glob("*/index.html"))[1]
+    page.unlink()  # nor is build/'s record, once a page is gone from it
+    _edit_text(site)
+    build(site)
+    assert page.is_file()
+    assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
 
 
 def test_a_site_whose_cache_cannot_be_written_still_builds(tmp_path):

@@ -23,6 +23,7 @@ from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
 from site_builder.assets import ThemeAssets
+from site_builder.cache import CACHE_DIR
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
@@ -85,6 +86,7 @@ def environment_for(config: SiteConfig, themes: list[Path]) -> jinja2.Environmen
 
 def make_environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=_compiled_templates(config),
         loader=jinja2.ChoiceLoader([  # `default/base.html` lets a site's base.html extend the default one
             jinja2.FileSystemLoader([str(t / "templates") for t in themes]),
             jinja2.PrefixLoader({DEFAULT_THEME: jinja2.FileSystemLoader(str(default_theme_dir() / "templates"))})]),
@@ -233,6 +235,17 @@ def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Artic
             html = rendered[article.slug] = Markup(env.get_template(template).render(article=article))
         return html
     return render
+
+
+def _compiled_templates(config: SiteConfig) -> jinja2.BytecodeCache | None:
+    """Compiled templates, kept in the build cache's folder (Jinja checks each against its
+    source): compiling the theme took a tenth of a second of every build that rendered a page."""
+    folder = config.root / CACHE_DIR / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no cache folder: compile as before
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def article_page_job(article: Article, config: SiteConfig) -> PageJob:

@@ -117,9 +117,9 @@ class Staging:
         if spare is None or not spare.stamp or folder_stamp(self.spare_path) != spare.stamp:
             return False
         needed = [relative for relative, sha in self.previous.items() if spare.hashes.get(relative) != sha]
-        if not all(os.path.isfile(self.output_dir / relative) for relative in needed):
+        if not _all_files(self.output_dir, needed):
             return False  # build/ lost files since: the caller renders every page (previous_if_linked)
-        if not all(os.path.isfile(self.spare_path / relative) for relative in spare.hashes):
+        if not _all_files(self.spare_path, spare.hashes):
             return False  # someone deleted files from the spare: start afresh
         try:
             os.rmdir(self.folder)
@@ -187,6 +187,11 @@ class Staging:
         finally:
             os.close(self._lock)
             self._lock = -1
+
+
+def _all_files(folder: Path, paths: Iterable[str]) -> bool:
+    prefix = str(folder) + os.sep  # not Path: 10,000 of those took a tenth of a second
+    return all(os.path.isfile(prefix + relative) for relative in paths)
 
 
 def _fork_linker(source: Path, target: Path, paths: list[str]) -> int:

@@ -10,7 +10,9 @@ injects into HTML responses (never into build/). The rest is ours, as its defaul
   under the base path as GitHub Pages does, with `Cache-Control: no-store` (no stale search index).
 A rebuild is the normal atomic build (`build.build`), so a request never meets a half-written
 site, and incremental: the build cache stays in memory, the watcher tells the build which files
-changed, and only the pages they affect are rendered. A failed build keeps the server up: every
+changed, and only the pages they affect are rendered. An edit to an article's text is served
+from memory at once (`quick_preview`); as no other page shows it, the rebuild that writes it to
+build/ waits for a pause of PAUSE_SECONDS in the saves. A failed build keeps the server up: every
 page shows the problems until the next good save brings the site back.
 """
 
@@ -58,6 +60,7 @@ from site_builder.render import default_theme_dir
 POLL_SECONDS = 0.1  # how often watched files are compared with their last snapshot (without inotify)
 INOTIFY_POLL_SECONDS = 0.01  # how often inotify's queue is read (a cheap, non-blocking read)
 QUIET_SECONDS = 0.05  # a burst of saves (a git checkout, a search-and-replace) is one rebuild
+PAUSE_SECONDS = 2.0  # text edits already shown at once: the full rebuild waits for a pause this long
 ERROR_PAGE = Template("""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Build failed</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto}code{color:#a00}</style>
@@ -192,6 +195,7 @@ class SiteWatcher(Watcher):
         self._watching: Changes | None = None
         self._pending: set[str] | None = set()  # None: unknown (rebuild without a hint)
         self._changed_at: float | None = None
+        self._last_save = 0.0  # when a change was last seen
         self._queued: set[str] | None = set()  # changes the next full rebuild must take in
         self._queued_all_shown = True  # ... all of them already shown by quick previews
         self._rebuilding = False
@@ -210,7 +214,7 @@ class SiteWatcher(Watcher):
         changed = self._watching.poll()
         if changed is None or changed:
             self._pending = None if changed is None or self._pending is None else self._pending | changed
-            self._changed_at = time.monotonic()
+            self._changed_at = self._last_save = time.monotonic()
             return
         if self._changed_at is None or time.monotonic() - self._changed_at < QUIET_SECONDS:
             return
@@ -231,6 +235,7 @@ class SiteWatcher(Watcher):
         loop = IOLoop.current()
         try:
             while self._queued is None or self._queued:
+                await self._pause_if_all_shown()
                 hint, all_shown = self._queued, self._queued_all_shown
                 self._queued, self._queued_all_shown = set(), True
                 await loop.run_in_executor(self._rebuilder, self.preview.rebuild, "Rebuilt", hint)  # keep serving
@@ -238,6 +243,14 @@ class SiteWatcher(Watcher):
                     LiveReloadHandler.reload_waiters("*")  # "*": a full page reload, whatever changed
         finally:
             self._rebuilding = False
+
+    async def _pause_if_all_shown(self) -> None:
+        """While every queued change is a text edit already served from memory (which no other
+        page shows), wait for the editor to pause before rebuilding: at N=10,000 a rebuild takes
+        seconds of the interpreter, and the quick preview of the next save would share it."""
+        while self._queued is not None and self._queued_all_shown and self._pending is not None \
+                and time.monotonic() - self._last_save < PAUSE_SECONDS:
+            await asyncio.sleep(0.05)
 
 
 class Changes:

@@ -25,6 +25,7 @@ import pytest
 from tornado.websocket import websocket_connect
 
 from conftest import Site
+from site_builder.serve import PAUSE_SECONDS
 
 DEADLINE = 15.0  # seconds; generous for a slow machine, the usual case is well under one
 
@@ -176,7 +177,27 @@ def test_two_saves_a_second_apart_both_reload_the_browser(site, serve):
     # On a thread of its own: the session's Playwright browser may hold this thread's event loop.
     with ThreadPoolExecutor(max_workers=1) as worker:
         worker.submit(asyncio.run, browser_session()).result()
-    assert server.count("Rebuilt") == 2
+    assert server.count("Shown at once") == 2
+
+
+def test_text_edits_are_written_to_build_once_the_editor_pauses(site, serve):
+    """Each text edit is served from memory at once; the rebuild that writes build/ waits for a
+    pause in the saves (it would compete with the next edit's preview), then takes them all in.
+    Any other change is rebuilt at once."""
+    site.add_article("piece", body="Version zero.")
+    server = serve(site)
+    for version in ("one", "two", "three"):
+        site.add_article("piece", body=f"Version {version}.")
+        server.wait_for_text("/articles/piece/", f"Version {version}.")
+        time.sleep(0.3)
+    assert server.count("Rebuilt") == 0, server.output
+    assert "Version zero." in (site.build_dir / "articles/piece/index.html").read_text()
+    wait_until(lambda: server.count("Rebuilt") >= 1, "the rebuild after the pause")
+    assert server.count("Rebuilt") == 1 and "Version three." in (site.build_dir / "articles/piece/index.html").read_text()
+    site.add_article("other", body="A new piece.")  # not a text edit: rebuilt without a pause
+    started = time.monotonic()
+    wait_until(lambda: server.count("Rebuilt") >= 2, "the rebuild")
+    assert time.monotonic() - started < PAUSE_SECONDS
 
 
 def test_a_burst_of_changes_is_one_rebuild(site, serve):

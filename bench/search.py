@@ -40,7 +40,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "tests"))
 from make_corpus import MARKERS  # noqa: E402
 from site_builder.cache import CACHE_DIR  # noqa: E402
-from site_builder.search import EXCLUDE_SELECTORS, write_search_index  # noqa: E402
+from site_builder.search import BASE_DIR, EXCLUDE_SELECTORS, write_search_index  # noqa: E402
 from webserver import serve  # noqa: E402
 
 
@@ -77,7 +77,7 @@ def timed_index(build: Path, copy: Path) -> float:
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(build, copy)
     started = time.perf_counter()
-    write_search_index(copy, "en")
+    write_search_index(copy, "en", {})
     return time.perf_counter() - started
 
 
@@ -177,7 +177,7 @@ def bench(n: int, runs: int, full_max: int, keep: bool) -> dict:
     full, listings = [], []
     for _ in range(runs):
         full.append(timed_build(site))
-        listings.append((f"search build {len(full)}", listing(site / "build" / "pagefind")))
+        listings.append((f"search build {len(full)}", listing(site / "build" / "pagefind" / BASE_DIR)))
     runs_line("build, search: true", full)
     shutil.copytree(site / "build", base, ignore=lambda folder, names: ["pagefind"] if Path(folder) == site / "build" else [])
     reference.parent.mkdir()
@@ -185,7 +185,7 @@ def bench(n: int, runs: int, full_max: int, keep: bool) -> dict:
     indexing = []
     for _ in range(runs):
         indexing.append(timed_index(base, copy))
-        listings.append((f"indexing run {len(indexing)}", listing(copy / "pagefind")))
+        listings.append((f"indexing run {len(indexing)}", listing(copy / "pagefind" / BASE_DIR)))
     runs_line("site_builder indexing alone", indexing)
     row.update(search=statistics.median(full), indexing=statistics.median(indexing))
     problems = [f"{label}: {_summary(found)}" for label, found in
@@ -193,10 +193,10 @@ def bench(n: int, runs: int, full_max: int, keep: bool) -> dict:
     for problem in problems:
         print(f"  DAMAGED INDEX, {problem}")
     index = site / "build" / "pagefind"
-    row["index_ok"] = not damaged(listing(index), listing(reference))
+    row["index_ok"] = not damaged(listing(index / BASE_DIR), listing(reference))
     if not row["index_ok"]:  # measure the query on the CLI's complete index instead
-        shutil.rmtree(index)
-        shutil.copytree(reference, index)
+        shutil.rmtree(index / BASE_DIR)
+        shutil.copytree(reference, index / BASE_DIR)
     row["index_bytes"], row["index_files"] = index_size(index)
     row["damaged"] = len(problems)
     row["word"], row["df"] = pick_word(site, n)

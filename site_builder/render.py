@@ -188,25 +188,25 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
         items.append(PageJob(path, template, context))
 
     articles = collection.articles
-    page("index.html", "index.html", _newest(articles), articles=articles)
+    page("index.html", "index.html", _newest_of_sorted(articles), articles=articles)
     for article in articles:
         job = article_page_job(article, config)
         page(job.template, job.path, article.date, **job.context)
         if article.provenance:
             page("source.html", f"articles/{article.slug}/source/index.html", article.provenance.imported,
                  article=article)
-    page("outlets.html", "outlets/index.html", _newest(articles))
+    page("outlets.html", "outlets/index.html", _newest_of_sorted(articles))
     for outlet in collection.outlets:
-        page("outlet.html", f"outlets/{outlet.slug}/index.html", _newest(outlet.articles), outlet=outlet)
-    page("tags.html", "tags/index.html", _newest(articles))
+        page("outlet.html", f"outlets/{outlet.slug}/index.html", _newest_of_sorted(outlet.articles), outlet=outlet)
+    page("tags.html", "tags/index.html", _newest_of_sorted(articles))
     for tag in collection.tags:
-        page("tag.html", f"tags/{tag.slug}/index.html", _newest(tag.articles), tag=tag)
+        page("tag.html", f"tags/{tag.slug}/index.html", _newest_of_sorted(tag.articles), tag=tag)
     if core_only:
         items.append(PageJob("404.html", "404.html", {}))
         return env, items
     for event in collection.events:
         page("event.html", f"events/{event.key}/index.html", _newest(event.articles), event=event)
-    page("timeline.html", "timeline/index.html", _newest(articles))
+    page("timeline.html", "timeline/index.html", _newest_of_sorted(articles))
     claimed = [a.article for claim in collection.claims for a in claim.appearances]
     page("claims.html", "claims/index.html", _newest(claimed))
     for claim in collection.claims:
@@ -251,12 +251,22 @@ def _compiled_templates(config: SiteConfig) -> jinja2.BytecodeCache | None:
 def article_page_job(article: Article, config: SiteConfig) -> PageJob:
     """An article's page (also used by the preview server to show an edited text at once)."""
     path = f"articles/{article.slug}/index.html"
-    reading = Deferred(script_json, annotated_reading, article, config, _served_at(path), describe(article))
+    reading = Deferred(script_json, _annotated_reading, article, config, _served_at(path))
     return PageJob(path, "article.html", {"article": article, "reading_jsonld": reading})
+
+
+def _annotated_reading(article: Article, config: SiteConfig, page_url: str) -> dict:
+    return annotated_reading(article, config, page_url, describe(article))
 
 
 def _newest(articles) -> date | None:
     return max((a.date for a in articles if a.date), default=None)
+
+
+def _newest_of_sorted(articles) -> date | None:
+    """`_newest` of pieces in the collection's order, newest first: the first date (80,000 dates
+    compared took a tenth of a second of each build at N=10,000)."""
+    return next((a.date for a in articles if a.date), None)
 
 
 def _served_at(path: str) -> str:

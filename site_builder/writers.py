@@ -103,10 +103,10 @@ class Staging:
             remove_stale_staging(self.output_dir)
             self.folder: Path | None = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.output_dir.parent))
             self._keeps_spare = prelink
-            if prelink and previous and not self._adopt_spare(spare):
-                if self.spare_path.exists():
+            if prelink and not (previous and self._adopt_spare(spare)):
+                if self.spare_path.exists():  # not the one recorded (or a clean build): of no use
                     _discard(self.spare_path)
-                if hasattr(os, "fork"):
+                if previous and hasattr(os, "fork"):
                     self._prelinker = _fork_linker(self.output_dir, self.folder, sorted(previous))
         except BaseException:
             os.close(self._lock)

@@ -27,16 +27,26 @@ PIECES = {
 }
 
 
-@pytest.fixture(scope="module")
-def search_site(tmp_path_factory, browser):
-    site = Site(tmp_path_factory.mktemp("search") / "site")
+def built_site(root, added: dict[str, str]) -> Site:
+    """PIECES (with `added[slug]` after a piece's text), built under BASE."""
+    site = Site(root)
     site.write("site.yml", SITE_YML)
     for slug, (title, outlet, date, stance, tags, body) in PIECES.items():
-        notes = "\n\n## Editorial notes\n\nThe editors checked the zebrafinch reference." if slug == "palmyra-retaken" else ""
-        site.write(f"content/articles/{slug}.md",
-                   article(title=title, outlet=outlet, date=date, stance=stance, tags=tags, body=body + notes))
+        site.write(f"content/articles/{slug}.md", article(title=title, outlet=outlet, date=date, stance=stance,
+                                                          tags=tags, body=body + added.get(slug, "")))
+    build_under_base(site)
+    return site
+
+
+def build_under_base(site: Site) -> None:
     from site_builder.cli import main
     assert main(["build", "--site", str(site.root), "--base-url", BASE, "-q"]) == 0
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory, browser):
+    notes = "\n\n## Editorial notes\n\nThe editors checked the zebrafinch reference."
+    site = built_site(tmp_path_factory.mktemp("search") / "site", {"palmyra-retaken": notes})
     with serve(site.build_dir, BASE) as base:
         yield site, base
 
@@ -136,14 +146,7 @@ def test_after_edits_searches_answer_as_a_clean_build_would(page, tmp_path):
     """An edit is indexed on its own (pagefind/delta/) beside the full index (base/), which still
     holds the old version of the edited piece and the deleted one: neither may be found, and a
     piece added since must take its place among base/'s results in date order."""
-    site = Site(tmp_path / "site")
-    site.write("site.yml", SITE_YML)
-    for slug, (title, outlet, date, stance, tags, body) in PIECES.items():
-        extra = " The northernmost battery fired first." if slug == "kalibr-launch" else ""
-        site.write(f"content/articles/{slug}.md",
-                   article(title=title, outlet=outlet, date=date, stance=stance, tags=tags, body=body + extra))
-    from site_builder.cli import main
-    assert main(["build", "--site", str(site.root), "--base-url", BASE, "-q"]) == 0
+    site = built_site(tmp_path / "site", {"kalibr-launch": " The northernmost battery fired first."})
     title, outlet, date, stance, tags, body = PIECES["hama-offensive"]
     site.write("content/articles/hama-offensive.md", article(
         title=title, outlet=outlet, date=date, stance=stance, tags=tags,
@@ -152,7 +155,7 @@ def test_after_edits_searches_answer_as_a_clean_build_would(page, tmp_path):
     site.write("content/articles/aleppo-siege.md", article(
         title="Aleppo siege tightens", outlet="Outlet B", date="2016-01-15", stance="mixed", tags=["aleppo"],
         body="Strike reports from the eastern districts."))
-    assert main(["build", "--site", str(site.root), "--base-url", BASE, "-q"]) == 0
+    build_under_base(site)
     assert (site.build_dir / "pagefind" / "delta").is_dir(), "the edits were indexed on their own"
 
     with serve(site.build_dir, BASE) as base:

@@ -9,9 +9,9 @@ Pagefind cannot update an index: at N=10,000 re-indexing took 35 s, so one edite
 `build` slower than Pelican's. So `pagefind/` holds two of its indexes: `base/`, every page as
 of the last full indexing, and `delta/`, only the pages changed since (one edit: a tenth of a
 second). `pagefind/pagefind.js` (search_module.js) is Pagefind's API over both: it merges
-delta/ in (Pagefind's own mergeIndex) and drops base/'s results for pages changed or deleted since. Once the changed pages
-outgrow a twentieth of the site (or a hundred pages, whichever is more; at most half of base/),
-the build indexes everything afresh and the delta is gone.
+delta/ in (Pagefind's own mergeIndex) and drops base/'s results for pages changed or deleted
+since. Once the changed pages outgrow a twentieth of the site (or a hundred pages, whichever is
+more; at most half of base/), the build indexes everything afresh and the delta is gone.
 
 What is indexed is decided by the theme: `data-pagefind-body` marks the article (title, stance
 notes, caveats, text, editorial notes); navigation, footers and cross-link blocks are outside it

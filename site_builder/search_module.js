@@ -53,7 +53,8 @@ export async function search(term, settings) {
    ("theocracy" finds every page with "the"; "apple" the metadata "Outlet A"), while base/,
    knowing the word, finds only the pages that have it: so a changed page is kept only if each
    word of the query starts one of its own words, give or take an ending (Pagefind matches
-   stems). Fetching its data costs nothing more: the results list shows it. */
+   stems). Only changed pages are fetched for this (a few, a hundred at most; the results list
+   fetches its first ones anyway). */
 function hasEveryWord(data, term) {
   const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
   if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u.test(term)) {

@@ -155,7 +155,9 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     renderer = MarkdownRenderer(config.base_path, index)
     stale_renders = []
     for path, cached in entries:
-        key = _render_key(path, cached, parsed, index, config)
+        # Without wikilinks or an original, the key follows from the bytes, which this entry is of.
+        reusable = cached.render_key and not cached.wikilink_slugs and not cached.provenance_source
+        key = cached.render_key if reusable else _render_key(path, cached, parsed, index, config)
         if cached.article is None or cached.render_key != key:
             cached.render_key = key
             stale_renders.append((path, cached))

@@ -28,6 +28,7 @@ from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig, load_config
 from site_builder.errors import ContentError, Problem, display_path, errors_only
 from site_builder.incremental import PageKeys, render_pages, theme_is_tracked
+from site_builder.incremental import summaries as summaries_of
 from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, plan_site, theme_dirs
@@ -60,15 +61,26 @@ def check(root: Path, base_url: str | None = None, include_drafts: bool = False)
 
 
 def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int, progress: "_Progress | None",
-          changed: set[str] | None = None, set_aside: Callable[[list], None] | None = None) -> Report:
+          changed: set[str] | None = None, set_aside: Callable[[list], None] | None = None,
+          stats: dict[str, tuple] | None = None) -> Report:
     # 2. Every article: front matter validated against the schema, Markdown rendered (unless cached).
     articles, problems = read_articles(config, cache.articles, jobs, progress.tick if progress else None, changed,
-                                       set_aside)
-    # 3. The outlet profiles, whose notes may link to articles.
-    outlets, outlet_problems = read_outlets(config, renderer_for(config, articles))
-    # 4. The collection: outlets, tags, events, claims, related reading, backlinks; links checked.
-    collection, collection_problems = build_collection(articles, outlets, config, include_drafts, cache.related)
-    problems += outlet_problems + collection_problems
+                                       set_aside, stats)
+    basis = _collection_basis(config, include_drafts, cache, articles) if cache.key else ""
+    if basis and cache.collection_record and cache.collection_record[0] == basis:
+        # The same front matter and outlet profiles as last time: the same collection, but for
+        # the articles themselves (an edited text), which are this build's.
+        _, kept, found = cache.collection_record
+        current = {article.slug: article for article in articles}
+        collection = replace(kept, articles=tuple(current[article.slug] for article in kept.articles))
+    else:
+        # 3. The outlet profiles, whose notes may link to articles.
+        outlets, outlet_problems = read_outlets(config, renderer_for(config, articles))
+        # 4. The collection: outlets, tags, events, claims, related reading, backlinks; links checked.
+        collection, found = build_collection(articles, outlets, config, include_drafts, cache.related)
+        found = outlet_problems + found
+        cache.collection_record = (basis, collection, found) if basis else None
+    problems += found
     if errors_only(problems):
         raise ContentError(problems)
     return Report(config, collection, warnings=problems, published=len(collection),
@@ -103,7 +115,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     jobs = jobs or len(os.sched_getaffinity(0))
     key = digest(code_fingerprint(), repr(config), include_drafts, core_only)
     # The watcher already knows what changed: stamping every input file is only for the shortcut below.
-    stamp = "" if changed is not None else inputs_stamp([root / CONFIG_FILE, config.content_dir, *themes], key)
+    stats: dict[str, tuple] = {}  # each input file's file_stat, taken for the stamp
+    stamp = "" if changed is not None else inputs_stamp([root / CONFIG_FILE, config.content_dir, *themes], key, stats)
     last = load_stamp(root, key) if shortcut and stamp and cache is None else None
     if last and last[0] == stamp and last[1] and last[1] == folder_stamp(config.output_dir):
         return Report(config, None, last[2]["warnings"], last[3], time.perf_counter() - started,
@@ -117,7 +130,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     # while this process reads and plans (see writers.Staging).
     staging = Staging(config.output_dir, memory.file_hashes if trusted else {}, spare=memory.spare)
     try:
-        report = _read_for_build(config, include_drafts, memory, jobs, progress, changed, root if persist else None)
+        report = _read_for_build(config, include_drafts, memory, jobs, progress, changed, root if persist else None,
+                                 stats)
         env, items, page_keys, stale = _plan(report.collection, config, themes, key, memory, staging, core_only)
         search = _SearchStep(config, memory, config.output_dir if trusted else None, search_later) if config.search else None
         written = _render_and_write(env, items, stale, staging, themes, search, jobs, progress, root)
@@ -137,7 +151,7 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
 
 
 def _read_for_build(config: SiteConfig, include_drafts: bool, memory: BuildCache, jobs: int, progress: bool,
-                    changed: set[str] | None, save_to: Path | None) -> Report:
+                    changed: set[str] | None, save_to: Path | None, stats: dict[str, tuple]) -> Report:
     """Steps 2-4; on a content error the articles read so far are saved to the cache (`save_to`),
     worth keeping while the editor fixes the rest."""
     progress_bar = _Progress("Reading", enabled=progress)
@@ -145,13 +159,26 @@ def _read_for_build(config: SiteConfig, include_drafts: bool, memory: BuildCache
         # Each rendered body goes to the cache's pack at once, to wait for the page that shows it:
         # a clean build held 100 MB of them (and every forked renderer inherited them).
         with bodies_to_pack(save_to, memory) as set_aside:
-            return _read(config, include_drafts, memory, jobs, progress_bar, changed, set_aside)
+            return _read(config, include_drafts, memory, jobs, progress_bar, changed, set_aside, stats)
     except ContentError:
         if save_to is not None:
             save_cache(save_to, memory)
         raise
     finally:
         progress_bar.close()
+
+
+def _collection_basis(config: SiteConfig, include_drafts: bool, cache: BuildCache, articles: list) -> str:
+    """What the collection is made from (besides the code and site options the cache is keyed
+    by): each article's summary (everything but its body) and the outlet profiles. Building it
+    took 0.25 s of an edit build at N=10,000, where an edited text changes neither."""
+    summaries, cache.summary_keys = summaries_of(articles, _full_keys(cache), cache.summary_keys)
+    outlets = config.root / OUTLETS_FILE
+    try:
+        profiles = outlets.read_bytes()
+    except OSError as error:
+        profiles = repr(error).encode()
+    return digest(include_drafts, profiles, [(article.path, summaries[article.slug]) for article in articles])
 
 
 def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: str, memory: BuildCache,
@@ -162,7 +189,7 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
         keys = PageKeys(collection, _site_key(key, config, themes), _full_keys(memory), theme_is_tracked(themes),
                         memory.summary_keys, memory.keys_record)
         page_keys = {item.path: keys.of(item) for item in items if isinstance(item, PageJob)}
-        memory.summary_keys, memory.keys_record = keys.known_summaries, keys.record(page_keys)
+        memory.keys_record = keys.record(page_keys)
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, config.root)]) from None
     previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything

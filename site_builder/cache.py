@@ -44,10 +44,11 @@ def digest(*parts: Any) -> str:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """site_builder's own source: a change to the code may change any output."""
+    """site_builder's own source: a change to the code may change any output (the search
+    module, search_module.js, is written into build/ too)."""
     package = Path(__file__).resolve().parent
     hasher = hashlib.blake2b(digest_size=16)
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.glob("*.js")]):
         hasher.update(path.relative_to(package).as_posix().encode())
         hasher.update(path.read_bytes())
     return hasher.hexdigest()
@@ -79,6 +80,7 @@ class BuildCache:
     page_keys: dict[str, str] = field(default_factory=dict)  # output path -> dependency key
     keys_record: Any = None  # incremental.KeysRecord: the page keys and what they were made from
     summary_keys: dict[str, str] = field(default_factory=dict)  # article render key and path -> summary key
+    collection_record: Any = None  # (what it is made from, collection.Collection, its problems): build._read
     file_hashes: dict[str, str] = field(default_factory=dict)  # output path -> SHA-256 of its bytes
     search_key: str = ""  # the pages the search index was built from
     search_base: Any = None  # search.IndexedPages: what build/pagefind/base/ indexed, for updating it
@@ -247,22 +249,25 @@ def load_stamp(root: Path, key: str) -> tuple[str, tuple, dict, int] | None:
     return None
 
 
-def inputs_stamp(paths: list[Path], extra: Any) -> str:
-    """(path, size, mtime, ctime, inode) of every file under `paths`, plus `extra` (the command's options)."""
+def inputs_stamp(paths: list[Path], extra: Any, seen: dict[str, tuple] | None = None) -> str:
+    """(path, size, mtime, ctime, inode) of every file under `paths`, plus `extra` (the command's
+    options). Each file's `file_stat` goes into `seen` too: the reader need not stat it again."""
     entries = []
     for top in paths:
         if top.is_file():
-            entries.append(_stat_entry(str(top)))
+            entries.append(_stat_entry(str(top), seen))
             continue
         for folder, subfolders, names in os.walk(top):
             subfolders.sort()
             for name in sorted(names):
-                entries.append(_stat_entry(os.path.join(folder, name)))
+                entries.append(_stat_entry(os.path.join(folder, name), seen))
     return digest(entries, extra)
 
 
-def _stat_entry(path: str) -> tuple:
+def _stat_entry(path: str, seen: dict[str, tuple] | None) -> tuple:
     stat = file_stat(path)
+    if seen is not None and stat:
+        seen[path] = stat
     return (path, *stat) if stat else (path, None)
 
 

@@ -134,6 +134,15 @@ class Collection:
     def __len__(self) -> int:
         return len(self.articles)
 
+    def __reduce__(self):
+        """Pickled by the build cache (build._read keeps a collection while its inputs are the
+        same): the read-only mappings as what they wrap, the lookups made on demand left out."""
+        plain = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        plain["backlinks"] = dict(self.backlinks)
+        if isinstance(plain["related"], MappingProxyType):
+            plain["related"] = dict(plain["related"])
+        return _restored_collection, (plain,)
+
     @cached_property
     def _outlets_by_slug(self) -> dict[str, Outlet]:
         return {o.slug: o for o in self.outlets}
@@ -187,10 +196,19 @@ def build_collection(articles: list[Article], outlets: dict[str, OutletProfile] 
         tags=_group_tags(published),
         events=events,
         claims=claims,
-        related=MappingProxyType(_remembered_related(published, config.related_count, memo)),
+        related=_read_only(_remembered_related(published, config.related_count, memo)),
         backlinks=MappingProxyType(_backlinks(published)),
     )
     return collection, problems + claim_problems + event_problems + _check_outlets(published, outlets)
+
+
+def _read_only(mapping: Mapping) -> Mapping:
+    return mapping if isinstance(mapping, _RememberedRelated) else MappingProxyType(mapping)
+
+
+def _restored_collection(plain: dict) -> Collection:
+    return Collection(**{**plain, "related": _read_only(plain["related"]),
+                         "backlinks": MappingProxyType(plain["backlinks"])})
 
 
 def _newest_first(article: Article) -> tuple[int, str]:
@@ -345,13 +363,12 @@ def _remembered_related(articles: list[Article], limit: int, memo: dict | None) 
         return _all_related(articles, limit)
     key = digest(limit, [(a.slug, a.title, a.date, a.tags, a.event, tuple(c.id for c in a.claims),
                           tuple(s for s, _ in a.related)) for a in articles])
-    if memo.get("key") == key:
-        return _RememberedRelated(memo["ranked"], {a.slug: a for a in articles})
-    related = _all_related(articles, limit)
-    memo.clear()
-    memo.update(key=key, ranked={slug: tuple((p.article.slug, p.score, p.reasons) for p in ranked)
-                                 for slug, ranked in related.items()})
-    return related
+    if memo.get("key") != key:
+        related = _all_related(articles, limit)
+        memo.clear()
+        memo.update(key=key, ranked={slug: tuple((p.article.slug, p.score, p.reasons) for p in ranked)
+                                     for slug, ranked in related.items()})
+    return _RememberedRelated(memo["ranked"], {a.slug: a for a in articles})
 
 
 class _RememberedRelated(Mapping):
@@ -373,6 +390,9 @@ class _RememberedRelated(Mapping):
 
     def __len__(self) -> int:
         return len(self._ranked)
+
+    def __reduce__(self):  # pickled with a collection (build._read): what it is made from, not what it made
+        return _RememberedRelated, (self._ranked, self._by_slug)
 
 
 def _all_related(articles: list[Article], limit: int) -> dict[str, tuple[RelatedPiece, ...]]:

@@ -10,10 +10,10 @@ root-relative URLs, fine for a preview but not for a published site.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date, datetime, timezone
-from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -104,7 +104,7 @@ def sitemap_xml(config: SiteConfig, pages: list[tuple[str, date | None]]) -> byt
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path, modified in pages:
-        lines.append(f"  <url><loc>{escape(absolute(config, path))}</loc>"
+        lines.append(f"  <url><loc>{html.escape(absolute(config, path), quote=False)}</loc>"
                      + (f"<lastmod>{modified.isoformat()}</lastmod>" if modified else "") + "</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

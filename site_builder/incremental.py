@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import jinja2
 
@@ -89,6 +89,25 @@ class KeysRecord:
     full_keys: dict[str, str]  # article slug -> full key
 
 
+def summaries(articles: Iterable[Article], full_keys: dict[str, str],
+              known: dict[str, str] | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Each article's `summary_key` by slug, and what the next build needs to reuse them (`known`
+    is the last build's): hashing 10,000 summaries took 0.3 s of an edit build at N=10,000."""
+    known = known or {}
+    by_slug, remembered = {}, {}
+    for article in articles:
+        # The render key covers the file's bytes, not where it is: the same text in two files
+        # makes two articles.
+        memo = f"{full_keys[article.slug]} {article.path}" if article.slug in full_keys else None
+        summary = known.get(memo) if memo else None
+        if summary is None:
+            summary = summary_key(article)
+        if memo:
+            remembered[memo] = summary
+        by_slug[article.slug] = summary
+    return by_slug, remembered
+
+
 class PageKeys:
     """Dependency keys for a build's pages (see the module docstring)."""
 
@@ -99,19 +118,7 @@ class PageKeys:
         last build's `record()`) spares keying again the pages whose inputs it shows unchanged."""
         self.collection = collection
         self.full = full_keys
-        known = known_summaries if known_summaries is not None else {}
-        self.summary = {}
-        self.known_summaries: dict[str, str] = {}
-        for article in collection.articles:
-            # The render key covers the file's bytes, not where it is: the same text in two files
-            # makes two articles.
-            memo = f"{full_keys[article.slug]} {article.path}" if article.slug in full_keys else None
-            summary = known.get(memo) if memo else None
-            if summary is None:
-                summary = summary_key(article)
-            if memo:
-                self.known_summaries[memo] = summary
-            self.summary[article.slug] = summary
+        self.summary, self.known_summaries = summaries(collection.articles, full_keys, known_summaries)
         self._claims: dict[str, str] = {}
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles])
         if not tracked:  # any page may show anything: each depends on every article in full

@@ -130,7 +130,8 @@ def article_paths(config: SiteConfig) -> list[Path]:
 
 def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = None, jobs: int = 1,
                   tick: Callable[[int], None] | None = None, changed: set[str] | None = None,
-                  set_aside: Callable[[list[Article]], None] | None = None) -> tuple[list[Article], list[Problem]]:
+                  set_aside: Callable[[list[Article]], None] | None = None,
+                  stats: dict[str, tuple] | None = None) -> tuple[list[Article], list[Problem]]:
     """Read every article, collecting all problems rather than stopping at the first.
 
     `cache` (file path -> CachedArticle, updated in place) skips parsing a file whose bytes are
@@ -139,6 +140,7 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     enough of them; `tick(n)` is told as each n are done (for a progress bar). When `changed` is
     given, a cached file not in it is taken as unchanged without reading it. `set_aside` is given
     each batch of articles as soon as they are rendered (the build moves their bodies to disk).
+    `stats` (path -> file_stat, taken moments ago for the build's stamp) spares stat-ing again.
     """
     cache = {} if cache is None else cache
     problems: list[Problem] = []
@@ -147,7 +149,7 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     paths = article_paths(config)
     for stale in set(cache) - {str(p) for p in paths}:
         del cache[stale]
-    for path, cached in _cached_parses(paths, config, cache, parsed, changed, jobs):
+    for path, cached in _cached_parses(paths, config, cache, parsed, changed, jobs, stats or {}):
         problems += cached.parse_problems
         if cached.link_target is not None:
             entries.append((path, cached))
@@ -183,7 +185,8 @@ def reread_article(path: Path, config: SiteConfig, cache: dict[str, CachedArticl
 
 
 def _cached_parses(paths: list[Path], config: SiteConfig, cache: dict[str, CachedArticle],
-                   parsed: dict[Path, _Parsed], changed: set[str] | None, jobs: int) -> list[tuple[Path, CachedArticle]]:
+                   parsed: dict[Path, _Parsed], changed: set[str] | None, jobs: int,
+                   stats: dict[str, tuple]) -> list[tuple[Path, CachedArticle]]:
     """Each file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed.
 
     A file whose size, times and inode are those recorded is not even read (reading and hashing
@@ -194,9 +197,10 @@ def _cached_parses(paths: list[Path], config: SiteConfig, cache: dict[str, Cache
     todo: list[Path] = []
     known: list[CachedArticle | None] = []  # the cache entry of each file in `todo`, if any
     for path in paths:
-        cached = cache.get(str(path))
+        name = str(path)
+        cached = cache.get(name)
         if cached is not None and cached.sha256 and (
-                (changed is not None and str(path) not in changed) or cached.stat == file_stat(path) != ()):
+                (changed is not None and name not in changed) or cached.stat == (stats.get(name) or file_stat(path)) != ()):
             entries[path] = cached
         else:
             entries[path] = None

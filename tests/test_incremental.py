@@ -316,6 +316,27 @@ def test_the_build_before_last_is_the_next_staging_folder(tmp_path):
     assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
 
 
+def test_text_edits_reuse_the_collection_and_every_page_shows_the_new_texts(tmp_path, monkeypatch):
+    """With every piece's front matter as before, the last build's collection is reused (it is
+    made from front matter); the texts must still be this build's everywhere, feeds included."""
+    site = make_site(tmp_path / "site", n=12)
+    build(site)
+    made = []
+    real = build_module.build_collection
+    monkeypatch.setattr(build_module, "build_collection", lambda *args, **kwargs: made.append(1) or real(*args, **kwargs))
+    for path in articles(site):
+        replace_in(path, "## Editorial notes", "A paragraph added to every text.\n\n## Editorial notes")
+    build(site)
+    assert made == [], "the collection was reused"
+    assert b"A paragraph added to every text." in (site / "build" / "feed.xml").read_bytes()
+    assert_same_as_clean(site, tmp_path)
+    made.clear()  # (the clean build compared with made one)
+    _retitle(site)
+    build(site)
+    assert made == [1], "a new title: the collection is made again"
+    assert_same_as_clean(site, tmp_path)
+
+
 def test_a_site_whose_cache_cannot_be_written_still_builds(tmp_path):
     """Bodies go to the cache's pack while articles are read; without a cache folder they stay in memory."""
     site = make_site(tmp_path / "site", n=10)

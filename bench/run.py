@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import importlib.util
 import json
 import os
@@ -155,7 +156,7 @@ def served_after_edit(tool: Tool, url: str, marker: str, timeout: float = 120.0)
             with urllib.request.urlopen(url, timeout=5) as response:
                 if expected in response.read().decode("utf-8", "replace"):
                     return time.perf_counter() - saved
-        except OSError:
+        except (OSError, http.client.HTTPException):  # a server cut short mid-rebuild: ask again
             pass
         time.sleep(0.01)
     raise SystemExit(f"{tool.name}: the edit was not served within {timeout} s")

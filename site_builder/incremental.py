@@ -113,12 +113,12 @@ class PageKeys:
 
     def __init__(self, collection: Collection, site_key: str, full_keys: dict[str, str], tracked: bool,
                  known_summaries: dict[str, str] | None = None, last: "KeysRecord | None" = None):
-        """`known_summaries` (the last build's `self.known_summaries`, kept by the cache) spares
+        """`known_summaries` (the cache's memo, which build._read keeps up to date) spares
         hashing every article's summary again: 0.3 s of an edit build at N=10,000. `last` (the
         last build's `record()`) spares keying again the pages whose inputs it shows unchanged."""
         self.collection = collection
         self.full = full_keys
-        self.summary, self.known_summaries = summaries(collection.articles, full_keys, known_summaries)
+        self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
         self._claims: dict[str, str] = {}
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles])
         if not tracked:  # any page may show anything: each depends on every article in full

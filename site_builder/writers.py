@@ -306,10 +306,8 @@ class _Writer:
 def link_previous(source: Path, target: Path, replacing: bool = False) -> bool:
     """Hard-link a file of the previous build into staging (`replacing` the file there); False
     if it is gone (then write it)."""
-    if replacing:
-        remove_file(target)
     try:
-        os.link(source, target)
+        _replace_with_link(source, target, replacing)
         return True
     except OSError:
         return False

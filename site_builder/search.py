@@ -58,15 +58,20 @@ class SearchIndexError(Exception):
 class IndexedPages:
     """What the cache keeps about `pagefind/base/`: which page bytes it indexed, under which ids."""
 
-    pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # page path -> (SHA-256, Pagefind id)
+    # page path -> (SHA-256, Pagefind id); id "" for a page left out (not marked `data-pagefind-body`),
+    # so that an edit need not read the 2,000-odd list pages again to find that they still are not
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     marked_only: bool = True  # the theme marks pages (BODY_MARK): unmarked pages are not indexed
 
     def changes(self, hashes: dict[str, str]) -> tuple[list[str], list[str]]:
         """The pages (new or changed) to index again, and base/'s ids of pages changed or gone."""
         changed = [path for path, sha in hashes.items()
                    if _is_page(path) and self.pages.get(path, ("", ""))[0] != sha]
-        superseded = [page_id for path, (sha, page_id) in self.pages.items() if hashes.get(path) != sha]
+        superseded = [page_id for path, (sha, page_id) in self.pages.items() if page_id and hashes.get(path) != sha]
         return changed, superseded
+
+    def indexed_count(self) -> int:
+        return sum(1 for _, page_id in self.pages.values() if page_id)
 
 
 def write_search_index(site_dir: Path, language: str, hashes: dict[str, str],
@@ -84,7 +89,9 @@ def write_search_index(site_dir: Path, language: str, hashes: dict[str, str],
         sort_keys = json.dumps(_sort_values(scratch, ids), sort_keys=True)
         (output_dir / BASE_DIR / SORT_KEYS_FILE).write_text(sort_keys, encoding="utf-8")
         _write_module(output_dir, {"delta": False, "superseded": [], "changed": [], "sortKeys": {}})
-    return IndexedPages({path: (hashes.get(path, ""), page_id) for path, page_id in ids.items()}, marked_only)
+    pages = {path: (sha, ids.get(path, "")) for path, sha in hashes.items() if _is_page(path)}
+    pages.update((path, ("", page_id)) for path, page_id in ids.items() if path not in pages)
+    return IndexedPages(pages, marked_only)
 
 
 def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], indexed: IndexedPages,
@@ -93,8 +100,9 @@ def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], i
     folder) into `output_dir`; False (nothing written) when they are too many for that to pay."""
     output_dir = output_dir or site_dir / INDEX_DIR
     changed, superseded = indexed.changes(hashes)
-    limit = max(DELTA_MIN_PAGES, len(indexed.pages) // DELTA_FRACTION)
-    if (not indexed.pages or len(superseded) > min(limit, len(indexed.pages) // 2)
+    count = indexed.indexed_count()
+    limit = max(DELTA_MIN_PAGES, count // DELTA_FRACTION)
+    if (not count or len(superseded) > min(limit, count // 2)
             or not (previous_dir / BASE_DIR / MODULE_FILE).is_file()):
         return False
     with _scratch(site_dir) as scratch:

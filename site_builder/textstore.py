@@ -22,7 +22,7 @@ import pickle
 import secrets
 import threading
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable
+from typing import Any, BinaryIO, Callable, Iterable
 
 PACK_PREFIX, PACK_SUFFIX = "bodies-", ".pack"
 _COMPACT_SLACK = 8_000_000  # dead bytes always tolerated: not worth rewriting a pack for
@@ -101,9 +101,11 @@ class LazyTexts:
     """Mixin for a (frozen) dataclass whose `LAZY_FIELDS` may stay in the pack until first read.
 
     Pickled while a cache is saved, those fields become StoredText; pickled at any other time
-    (a digest, a result coming back from a worker process) the object is whole as usual."""
+    (a digest, a result coming back from a worker process) the object is whole as usual. A field
+    that is not a str is stored as text by its `LAZY_CODECS` entry (encode, decode)."""
 
     LAZY_FIELDS: tuple[str, ...] = ()
+    LAZY_CODECS: dict[str, tuple[Callable[[Any], str], Callable[[str], Any]]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -111,13 +113,13 @@ class LazyTexts:
         if getattr(_saving, "pack", None) is not None:
             for name in self.LAZY_FIELDS:
                 if name not in stored and name in state:  # kept on the object: the next save reuses it
-                    stored[name] = StoredText(text=state[name])
+                    stored[name] = StoredText(text=self._encoded(name, state[name]))
                 state.pop(name, None)
             self.__dict__["_stored"] = state["_stored"] = stored
         else:
             for name, text in stored.items():
                 if name not in state:
-                    state[name] = text.read()
+                    state[name] = self._decoded(name, text.read())
         return state
 
     def move_to(self, pack: _Pack) -> None:
@@ -125,7 +127,7 @@ class LazyTexts:
         stored = self.__dict__.setdefault("_stored", {})
         for name in self.LAZY_FIELDS:
             if name in self.__dict__:
-                stored[name] = stored.get(name) or StoredText(text=self.__dict__[name])
+                stored[name] = stored.get(name) or StoredText(text=self._encoded(name, self.__dict__[name]))
                 stored[name].put_in(pack)
                 del self.__dict__[name]
 
@@ -134,9 +136,15 @@ class LazyTexts:
         stored = self.__dict__.get("_stored")
         if stored is None or name not in stored:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        value = stored[name].read()
+        value = self._decoded(name, stored[name].read())
         object.__setattr__(self, name, value)
         return value
+
+    def _encoded(self, name: str, value: Any) -> str:
+        return self.LAZY_CODECS[name][0](value) if name in self.LAZY_CODECS else value
+
+    def _decoded(self, name: str, text: str) -> Any:
+        return self.LAZY_CODECS[name][1](text) if name in self.LAZY_CODECS else text
 
 
 def dump(value: Any, file: BinaryIO, folder: Path, pack_name: str) -> tuple[str, int]:

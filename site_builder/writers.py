@@ -329,31 +329,38 @@ def remove_file(path: Path) -> None:
 def mirror_tree(source: Path, target: Path) -> bool:
     """Make `target` hold exactly `source`'s files, as hard links: a file already linked there is
     kept (a spare staging folder has most of them), any other replaced, any extra removed.
-    False if any link fails."""
+    False if any link fails.
+
+    Inodes come from the folder listings (no stat per file): the search index is 10,000 files."""
     try:
-        wanted = set()
-        for folder, _, names in os.walk(source):
-            destination = target / Path(folder).relative_to(source)
-            destination.mkdir(parents=True, exist_ok=True)
-            for name in names:
-                original, copy = os.path.join(folder, name), destination / name
-                wanted.add(str(copy))
-                try:
-                    if os.stat(copy).st_ino == os.stat(original).st_ino:
-                        continue
-                    copy.unlink()
-                except FileNotFoundError:
-                    pass
-                os.link(original, copy)
-        for folder, _, names in os.walk(target, topdown=False):
-            for name in names:
-                if os.path.join(folder, name) not in wanted:
-                    os.unlink(os.path.join(folder, name))
-            if folder != str(target) and not os.listdir(folder):
-                os.rmdir(folder)
+        _mirror_folder(os.fspath(source), os.fspath(target))
     except OSError:
         return False
     return True
+
+
+def _mirror_folder(source: str, target: str) -> None:
+    os.makedirs(target, exist_ok=True)
+    present = {entry.name: entry for entry in os.scandir(target)}
+    for entry in os.scandir(source):
+        there, copy = present.pop(entry.name, None), os.path.join(target, entry.name)
+        if entry.is_dir(follow_symlinks=False):
+            if there is not None and not there.is_dir(follow_symlinks=False):
+                _remove_entry(there)
+            _mirror_folder(entry.path, copy)
+        elif there is None or there.inode() != entry.inode():
+            if there is not None:
+                _remove_entry(there)
+            os.link(entry.path, copy)
+    for extra in present.values():
+        _remove_entry(extra)
+
+
+def _remove_entry(entry: os.DirEntry) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
 
 
 def _copy_static(static_dirs: list[Path], writer: _Writer) -> None:

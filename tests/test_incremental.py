@@ -92,6 +92,13 @@ def _retitle(site: Path) -> None:
     replace_in(articles(site)[5], "title: ", "title: Retitled ")
 
 
+def _retitle_a_linked_piece(site: Path) -> None:
+    """Pages whose wikilinks name it show its new title (their own files are unchanged)."""
+    texts = {path: path.read_text(encoding="utf-8") for path in articles(site)}
+    linked = next(path for path in texts if any(f"[[{path.stem}" in text for text in texts.values()))
+    replace_in(linked, "title: ", "title: Linked and retitled ")
+
+
 def _retag(site: Path) -> None:
     replace_in(articles(site)[7], "tags:\n", "tags:\n- a brand new tag\n")
 
@@ -137,7 +144,7 @@ def _untouched_rebuild(site: Path) -> None:
     os.utime(site / "site.yml")  # a save without changes: everything is re-read, nothing rewritten
 
 
-EDITS = [_edit_text, _retitle, _retag, _rename, _delete, _add, _outlets, _site_options, _template, _untouched_rebuild]
+EDITS = [_edit_text, _retitle, _retitle_a_linked_piece, _retag, _rename, _delete, _add, _outlets, _site_options, _template, _untouched_rebuild]
 
 
 @pytest.mark.slow

@@ -90,7 +90,7 @@ def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int
 def build(root: Path, base_url: str | None = None, include_drafts: bool = False, *, jobs: int | None = None,
           cache: BuildCache | None = None, progress: bool = False, core_only: bool = False,
           changed: set[str] | None = None, search_later: bool = False, persist: bool = True,
-          shortcut: bool = True, save_in_background: bool = False) -> Report:
+          shortcut: bool = True, save_in_background: bool = False, kept: list | None = None) -> Report:
     """Build the site into root/build, atomically; raise ContentError and leave build/ as it was.
 
     Incremental: with the cache of the last build (`.site-builder-cache/`, or `cache` kept in
@@ -106,6 +106,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     `persist=False` leaves the cache in memory only (the preview server saves it when it stops);
     `shortcut=False` reads the collection even when nothing changed (the preview server needs it).
     `save_in_background` (the command line) returns while a child process saves the cache.
+    `kept` (the command line, which exits next) is given the planned pages instead of freeing
+    them: freeing 12,000 of them took 35 ms of an edit build at N=10,000.
     """
     started = time.perf_counter()
     config = load_config(root, base_url)
@@ -135,6 +137,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
         env, items, page_keys, stale = _plan(report.collection, config, themes, key, memory, staging, core_only)
         search = _SearchStep(config, memory, config.output_dir if trusted else None, search_later) if config.search else None
         written = _render_and_write(env, items, stale, staging, themes, search, jobs, progress, root)
+        if kept is not None:
+            kept.append((env, items))
     finally:
         staging.close()
     memory.spare = staging.spare_left

@@ -210,7 +210,8 @@ def _run_build(root: Path, args: argparse.Namespace) -> int:
     gc.disable()
     try:
         report = build(root, base_url=args.base_url, include_drafts=args.drafts, jobs=args.jobs,
-                       progress=not args.quiet, core_only=args.core_only, save_in_background=True)
+                       progress=not args.quiet, core_only=args.core_only, save_in_background=True,
+                       kept=_KEPT_UNTIL_EXIT if args.exiting else None)
     finally:
         if not args.exiting:
             gc.enable()

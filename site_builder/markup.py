@@ -30,6 +30,12 @@ from xml.etree import ElementTree
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.codehilite import CodeHiliteExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -38,13 +44,18 @@ from site_builder.fields import printable
 ANNOTATIONS_HEADING = "Editor's annotations"
 WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
 
-_EXTENSIONS = ["tables", "footnotes", "toc", "fenced_code", "codehilite", "sane_lists"]
-_EXTENSION_CONFIGS = {
-    "codehilite": {"css_class": "highlight", "guess_lang": False},
-    "tables": {"use_align_attribute": True},  # not style="text-align: …", which the CSP blocks
-    "toc": {"toc_depth": "2-4"},
-    "footnotes": {"BACKLINK_TITLE": "Back to the text"},
-}
+def _standard_extensions() -> list[Extension]:
+    """Python-Markdown's own extensions, made here: named by a string, each one is first looked
+    for among every installed package's entry points (30 ms of each build that renders a page)."""
+    return [
+        TableExtension(use_align_attribute=True),  # not style="text-align: …", which the CSP blocks
+        FootnoteExtension(BACKLINK_TITLE="Back to the text"),
+        TocExtension(toc_depth="2-4"),
+        FencedCodeExtension(),
+        CodeHiliteExtension(css_class="highlight", guess_lang=False),
+        SaneListExtension(),
+    ]
+
 
 _ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
@@ -229,8 +240,7 @@ class MarkdownRenderer:
         converter = self._converters.get(unusable)
         if converter is None:
             converter = markdown.Markdown(
-                extensions=[*_EXTENSIONS, _SiteExtension(self._base_path, self._index)],
-                extension_configs=_EXTENSION_CONFIGS,
+                extensions=[*_standard_extensions(), _SiteExtension(self._base_path, self._index)],
                 output_format="html",
             )
             for name in unusable:

@@ -121,16 +121,21 @@ class _Parsed:
     body_line: int
 
 
-def article_paths(config: SiteConfig) -> list[Path]:
+def article_paths(config: SiteConfig) -> list[str]:
     """Every article file, in a stable order (by path components, as Path sorts); hidden and
-    `_`-prefixed files are the editor's scratch. os.walk, not Path.rglob: at N=10,000 globbing and
-    sorting Path objects took 0.5 s of an edit build."""
-    folder = config.content_dir / ARTICLES_DIR
+    `_`-prefixed files are the editor's scratch. Paths as strings, found by os.walk: at N=10,000
+    globbing and sorting Path objects took 0.5 s of an edit build, making them still 40 ms."""
+    folder = str(config.content_dir / ARTICLES_DIR)
     found = []
     for parent, _, names in os.walk(folder):
         parts = tuple(Path(parent).relative_to(folder).parts)
         found.extend(parts + (name,) for name in names if name.endswith(".md") and not name.startswith((".", "_")))
-    return [folder.joinpath(*parts) for parts in sorted(found)]
+    return [os.path.join(folder, *parts) for parts in sorted(found)]
+
+
+def _stem(path: str) -> str:
+    """An article's file name without `.md`: what wikilinks name it by."""
+    return os.path.splitext(os.path.basename(path))[0]
 
 
 def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = None, jobs: int = 1,
@@ -149,20 +154,20 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     """
     cache = {} if cache is None else cache
     problems: list[Problem] = []
-    entries: list[tuple[Path, CachedArticle]] = []
-    parsed: dict[Path, _Parsed] = {}
+    entries: list[tuple[str, CachedArticle]] = []
+    parsed: dict[str, _Parsed] = {}
     paths = article_paths(config)
     before = dict(cache)
-    for stale in set(cache) - {str(p) for p in paths}:
+    for stale in set(cache).difference(paths):
         del cache[stale]
-    retargeted = {Path(name).stem for name in before if name not in cache}  # wikilinks to these change
+    retargeted = {_stem(name) for name in before if name not in cache}  # wikilinks to these change
     for path, cached in _cached_parses(paths, config, cache, parsed, changed, jobs, stats or {}):
         problems += cached.parse_problems
-        if before.get(str(path)) is not cached:
-            retargeted.add(path.stem)
+        if before.get(path) is not cached:
+            retargeted.add(_stem(path))
         if cached.link_target is not None:
             entries.append((path, cached))
-    index = {path.stem: cached.link_target for path, cached in entries}
+    index = {_stem(path): cached.link_target for path, cached in entries}
     renderer = MarkdownRenderer(config.base_path, index)
     stale_renders = []
     for path, cached in entries:
@@ -170,11 +175,11 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
         # name: kept while none of those was added, changed or deleted (hashing 3,000 keys took
         # 30 ms of an edit build at N=10,000). An original outside the collection is read each time.
         reusable = cached.render_key and not cached.provenance_source and retargeted.isdisjoint(cached.wikilink_slugs)
-        key = cached.render_key if reusable else _render_key(path, cached, parsed, index, config)
+        key = cached.render_key if reusable else _render_key(cached, index, config)
         if cached.article is None or cached.render_key != key:
             cached.render_key = key
             stale_renders.append((path, cached))
-    todo = [parsed.pop(p, None) or _parse(p, config)[0] for p, _ in stale_renders]
+    todo = [parsed.pop(p, None) or _parse(Path(p), config)[0] for p, _ in stale_renders]
     parsed.clear()  # _render_all lets go of each parsed body once rendered: memory holds one copy
     fresh = _render_all(todo, config, renderer, jobs, tick, set_aside)
     for (_, cached), (article, found) in zip(stale_renders, fresh):
@@ -195,29 +200,28 @@ def reread_article(path: Path, config: SiteConfig, cache: dict[str, CachedArticl
     return None if problems else article
 
 
-def _cached_parses(paths: list[Path], config: SiteConfig, cache: dict[str, CachedArticle],
-                   parsed: dict[Path, _Parsed], changed: set[str] | None, jobs: int,
-                   stats: dict[str, tuple]) -> list[tuple[Path, CachedArticle]]:
+def _cached_parses(paths: list[str], config: SiteConfig, cache: dict[str, CachedArticle],
+                   parsed: dict[str, _Parsed], changed: set[str] | None, jobs: int,
+                   stats: dict[str, tuple]) -> list[tuple[str, CachedArticle]]:
     """Each file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed.
 
     A file whose size, times and inode are those recorded is not even read (reading and hashing
     10,000 files took a second), as git trusts its index, nor one the watcher did not see change
     (`changed`). The others are read, and parsed if their bytes changed, across `jobs` processes
     when there are many (a clean build: parsing front matter took 7 s at N=10,000 on one core)."""
-    entries: dict[Path, CachedArticle | None] = {}
-    todo: list[Path] = []
+    entries: dict[str, CachedArticle | None] = {}
+    todo: list[str] = []
     known: list[CachedArticle | None] = []  # the cache entry of each file in `todo`, if any
     for path in paths:
-        name = str(path)
-        cached = cache.get(name)
+        cached = cache.get(path)
         if cached is not None and cached.sha256 and (
-                (changed is not None and name not in changed) or cached.stat == (stats.get(name) or file_stat(path)) != ()):
+                (changed is not None and path not in changed) or cached.stat == (stats.get(path) or file_stat(path)) != ()):
             entries[path] = cached
         else:
             entries[path] = None
             todo.append(path)
             known.append(cached)
-    work = in_chunks(lambda position: _parse_if_changed(todo[position], config, known[position]), len(todo), jobs,
+    work = in_chunks(lambda position: _parse_if_changed(Path(todo[position]), config, known[position]), len(todo), jobs,
                      chunk_size=64, parallel_from=_PARALLEL_FROM)
     for positions, results in work:
         for position, (stat, fresh, entry) in zip(positions, results):
@@ -230,7 +234,7 @@ def _cached_parses(paths: list[Path], config: SiteConfig, cache: dict[str, Cache
             if entry is not None:
                 parsed[path] = entry
             if fresh.sha256:
-                cache[str(path)] = fresh
+                cache[path] = fresh
     return list(entries.items())
 
 
@@ -252,8 +256,7 @@ def _parse_if_changed(path: Path, config: SiteConfig,
     return stat, fresh, entry
 
 
-def _render_key(path: Path, cached: CachedArticle, parsed: dict[Path, _Parsed], index: dict[str, LinkTarget],
-                config: SiteConfig) -> str:
+def _render_key(cached: CachedArticle, index: dict[str, LinkTarget], config: SiteConfig) -> str:
     """What an article's rendering depends on besides its own bytes: the pieces its wikilinks name
     (their titles label the links) and the original it was imported from (shown on its page)."""
     original = b""

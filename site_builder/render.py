@@ -183,15 +183,17 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     items: list[PageJob | OutputFile] = [OutputFile(asset.path, asset.content) for asset in assets]
     sitemap: list[tuple[str, date | None]] = []
 
+    def add(job: PageJob, modified: date | None) -> None:
+        sitemap.append((_served_at(job.path), modified))
+        items.append(job)
+
     def page(template: str, path: str, modified: date | None, **context: Any) -> None:
-        sitemap.append((_served_at(path), modified))
-        items.append(PageJob(path, template, context))
+        add(PageJob(path, template, context), modified)
 
     articles = collection.articles
     page("index.html", "index.html", _newest_of_sorted(articles), articles=articles)
     for article in articles:
-        job = article_page_job(article, config)
-        page(job.template, job.path, article.date, **job.context)
+        add(article_page_job(article, config), article.date)
         if article.provenance:
             page("source.html", f"articles/{article.slug}/source/index.html", article.provenance.imported,
                  article=article)

@@ -154,7 +154,7 @@ def _import_one(path: Path, config: SiteConfig, known: _Known, *, dry_run: bool,
 
 def _known_articles(config: SiteConfig) -> _Known:
     known = _Known()
-    for path in article_paths(config):
+    for path in map(Path, article_paths(config)):
         known.slugs.add(path.stem)
         try:
             front_matter, _, problems = split_front_matter(path.read_text(encoding="utf-8"), "")

@@ -36,7 +36,7 @@ def atom_feed(collection: Collection, config: SiteConfig) -> bytes:
     """
     from feedgen.feed import FeedGenerator  # here: with lxml, 15 ms that builds without a feed to write skip
 
-    articles = _newest(collection, config)
+    articles = feed_articles(collection, config)
     feed = FeedGenerator()
     feed.id(absolute(config, ""))
     feed.title(config.title)
@@ -67,7 +67,7 @@ def atom_feed(collection: Collection, config: SiteConfig) -> bytes:
 def json_feed(collection: Collection, config: SiteConfig) -> bytes:
     """feed.json (JSON Feed 1.1): the same entries as feed.xml, for readers that prefer JSON."""
     items = []
-    for article in _newest(collection, config):
+    for article in feed_articles(collection, config):
         item = {
             "id": _page(config, article),
             "url": _page(config, article),
@@ -172,7 +172,8 @@ def _absolute_links(html: str, config: SiteConfig, article: Article) -> str:
     return re.sub(r'(\shref=")#', lambda m: m.group(1) + _page(config, article) + "#", html)
 
 
-def _newest(collection: Collection, config: SiteConfig) -> list[Article]:
+def feed_articles(collection: Collection, config: SiteConfig) -> list[Article]:
+    """The pieces the feeds carry, in full: the newest `feed_count`."""
     return list(collection.articles[: max(config.feed_count, 0)])
 
 

@@ -33,7 +33,8 @@ from site_builder.cache import digest
 from site_builder.collection import Claim, Collection
 from site_builder.parallel import in_chunks
 from site_builder.reader import Article
-from site_builder.render import OutputFile, PageJob, render_page
+from site_builder.feeds import feed_articles
+from site_builder.render import GENERATED, OutputFile, PageJob, render_page
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line"})
@@ -137,13 +138,14 @@ class PageKeys:
         context, template = job.context, job.template
         last = self.last
         if last is not None and job.path in last.keys:
-            body_of = context["article"].slug if template in ("article.html", "source.html") else None
-            if body_of is None or last.full_keys.get(body_of) == self.full[body_of]:
+            if all(last.full_keys.get(slug) == self.full[slug] for slug in self._bodies_shown(job)):
                 return last.keys[job.path]
         if template == "article.html":
             shows = self._article_page(context["article"])
         elif template == "source.html":
             shows = self.full[context["article"].slug]
+        elif template in GENERATED:  # the feeds: their pieces in full
+            shows = [self.full[slug] for slug in self._bodies_shown(job)]
         elif "outlet" in context:
             shows = (context["outlet"].name, self._summaries(context["outlet"].articles))
         elif "tag" in context:
@@ -156,6 +158,15 @@ class PageKeys:
             shows = self.everything
         # The JSON-LD in a page's context is made from the same article or claim and the site options.
         return digest(self.site_key, template, job.path, shows)
+
+    @staticmethod
+    def _bodies_shown(job: PageJob) -> list[str]:
+        """The articles whose bodies (not only summaries) a page shows: its own, or the feeds'."""
+        if job.template in ("article.html", "source.html"):
+            return [job.context["article"].slug]
+        if job.template in GENERATED:
+            return [article.slug for article in feed_articles(job.context["collection"], job.context["config"])]
+        return []
 
     def _article_page(self, article: Article) -> tuple:
         collection = self.collection

@@ -218,8 +218,8 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     if config.search:
         page("search.html", "search/index.html", None)
     items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
-    items.append(OutputFile("feed.xml", atom_feed(collection, config)))
-    items.append(OutputFile("feed.json", json_feed(collection, config)))
+    for path, template in GENERATED_PATHS.items():
+        items.append(PageJob(path, template, {"collection": collection, "config": config}))
     items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
@@ -280,6 +280,16 @@ def pygments_css(style: str) -> str:
     return HtmlFormatter(style=style).get_style_defs(".highlight") + "\n"
 
 
+# Files made by a function instead of a template, planned as pages so that a build makes them
+# again only when what they show changed (PageKeys): making the feeds, feedgen's import included,
+# took 50 ms of every edit build at N=10,000. Each function takes the collection and the config.
+GENERATED = {"(atom feed)": atom_feed, "(json feed)": json_feed}  # template name -> function
+GENERATED_PATHS = {"feed.xml": "(atom feed)", "feed.json": "(json feed)"}
+
+
 def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
+    make = GENERATED.get(job.template)
+    if make is not None:
+        return OutputFile(job.path, make(**job.context))
     html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)
     return OutputFile(job.path, html.encode("utf-8"))

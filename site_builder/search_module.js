@@ -42,6 +42,9 @@ export async function search(term, settings) {
     const genuine = await Promise.all(results.map(async (result) =>
       !changed.has(result.id) || hasEveryWord(await result.data(), term)));
     results = results.filter((result, position) => genuine[position]);
+    if (!(await baseKnowsEveryWord(results, term))) {
+      results = results.filter((result) => changed.has(result.id));
+    }
   }
   const dropped = found.results.length - results.length;
   const sortKey = Object.keys(settings.sort || {})[0];
@@ -65,6 +68,16 @@ function hasEveryWord(data, term) {
     const needed = Math.min(wanted.length, Math.max(3, wanted.length - 5));
     return words.some((word) => sharedStart(word, wanted) >= needed);
   });
+}
+
+/* The same fallback in base/, for a word only the changed pages have ("strikebreakers", added
+   since, would find base/'s pages with "strike"): then none of base/'s results has every word.
+   Its first few are checked (the results list fetches them anyway): all or none of them fell back. */
+async function baseKnowsEveryWord(results, term) {
+  const fromBase = results.filter((result) => !changed.has(result.id)).slice(0, 3);
+  if (!fromBase.length) { return true; }
+  const known = await Promise.all(fromBase.map(async (result) => hasEveryWord(await result.data(), term)));
+  return known.some(Boolean);
 }
 
 function sharedStart(first, second) {

@@ -75,10 +75,14 @@ def _template_is_tracked(name: str, source: str) -> bool:
     return True  # the lists (home, outlets, tags, timeline, claims, ...) depend on every summary anyway
 
 
-def summary_key(article: Article) -> str:
+def summary(article: Article) -> tuple:
     """What other pages may show of an article: everything but its body (see BODY_FIELDS)."""
-    return digest(tuple(getattr(article, f.name) for f in fields(article) if f.name not in BODY_FIELDS),
-                  tuple(slug for slug, _ in article.wikilinks))
+    return (tuple(getattr(article, f.name) for f in fields(article) if f.name not in BODY_FIELDS),
+            tuple(slug for slug, _ in article.wikilinks))
+
+
+def summary_key(article: Article) -> str:
+    return digest(*summary(article))
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,7 @@ def reread_article(path: Path, config: SiteConfig, cache: dict[str, CachedArticl
     entry, problems = _parse(path, config)
     if entry is None or problems:
         return None
-    index = {Path(file).stem: cached.link_target for file, cached in cache.items() if cached.link_target is not None}
+    index = {_stem(file): cached.link_target for file, cached in cache.items() if cached.link_target is not None}
     article, problems = _render(entry, config, MarkdownRenderer(config.base_path, index))
     return None if problems else article
 

@@ -49,7 +49,7 @@ from tornado.web import RequestHandler
 
 from site_builder import problem_codes as codes
 from site_builder.build import build, refresh_search_index
-from site_builder.incremental import summary_key
+from site_builder.incremental import summary
 from site_builder.reader import ARTICLES_DIR, reread_article
 from site_builder.render import article_page_job, environment_for, render_page, theme_dirs
 from site_builder.cache import BuildCache, save as save_cache
@@ -147,7 +147,7 @@ class Preview:
                 new = reread_article(path, config, self.cache.articles)
             except RuntimeError:  # the cache changed size while we read it
                 return False
-            if new is None or summary_key(new) != summary_key(old):
+            if new is None or summary(new) != summary(old):
                 return False
             page = render_page(env, article_page_job(new, config))
             pages[str((config.output_dir / page.path).resolve())] = page.content  # as `inside` names it

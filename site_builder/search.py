@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import zlib
@@ -192,10 +193,21 @@ def _index(site_dir: Path, output_dir: Path, language: str) -> None:
     for selector in EXCLUDE_SELECTORS:
         command += ["--exclude-selectors", selector]
     done = subprocess.run(command, capture_output=True, text=True, errors="replace")
+    if done.returncode < 0:  # a signal: the kernel's out-of-memory killer sends SIGKILL
+        raise SearchIndexError(f"the search index could not be written: Pagefind was killed "
+                               f"({_signal_name(-done.returncode)}); if the system ran out of memory, "
+                               f"Pagefind needs about 0.4 GB per 1,000 pages")
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError(f"the search index could not be written: Pagefind says "
                                f"{reason[-1] if reason else f'nothing (exit {done.returncode})'}")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 FRAGMENT_URL = re.compile(rb'"url":"((?:[^"\\]|\\.)*)"')

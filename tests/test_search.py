@@ -240,3 +240,18 @@ def test_a_failing_indexer_is_reported_and_the_previous_site_kept(site, run, mon
     assert "Pagefind says Error: No space left on device" in result.err
     assert "run with search: false in site.yml to build without it" in result.err
     assert {p: p.read_bytes() for p in site.build_dir.rglob("*") if p.is_file()} == before
+
+
+def test_an_indexer_killed_for_memory_is_explained(site, run, monkeypatch, tmp_path):
+    """Pagefind holds every word it indexes (about 0.4 GB per 1,000 pages): the kernel may kill it."""
+    from site_builder import search as search_module
+    site.add_article("piece", body="Findable words.")
+    killed = tmp_path / "pagefind"
+    killed.write_text("#!/bin/sh\nkill -KILL $$\n")
+    killed.chmod(0o755)
+    monkeypatch.setattr(search_module, "get_executable", lambda: killed)
+    result = run("build", "--site", site.root)
+    assert result.code == 1
+    assert "Pagefind was killed (SIGKILL); if the system ran out of memory" in result.err
+    assert "run with search: false in site.yml to build without it" in result.err
+    assert not site.build_dir.exists()

@@ -13,7 +13,8 @@ from pygments.styles import STYLE_MAP
 
 from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
-from site_builder.fields import BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Slug, Text, TextMapping, validate
+from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Slug, Text, TextMapping,
+                                 validate)
 from site_builder.yamlsource import load_mapping
 
 CONFIG_FILE = "site.yml"
@@ -29,6 +30,7 @@ class PygmentsStyle(Choice):
         from pygments.styles import get_all_styles
 
         return Choice(tuple(sorted(get_all_styles())), about=self.about).convert(value, choices)
+
 
 DEFAULT_STANCES = {
     "news": "Reports events without evident advocacy.",

@@ -31,9 +31,9 @@ import jinja2
 
 from site_builder.cache import digest
 from site_builder.collection import Claim, Collection
+from site_builder.feeds import feed_articles
 from site_builder.parallel import in_chunks
 from site_builder.reader import Article
-from site_builder.feeds import feed_articles
 from site_builder.render import GENERATED, OutputFile, PageJob, render_page
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "word_count", "author_bio_html", "provenance",

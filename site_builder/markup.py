@@ -44,6 +44,7 @@ from site_builder.fields import printable
 ANNOTATIONS_HEADING = "Editor's annotations"
 WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
 
+
 def _standard_extensions() -> list[Extension]:
     """Python-Markdown's own extensions, made here: named by a string, each one is first looked
     for among every installed package's entry points (30 ms of each build that renders a page)."""

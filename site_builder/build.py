@@ -32,7 +32,7 @@ from site_builder.incremental import summaries as summaries_of
 from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, plan_site, theme_dirs
-from site_builder.search import INDEX_DIR, SearchIndexError, update_search_index, write_search_index
+from site_builder.search import INDEX_DIR, SearchIndexError, index_is_partial, update_search_index, write_search_index
 from site_builder.writers import Staging, Written, mirror_tree, write_site
 
 
@@ -90,7 +90,8 @@ def _read(config: SiteConfig, include_drafts: bool, cache: BuildCache, jobs: int
 def build(root: Path, base_url: str | None = None, include_drafts: bool = False, *, jobs: int | None = None,
           cache: BuildCache | None = None, progress: bool = False, core_only: bool = False,
           changed: set[str] | None = None, search_later: bool = False, persist: bool = True,
-          shortcut: bool = True, save_in_background: bool = False, kept: list | None = None) -> Report:
+          shortcut: bool = True, save_in_background: bool = False, kept: list | None = None,
+          full_search: bool = False) -> Report:
     """Build the site into root/build, atomically; raise ContentError and leave build/ as it was.
 
     Incremental: with the cache of the last build (`.site-builder-cache/`, or `cache` kept in
@@ -107,7 +108,9 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     `shortcut=False` reads the collection even when nothing changed (the preview server needs it).
     `save_in_background` (the command line) returns while a child process saves the cache.
     `kept` (the command line, which exits next) is given the planned pages instead of freeing
-    them: freeing 12,000 of them took 35 ms of an edit build at N=10,000.
+    them: freeing 12,000 of them took 35 ms of an edit build at N=10,000. `full_search` indexes
+    every page afresh unless the index already is a full one (search.index_is_partial), for an
+    exact ranking before publishing.
     """
     started = time.perf_counter()
     config = load_config(root, base_url)
@@ -119,7 +122,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
     # The watcher already knows what changed: stamping every input file is only for the shortcut below.
     stats: dict[str, tuple] = {}  # each input file's file_stat, taken for the stamp
     stamp = "" if changed is not None else inputs_stamp([root / CONFIG_FILE, config.content_dir, *themes], key, stats)
-    last = load_stamp(root, key) if shortcut and stamp and cache is None else None
+    redo_search = full_search and config.search and index_is_partial(config.output_dir / INDEX_DIR)
+    last = load_stamp(root, key) if shortcut and stamp and cache is None and not redo_search else None
     if last and last[0] == stamp and last[1] and last[1] == folder_stamp(config.output_dir):
         return Report(config, None, last[2]["warnings"], last[3], time.perf_counter() - started,
                       last[2]["published"], last[2]["drafts_hidden"])  # nothing changed since build/ was written
@@ -135,7 +139,8 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
         report = _read_for_build(config, include_drafts, memory, jobs, progress, changed, root if persist else None,
                                  stats)
         env, items, page_keys, stale = _plan(report.collection, config, themes, key, memory, staging, core_only)
-        search = _SearchStep(config, memory, config.output_dir if trusted else None, search_later) if config.search else None
+        search = _SearchStep(config, memory, config.output_dir if trusted else None, search_later,
+                             full_search) if config.search else None
         written = _render_and_write(env, items, stale, staging, themes, search, jobs, progress, root)
         if kept is not None:
             kept.append((env, items))
@@ -253,21 +258,22 @@ class _SearchStep:
 
     `later` (the preview server): rather than index everything afresh, link the previous index,
     so the edited page is served at once; `pending` then says the index is stale until
-    `refresh_search_index`. What was indexed (`key`, `indexed`) goes to the cache once the build
-    has been swapped in."""
+    `refresh_search_index`. `full`: never index changed pages apart, nor keep an index that did.
+    What was indexed (`key`, `indexed`) goes to the cache once the build has been swapped in."""
 
-    def __init__(self, config: SiteConfig, memory: BuildCache, previous_dir: Path | None, later: bool = False):
-        self.config, self.memory, self.previous_dir, self.later = config, memory, previous_dir, later
+    def __init__(self, config: SiteConfig, memory: BuildCache, previous_dir: Path | None, later: bool = False,
+                 full: bool = False):
+        self.config, self.memory, self.previous_dir, self.later, self.full = config, memory, previous_dir, later, full
         self.key, self.indexed, self.pending = "", memory.search_base, False
 
     def __call__(self, staging: Path, written: Written) -> None:
         self.key = _search_key(written.hashes, self.config.language)
         previous_index = self.previous_dir / INDEX_DIR if self.previous_dir else None
-        if previous_index and previous_index.is_dir():
+        if previous_index and previous_index.is_dir() and not (self.full and index_is_partial(previous_index)):
             if self.key == self.memory.search_key and self._link(previous_index, staging):
                 return
-            if self.indexed and update_search_index(staging, self.config.language, written.hashes, self.indexed,
-                                                    previous_index):
+            if not self.full and self.indexed and update_search_index(staging, self.config.language, written.hashes,
+                                                                      self.indexed, previous_index):
                 return
             if self.later and self._link(previous_index, staging):
                 self.key, self.pending = self.memory.search_key, True  # it describes the pages it was built from

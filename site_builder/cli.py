@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="serve the site from this path or URL (e.g. /my-repo/), overriding site.yml")
     build_cmd.add_argument("-j", "--jobs", type=int, metavar="N",
                            help="processes sharing a large build (default: every available core)")
+    build_cmd.add_argument("--full-search", action="store_true",
+                           help="index every page for search afresh, as a clean build does, instead of only the pages "
+                                "changed since (slower; for an exact ranking before publishing)")
     build_cmd.add_argument("--core-only", action="store_true",
                            help="only home, article, outlet and tag pages, no search (the pages Pelican writes; for benchmarks)")
     build_cmd.set_defaults(command="build", run=_run_build)
@@ -211,7 +214,7 @@ def _run_build(root: Path, args: argparse.Namespace) -> int:
     try:
         report = build(root, base_url=args.base_url, include_drafts=args.drafts, jobs=args.jobs,
                        progress=not args.quiet, core_only=args.core_only, save_in_background=True,
-                       kept=_KEPT_UNTIL_EXIT if args.exiting else None)
+                       kept=_KEPT_UNTIL_EXIT if args.exiting else None, full_search=args.full_search)
     finally:
         if not args.exiting:
             gc.enable()
@@ -238,6 +241,10 @@ def _run_deploy(root: Path, args: argparse.Namespace) -> int:
         return 1
     if not args.quiet:
         print(f"Published {done.files} files to {done.branch} at {done.commit}: {done.message.splitlines()[-1]}")
+        if done.search_partial:
+            print("Note: pages changed since the search index was last made whole were indexed on their own, so "
+                  "their ranking in search is approximate. For an exact index: site-builder build --full-search, "
+                  "then deploy again.")
         print(f"Pushed {done.branch} to {args.remote}." if args.push else
               f"Only the local {done.branch} branch was updated; publish it with: git push {args.remote} {done.branch} "
               f"(or site-builder deploy --push)")

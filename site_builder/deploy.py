@@ -22,6 +22,7 @@ from pathlib import Path
 import ghp_import
 
 from site_builder.config import CONFIG_FILE, SiteConfig
+from site_builder.search import INDEX_DIR, index_is_partial
 
 SOURCES = ("content", "themes", CONFIG_FILE)  # what a build is made from, relative to the site folder
 
@@ -36,6 +37,7 @@ class Deployed:
     commit: str
     files: int
     message: str
+    search_partial: bool = False  # the search index holds pages indexed apart (search.index_is_partial)
 
 
 def deploy(config: SiteConfig, branch: str = "gh-pages", remote: str = "origin",
@@ -63,7 +65,7 @@ def deploy(config: SiteConfig, branch: str = "gh-pages", remote: str = "origin",
     files = len(_git(root, "ls-tree", "-r", "--name-only", branch).splitlines())
     if push:
         _git(root, "push", remote, branch, error=f"could not push {branch} to {remote}", detail=True)
-    return Deployed(branch, commit, files, text)
+    return Deployed(branch, commit, files, text, index_is_partial(build_dir / INDEX_DIR))
 
 
 def _check_build(build_dir: Path, root: Path) -> tuple[int, int]:

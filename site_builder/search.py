@@ -44,6 +44,7 @@ BASE_DIR, DELTA_DIR = "base", "delta"  # inside INDEX_DIR
 SORT_KEYS_FILE = "sort-keys.json"  # in BASE_DIR: each page's sort values, for merging sorted results
 MODULE_FILE = "pagefind.js"
 MODULE_SOURCE = Path(__file__).with_name("search_module.js")
+MANIFEST_MARK = "/*MANIFEST*/"  # in MODULE_FILE, before what base/ and delta/ hold (update_search_index)
 # Copies of text that is indexed elsewhere on the page (sidenotes repeat the footnotes).
 EXCLUDE_SELECTORS = [".sidenote", "[data-pagefind-ignore]"]
 BODY_MARK = b"data-pagefind-body"  # once any page has it, Pagefind indexes only the pages that do
@@ -126,6 +127,18 @@ def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], i
         _write_module(output_dir, {"delta": bool(to_index), "superseded": sorted(superseded),
                                    "changed": sorted(delta_ids.values()), "sortKeys": sort_keys})
     return True
+
+
+def index_is_partial(index_dir: Path) -> bool:
+    """Whether `index_dir` (a build's pagefind/) holds pages indexed apart since its last full
+    indexing (delta/, or pages dropped from base/): their ranking is then only approximate."""
+    try:
+        module = (index_dir / MODULE_FILE).read_text(encoding="utf-8")
+        start = module.index(MANIFEST_MARK) + len(MANIFEST_MARK)
+        manifest, _ = json.JSONDecoder().raw_decode(module, start)
+    except (OSError, ValueError):
+        return False  # no index of ours: nothing to redo
+    return bool(manifest.get("delta") or manifest.get("superseded"))
 
 
 def _is_page(path: str) -> bool:
@@ -266,10 +279,11 @@ def _write_module(output_dir: Path, manifest: dict) -> None:
     """pagefind/pagefind.js (Pagefind's API over base/ and delta/), and base/'s UI files beside
     it, where themes load them from (`pagefind/pagefind-ui.js`)."""
     source = MODULE_SOURCE.read_text(encoding="utf-8")
-    marker = '/*MANIFEST*/{"delta": false, "superseded": [], "changed": [], "sortKeys": {}}'
+    placeholder = MANIFEST_MARK + '{"delta": false, "superseded": [], "changed": [], "sortKeys": {}}'
     module = output_dir / MODULE_FILE
     remove_file(module)  # never write into a file that may be linked to an earlier build's
-    module.write_text(source.replace(marker, json.dumps(manifest, sort_keys=True)), encoding="utf-8")
+    module.write_text(source.replace(placeholder, MANIFEST_MARK + json.dumps(manifest, sort_keys=True)),
+                      encoding="utf-8")
     for item in (output_dir / BASE_DIR).iterdir():
         if item.is_file() and item.name.startswith("pagefind-") and item.suffix in (".js", ".css") \
                 and item.name != "pagefind-worker.js":

@@ -89,6 +89,24 @@ def test_deploy_without_push_updates_only_the_local_branch(site, run, repo):
     assert "CNAME" not in git(site.root, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
 
 
+def test_deploy_says_when_search_ranks_changed_pages_approximately(site, run, repo):
+    """An edit is indexed for search apart from the full index (fast, approximate ranking for
+    it): deploy says so and how to publish an exact index."""
+    assert run("build", "--site", site.root).code == 0
+    site.add_article("first-piece", title="The first piece", tags="[missiles]", body="Edited since.")
+    assert run("build", "--site", site.root).code == 0
+    assert (site.build_dir / "pagefind" / "delta").is_dir()
+
+    result = run("deploy", "--site", site.root)
+    assert result.code == 0, result.err
+    assert "site-builder build --full-search, then deploy again" in result.out
+
+    assert run("build", "--site", site.root, "--full-search").code == 0
+    result = run("deploy", "--site", site.root)
+    assert result.code == 0, result.err
+    assert "--full-search" not in result.out
+
+
 def test_uncommitted_content_is_marked_dirty(site, run, repo):
     site.add_article("third-piece", title="A third piece not yet committed", tags="[missiles]")
     assert run("build", "--site", site.root).code == 0

@@ -372,7 +372,7 @@ def test_a_failed_incremental_build_leaves_the_previous_build(tmp_path):
 def _search_manifest(site: Path) -> dict:
     """The list of base/'s superseded pages and the delta's presence, as pagefind/pagefind.js has them."""
     module = (site / "build" / "pagefind" / "pagefind.js").read_text()
-    return json.loads(re.search(r"const MANIFEST = (\{.*\});", module).group(1))
+    return json.loads(re.search(r"const MANIFEST = (?:/\*MANIFEST\*/)?(\{.*\});", module).group(1))
 
 
 def _fragments(folder: Path) -> set[str]:
@@ -413,6 +413,29 @@ def test_an_edit_indexes_only_the_changed_page_for_search(tmp_path):
     build(site)
     assert not (index / "delta").exists() and _search_manifest(site)["superseded"] == []
     assert len(_fragments(index / "base")) == 20 and _fragments(index / "base") != before
+
+
+@pytest.mark.slow
+def test_full_search_makes_the_index_whole_again(tmp_path):
+    """`build --full-search` (before publishing): no page indexed apart, even when nothing changed
+    since the build that indexed an edit apart (the no-change shortcut must not skip it)."""
+    site = make_site(tmp_path / "site", n=20, search=True)
+    build(site)
+    _edit_text(site)
+    build(site)
+    index = site / "build" / "pagefind"
+    assert (index / "delta").is_dir()
+
+    assert main(["build", "--site", str(site), "--quiet", "--full-search"]) == 0
+    assert not (index / "delta").exists() and _search_manifest(site)["superseded"] == []
+    assert len(_fragments(index / "base")) == 20
+    whole = (index / "base" / "pagefind-entry.json").stat().st_ino
+
+    build(site, full_search=True)  # already whole, nothing changed: linked as it is
+    assert (index / "base" / "pagefind-entry.json").stat().st_ino == whole
+    _edit_text(site)
+    build(site, full_search=True)  # an edit: everything indexed afresh, not apart
+    assert not (index / "delta").exists() and (index / "base" / "pagefind-entry.json").stat().st_ino != whole
 
 
 def _front_matter_date(path: Path) -> str:

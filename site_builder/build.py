@@ -139,8 +139,9 @@ def build(root: Path, base_url: str | None = None, include_drafts: bool = False,
         report = _read_for_build(config, include_drafts, memory, jobs, progress, changed, root if persist else None,
                                  stats)
         env, items, page_keys, stale = _plan(report.collection, config, themes, key, memory, staging, core_only)
-        search = _SearchStep(config, memory, config.output_dir if trusted else None, search_later,
-                             full_search) if config.search else None
+        # An index that is not whole is no start for a --full-search build: it indexes everything.
+        search_from = config.output_dir if trusted and not redo_search else None
+        search = _SearchStep(config, memory, search_from, search_later, full_search) if config.search else None
         written = _render_and_write(env, items, stale, staging, themes, search, jobs, progress, root)
         if kept is not None:
             kept.append((env, items))
@@ -258,8 +259,8 @@ class _SearchStep:
 
     `later` (the preview server): rather than index everything afresh, link the previous index,
     so the edited page is served at once; `pending` then says the index is stale until
-    `refresh_search_index`. `full`: never index changed pages apart, nor keep an index that did.
-    What was indexed (`key`, `indexed`) goes to the cache once the build has been swapped in."""
+    `refresh_search_index`. `full`: never index changed pages apart (the caller gives no
+    `previous_dir` when its index holds some already). What was indexed (`key`, `indexed`) goes to the cache once the build has been swapped in."""
 
     def __init__(self, config: SiteConfig, memory: BuildCache, previous_dir: Path | None, later: bool = False,
                  full: bool = False):
@@ -269,7 +270,7 @@ class _SearchStep:
     def __call__(self, staging: Path, written: Written) -> None:
         self.key = _search_key(written.hashes, self.config.language)
         previous_index = self.previous_dir / INDEX_DIR if self.previous_dir else None
-        if previous_index and previous_index.is_dir() and not (self.full and index_is_partial(previous_index)):
+        if previous_index and previous_index.is_dir():
             if self.key == self.memory.search_key and self._link(previous_index, staging):
                 return
             if not self.full and self.indexed and update_search_index(staging, self.config.language, written.hashes,

@@ -34,7 +34,7 @@ from site_builder.collection import Claim, Collection
 from site_builder.feeds import feed_articles
 from site_builder.parallel import in_chunks
 from site_builder.reader import Article
-from site_builder.render import GENERATED, OutputFile, PageJob, render_page
+from site_builder.render import GENERATED_TEMPLATE, OutputFile, PageJob, render_page
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line"})
@@ -104,12 +104,12 @@ def summaries(articles: Iterable[Article], full_keys: dict[str, str],
         # The render key covers the file's bytes, not where it is: the same text in two files
         # makes two articles.
         memo = f"{full_keys[article.slug]} {article.path}" if article.slug in full_keys else None
-        summary = known.get(memo) if memo else None
-        if summary is None:
-            summary = summary_key(article)
+        key = known.get(memo) if memo else None
+        if key is None:
+            key = summary_key(article)
         if memo:
-            remembered[memo] = summary
-        by_slug[article.slug] = summary
+            remembered[memo] = key
+        by_slug[article.slug] = key
     return by_slug, remembered
 
 
@@ -148,7 +148,7 @@ class PageKeys:
             shows = self._article_page(context["article"])
         elif template == "source.html":
             shows = self.full[context["article"].slug]
-        elif template in GENERATED:  # the feeds: their pieces in full
+        elif template == GENERATED_TEMPLATE:  # the feeds: their pieces in full
             shows = [self.full[slug] for slug in self._bodies_shown(job)]
         elif "outlet" in context:
             shows = (context["outlet"].name, self._summaries(context["outlet"].articles))
@@ -168,7 +168,7 @@ class PageKeys:
         """The articles whose bodies (not only summaries) a page shows: its own, or the feeds'."""
         if job.template in ("article.html", "source.html"):
             return [job.context["article"].slug]
-        if job.template in GENERATED:
+        if job.template == GENERATED_TEMPLATE:
             return [article.slug for article in feed_articles(job.context["collection"], job.context["config"])]
         return []
 

@@ -218,8 +218,8 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     if config.search:
         page("search.html", "search/index.html", None)
     items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
-    for path, template in GENERATED_PATHS.items():
-        items.append(PageJob(path, template, {"collection": collection, "config": config}))
+    for path in GENERATED:
+        items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config}))
     items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
@@ -283,13 +283,12 @@ def pygments_css(style: str) -> str:
 # Files made by a function instead of a template, planned as pages so that a build makes them
 # again only when what they show changed (PageKeys): making the feeds, feedgen's import included,
 # took 50 ms of every edit build at N=10,000. Each function takes the collection and the config.
-GENERATED = {"(atom feed)": atom_feed, "(json feed)": json_feed}  # template name -> function
-GENERATED_PATHS = {"feed.xml": "(atom feed)", "feed.json": "(json feed)"}
+GENERATED = {"feed.xml": atom_feed, "feed.json": json_feed}  # path -> function
+GENERATED_TEMPLATE = "(generated)"  # their jobs' template: no theme file has that name
 
 
 def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
-    make = GENERATED.get(job.template)
-    if make is not None:
-        return OutputFile(job.path, make(**job.context))
+    if job.template == GENERATED_TEMPLATE:
+        return OutputFile(job.path, GENERATED[job.path](**job.context))
     html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)
     return OutputFile(job.path, html.encode("utf-8"))

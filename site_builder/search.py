@@ -45,6 +45,7 @@ SORT_KEYS_FILE = "sort-keys.json"  # in BASE_DIR: each page's sort values, for m
 MODULE_FILE = "pagefind.js"
 MODULE_SOURCE = Path(__file__).with_name("search_module.js")
 MANIFEST_MARK = "/*MANIFEST*/"  # in MODULE_FILE, before what base/ and delta/ hold (update_search_index)
+WHOLE_INDEX = {"delta": False, "superseded": [], "changed": [], "sortKeys": {}}  # the manifest of base/ alone
 # Copies of text that is indexed elsewhere on the page (sidenotes repeat the footnotes).
 EXCLUDE_SELECTORS = [".sidenote", "[data-pagefind-ignore]"]
 BODY_MARK = b"data-pagefind-body"  # once any page has it, Pagefind indexes only the pages that do
@@ -90,7 +91,7 @@ def write_search_index(site_dir: Path, language: str, hashes: dict[str, str],
         ids = _page_ids(output_dir / BASE_DIR)
         sort_keys = json.dumps(_sort_values(scratch, ids), sort_keys=True)
         (output_dir / BASE_DIR / SORT_KEYS_FILE).write_text(sort_keys, encoding="utf-8")
-        _write_module(output_dir, {"delta": False, "superseded": [], "changed": [], "sortKeys": {}})
+        _write_module(output_dir, WHOLE_INDEX)
     pages = {path: (sha, ids.get(path, "")) for path, sha in hashes.items() if _is_page(path)}
     pages.update((path, ("", page_id)) for path, page_id in ids.items() if path not in pages)
     return IndexedPages(pages, marked_only)
@@ -279,7 +280,7 @@ def _write_module(output_dir: Path, manifest: dict) -> None:
     """pagefind/pagefind.js (Pagefind's API over base/ and delta/), and base/'s UI files beside
     it, where themes load them from (`pagefind/pagefind-ui.js`)."""
     source = MODULE_SOURCE.read_text(encoding="utf-8")
-    placeholder = MANIFEST_MARK + '{"delta": false, "superseded": [], "changed": [], "sortKeys": {}}'
+    placeholder = MANIFEST_MARK + json.dumps(WHOLE_INDEX)  # as search_module.js has it
     module = output_dir / MODULE_FILE
     remove_file(module)  # never write into a file that may be linked to an earlier build's
     module.write_text(source.replace(placeholder, MANIFEST_MARK + json.dumps(manifest, sort_keys=True)),

@@ -21,7 +21,8 @@ from typing import Callable
 import jinja2
 
 from site_builder import problem_codes as codes
-from site_builder.cache import BuildCache, code_fingerprint, digest, folder_stamp, inputs_stamp
+from site_builder.cache import BuildCache
+from site_builder.hashing import code_fingerprint, digest, folder_stamp, inputs_stamp
 from site_builder.cache import bodies_to_pack, load as load_cache, load_stamp, save as save_cache
 from site_builder.cache import save_in_background as save_cache_in_background
 from site_builder.collection import Collection, build_collection

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from slugify import slugify
 
 from site_builder import problem_codes as codes
-from site_builder.cache import digest
+from site_builder.hashing import digest
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem
 from site_builder.outlets import OUTLETS_FILE, OutletProfile

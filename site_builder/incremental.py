@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 import jinja2
 
-from site_builder.cache import digest
+from site_builder.hashing import digest
 from site_builder.collection import Claim, Collection
 from site_builder.feeds import feed_articles
 from site_builder.parallel import in_chunks

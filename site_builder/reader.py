@@ -15,16 +15,16 @@ import errno
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 from site_builder import problem_codes as codes
-from site_builder.cache import CachedArticle, digest, file_stat, trusted_stat
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
+from site_builder.hashing import digest, file_stat, trusted_stat
 from site_builder.markup import WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry
 from site_builder.parallel import in_chunks
 from site_builder.schema import ARTICLE_FIELDS
@@ -36,6 +36,21 @@ MAX_ARTICLE_BYTES = 2_000_000  # a long report is a few hundred kB; 20 MB took m
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 _WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+@dataclass
+class CachedArticle:
+    """One article file as the last build read it (kept by the build state for the next build)."""
+
+    sha256: str
+    link_target: LinkTarget | None  # for other articles' wikilinks
+    parse_problems: list
+    wikilink_slugs: tuple[str, ...] = ()
+    provenance_source: str = ""  # the original it was imported from, if any
+    render_key: str = ""
+    article: Article | None = None
+    problems: list = field(default_factory=list)
+    stat: tuple = ()  # file_stat() when sha256 was taken, if old enough to trust (trusted_stat)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from site_builder.cache import folder_stamp
+from site_builder.hashing import folder_stamp
 from site_builder.render import OutputFile
 
 STAGING_PREFIX = ".build-"

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from site_builder import __version__, problem_codes
-from site_builder.build import build, check
+from site_builder.build import BuildOptions, build, check
 from site_builder.config import load_config
 from site_builder.errors import ContentError, Problem
 
@@ -25,8 +25,8 @@ PROGRESS_BAR_FROM = 10  # files; smaller batches finish before a bar would be wo
 def run() -> None:
     """The `site-builder` command: main(), then exit without tearing down the interpreter.
 
-    After a build at N=10,000 the interpreter took a second and a half to free the collection's
-    millions of objects one by one, for nothing: the process is ending. Output is flushed first."""
+    After a large build the interpreter would spend seconds freeing the collection's millions of
+    objects one by one, for nothing: the process is ending. Output is flushed first."""
     code = main(exiting=True)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -207,18 +207,18 @@ _KEPT_UNTIL_EXIT: list = []  # objects the process ends with (run() exits withou
 
 
 def _run_build(root: Path, args: argparse.Namespace) -> int:
-    # No cyclic garbage collection during a build: with the cache's millions of objects loaded, its
-    # passes took a second of a 3.7 s edit build at N=10,000, and a build makes few cycles to free.
-    # Nor after it, when the process ends at once: turned back on, it spent 0.7 s on one last pass.
+    # No cyclic garbage collection during a build: with the state's millions of objects loaded,
+    # its passes are a large part of an edit build, and a build makes few cycles to free. Nor
+    # after it, when the process ends at once: turned back on, it would make one last pass.
     gc.disable()
     try:
-        report = build(root, base_url=args.base_url, include_drafts=args.drafts, jobs=args.jobs,
-                       progress=not args.quiet, core_only=args.core_only, save_in_background=True,
-                       kept=_KEPT_UNTIL_EXIT if args.exiting else None, full_search=args.full_search)
+        options = BuildOptions.for_command_line(drafts=args.drafts, jobs=args.jobs, progress=not args.quiet,
+                                                core_only=args.core_only, full_search=args.full_search)
+        report = build(load_config(root, args.base_url), options)
     finally:
         if not args.exiting:
             gc.enable()
-    if args.exiting:  # kept to the end: freeing the cache's millions of objects one by one took 0.2 s
+    if args.exiting:  # kept to the end (the state and the planned pages): freeing them takes time
         _KEPT_UNTIL_EXIT.append(report)
     _print_problems(report.warnings)
     if not args.quiet:
@@ -260,7 +260,7 @@ def _run_serve(root: Path, args: argparse.Namespace) -> int:
 def _run_check(root: Path, args: argparse.Namespace) -> int:
     if args.explain is not None:
         return _explain(args.explain)
-    report = check(root, include_drafts=args.drafts)
+    report = check(load_config(root), include_drafts=args.drafts)
     _print_problems(report.warnings)
     if not args.quiet:
         drafts = report.collection.drafts_hidden

@@ -31,10 +31,9 @@ import jinja2
 
 from site_builder.hashing import digest
 from site_builder.collection import Claim, Collection
-from site_builder.feeds import feed_articles
 from site_builder.parallel import in_chunks
 from site_builder.reader import Article
-from site_builder.render import GENERATED_TEMPLATE, OutputFile, PageJob, render_page
+from site_builder.render import OutputFile, PageJob, PageKind, render_page
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line"})
@@ -97,7 +96,8 @@ class KeysRecord:
 def summaries(articles: Iterable[Article], full_keys: dict[str, str],
               known: dict[str, str] | None) -> tuple[dict[str, str], dict[str, str]]:
     """Each article's `summary_key` by slug, and what the next build needs to reuse them (`known`
-    is the last build's): hashing 10,000 summaries took 0.3 s of an edit build at N=10,000."""
+    is the last build's): an edit changes few articles, and hashing every summary again is a
+    large part of an edit build."""
     known = known or {}
     by_slug, remembered = {}, {}
     for article in articles:
@@ -118,8 +118,8 @@ class PageKeys:
 
     def __init__(self, collection: Collection, site_key: str, full_keys: dict[str, str], tracked: bool,
                  known_summaries: dict[str, str] | None = None, last: "KeysRecord | None" = None):
-        """`known_summaries` (the cache's memo, which build._read keeps up to date) spares
-        hashing every article's summary again: 0.3 s of an edit build at N=10,000. `last` (the
+        """`known_summaries` (the build state's memo, which build._read keeps up to date) spares
+        hashing every article's summary again. `last` (the
         last build's `record()`) spares keying again the pages whose inputs it shows unchanged."""
         self.collection = collection
         self.full = full_keys
@@ -139,38 +139,28 @@ class PageKeys:
         return KeysRecord((self.site_key, self.everything), keys, self.full)
 
     def of(self, job: PageJob) -> str:
-        context, template = job.context, job.template
+        """The page's key, from what it declares it shows (its kind, subject and pieces in full)."""
         last = self.last
         if last is not None and job.path in last.keys:
-            if all(last.full_keys.get(slug) == self.full[slug] for slug in self._bodies_shown(job)):
+            if all(last.full_keys.get(slug) == self.full[slug] for slug in job.in_full):
                 return last.keys[job.path]
-        if template == "article.html":
-            shows = self._article_page(context["article"])
-        elif template == "source.html":
-            shows = self.full[context["article"].slug]
-        elif template == GENERATED_TEMPLATE:  # the feeds: their pieces in full
-            shows = [self.full[slug] for slug in self._bodies_shown(job)]
-        elif "outlet" in context:
-            shows = (context["outlet"].name, self._summaries(context["outlet"].articles))
-        elif "tag" in context:
-            shows = (context["tag"].name, self._summaries(context["tag"].articles))
-        elif "event" in context:
-            shows = self._summaries(context["event"].articles)
-        elif "claim" in context:
-            shows = self._claim(context["claim"])
+        subject = job.subject
+        if job.kind is PageKind.ARTICLE:
+            shows = self._article_page(subject)
+        elif job.kind is PageKind.SOURCE:
+            shows = self.full[subject.slug]
+        elif job.kind is PageKind.FEED:
+            shows = [self.full[slug] for slug in job.in_full]
+        elif job.kind in (PageKind.OUTLET, PageKind.TAG):
+            shows = (subject.name, self._summaries(subject.articles))
+        elif job.kind is PageKind.EVENT:
+            shows = self._summaries(subject.articles)
+        elif job.kind is PageKind.CLAIM:
+            shows = self._claim(subject)
         else:
             shows = self.everything
         # The JSON-LD in a page's context is made from the same article or claim and the site options.
-        return digest(self.site_key, template, job.path, shows)
-
-    @staticmethod
-    def _bodies_shown(job: PageJob) -> list[str]:
-        """The articles whose bodies (not only summaries) a page shows: its own, or the feeds'."""
-        if job.template in ("article.html", "source.html"):
-            return [job.context["article"].slug]
-        if job.template == GENERATED_TEMPLATE:
-            return [article.slug for article in feed_articles(job.context["collection"], job.context["config"])]
-        return []
+        return digest(self.site_key, job.template, job.path, shows)
 
     def _article_page(self, article: Article) -> tuple:
         collection = self.collection

@@ -12,10 +12,12 @@ page's canonical link, Open Graph tags and JSON-LD, hold absolute addresses only
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import traceback
+from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
@@ -23,12 +25,11 @@ from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
 from site_builder.assets import ThemeAssets
-from site_builder.cache import CACHE_DIR
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
-from site_builder.errors import ContentError, Problem
-from site_builder.feeds import atom_feed, json_feed, robots_txt, sitemap_xml
+from site_builder.errors import ContentError, Problem, display_path
+from site_builder.feeds import atom_feed, feed_articles, json_feed, robots_txt, sitemap_xml
 from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.markup import LinkTarget, internal_link_attributes
 from site_builder.reader import Article
@@ -70,23 +71,14 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
     return chain
 
 
-_ENVIRONMENTS: dict[str, jinja2.Environment] = {}
+def make_environment(config: SiteConfig, themes: list[Path], compiled_templates: Path | None = None) -> jinja2.Environment:
+    """The theme chain's templates with the site's options and our filters; the collection and
+    the assets are added by `plan_site`, to an environment of its own for each plan.
 
-
-def environment_for(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
-    """One environment per site and theme chain in a process, so the preview server's rebuilds
-    reuse the compiled templates (Jinja recompiles a template whose file changed), and its quick
-    preview renders with the collection and assets the last `plan_site` set in it."""
-    key = repr((config, themes))
-    if key not in _ENVIRONMENTS:
-        _ENVIRONMENTS.clear()  # a process builds one site at a time; keep only the latest
-        _ENVIRONMENTS[key] = make_environment(config, themes)
-    return _ENVIRONMENTS[key]
-
-
-def make_environment(config: SiteConfig, themes: list[Path]) -> jinja2.Environment:
+    `compiled_templates` is a folder where compiled templates are kept between builds (Jinja
+    checks each against its source), so a build need not compile the theme again."""
     env = jinja2.Environment(
-        bytecode_cache=_compiled_templates(config),
+        bytecode_cache=_compiled_templates(compiled_templates),
         loader=jinja2.ChoiceLoader([  # `default/base.html` lets a site's base.html extend the default one
             jinja2.FileSystemLoader([str(t / "templates") for t in themes]),
             jinja2.PrefixLoader({DEFAULT_THEME: jinja2.FileSystemLoader(str(default_theme_dir() / "templates"))})]),
@@ -149,24 +141,48 @@ class Deferred:
     __str__ = __html__
 
 
+class PageKind(Enum):
+    """What a page shows of the collection, which is what its dependency key covers (incremental)."""
+
+    ARTICLE = "article"  # one piece in full, with the summaries of the pieces it points to
+    SOURCE = "source"  # one piece's text as collected, in full
+    OUTLET = "outlet"  # an outlet's name and the summaries of its pieces
+    TAG = "tag"  # a tag's name and the summaries of its pieces
+    EVENT = "event"  # the summaries of the pieces on an event
+    CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
+    FEED = "feed"  # the newest pieces in full
+    LISTING = "listing"  # the whole collection: every piece's summary (home, lists, search, 404)
+
+
 @dataclass(frozen=True)
 class PageJob:
-    """A page still to render: its template and context (kept apart so a build can skip or share it)."""
+    """A page still to render: its template and context (kept apart so a build can skip or share
+    it), and what it declares it shows: its `kind`, the outlet, tag, event, claim or piece it is
+    about (`subject`) and the pieces whose full text it shows (`in_full`, by slug)."""
 
     path: str
     template: str
     context: dict[str, Any]
+    kind: PageKind = PageKind.LISTING
+    subject: Any = None
+    in_full: tuple[str, ...] = ()
 
 
-def render_site(collection: Collection, config: SiteConfig, themes: list[Path]) -> Iterator[OutputFile]:
-    """Every file of the site, rendered (see `plan_site`)."""
-    env, items = plan_site(collection, config, themes)
-    for item in items:
-        yield render_page(env, item) if isinstance(item, PageJob) else item
+@dataclass(frozen=True)
+class SitePlan:
+    """Every file of a site before rendering: pages to render (PageJob) and files made already
+    (OutputFile), with the environment that renders them."""
+
+    env: jinja2.Environment
+    items: list[PageJob | OutputFile] = field(default_factory=list)
+
+    @property
+    def pages(self) -> list[PageJob]:
+        return [item for item in self.items if isinstance(item, PageJob)]
 
 
-def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
-              core_only: bool = False) -> tuple[jinja2.Environment, list[PageJob | OutputFile]]:
+def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], core_only: bool = False,
+              compiled_templates: Path | None = None) -> SitePlan:
     """Every page of the site as a job to render, then the feeds, sitemap and robots.txt as files.
 
     Static assets are copied by the writer. Each page is listed in the sitemap with the newest
@@ -175,7 +191,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
     inputs changed, across processes. `core_only` plans only the kinds of pages Pelican writes
     (home, articles, outlet and tag lists) for like-for-like benchmarks.
     """
-    env = environment_for(config, themes)
+    env = make_environment(config, themes, compiled_templates)
     env.globals["collection"] = collection
     env.globals["piece_item"] = _once_per_article(env, "_piece_item.html")
     assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
@@ -187,43 +203,50 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path],
         sitemap.append((_served_at(job.path), modified))
         items.append(job)
 
-    def page(template: str, path: str, modified: date | None, **context: Any) -> None:
+    def listing(template: str, path: str, modified: date | None, **context: Any) -> None:
         add(PageJob(path, template, context), modified)
 
+    def about(kind: PageKind, path: str, modified: date | None, subject: Any) -> None:
+        """A page about one outlet, tag, event or claim: its template is named after its kind."""
+        add(PageJob(path, f"{kind.value}.html", {kind.value: subject}, kind, subject), modified)
+
     articles = collection.articles
-    page("index.html", "index.html", _newest_of_sorted(articles), articles=articles)
+    listing("index.html", "index.html", _newest_of_sorted(articles), articles=articles)
     for article in articles:
         add(article_page_job(article, config), article.date)
         if article.provenance:
-            page("source.html", f"articles/{article.slug}/source/index.html", article.provenance.imported,
-                 article=article)
-    page("outlets.html", "outlets/index.html", _newest_of_sorted(articles))
+            add(PageJob(f"articles/{article.slug}/source/index.html", "source.html", {"article": article},
+                        PageKind.SOURCE, article, (article.slug,)), article.provenance.imported)
+    listing("outlets.html", "outlets/index.html", _newest_of_sorted(articles))
     for outlet in collection.outlets:
-        page("outlet.html", f"outlets/{outlet.slug}/index.html", _newest_of_sorted(outlet.articles), outlet=outlet)
-    page("tags.html", "tags/index.html", _newest_of_sorted(articles))
+        about(PageKind.OUTLET, f"outlets/{outlet.slug}/index.html", _newest_of_sorted(outlet.articles), outlet)
+    listing("tags.html", "tags/index.html", _newest_of_sorted(articles))
     for tag in collection.tags:
-        page("tag.html", f"tags/{tag.slug}/index.html", _newest_of_sorted(tag.articles), tag=tag)
+        about(PageKind.TAG, f"tags/{tag.slug}/index.html", _newest_of_sorted(tag.articles), tag)
     if core_only:
         items.append(PageJob("404.html", "404.html", {}))
-        return env, items
+        return SitePlan(env, items)
     for event in collection.events:
-        page("event.html", f"events/{event.key}/index.html", _newest(event.articles), event=event)
-    page("timeline.html", "timeline/index.html", _newest_of_sorted(articles))
+        about(PageKind.EVENT, f"events/{event.key}/index.html", _newest(event.articles), event)
+    listing("timeline.html", "timeline/index.html", _newest_of_sorted(articles))
     claimed = [a.article for claim in collection.claims for a in claim.appearances]
-    page("claims.html", "claims/index.html", _newest(claimed))
+    listing("claims.html", "claims/index.html", _newest(claimed))
     for claim in collection.claims:
         path = f"claims/{claim.id}/index.html"
         review = Deferred(script_json, claim_review, claim, config, _served_at(path))
-        page("claim.html", path, _newest([a.article for a in claim.appearances]), claim=claim, claim_review=review)
+        add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim),
+            _newest([a.article for a in claim.appearances]))
     if config.search:
-        page("search.html", "search/index.html", None)
+        listing("search.html", "search/index.html", None)
     items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
+    in_feeds = tuple(article.slug for article in feed_articles(collection, config))
     for path in GENERATED:
-        items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config}))
+        items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
+                             PageKind.FEED, in_full=in_feeds))
     items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
-    return env, items
+    return SitePlan(env, items)
 
 
 def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Article], Markup]:
@@ -239,10 +262,9 @@ def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Artic
     return render
 
 
-def _compiled_templates(config: SiteConfig) -> jinja2.BytecodeCache | None:
-    """Compiled templates, kept in the build cache's folder (Jinja checks each against its
-    source): compiling the theme took a tenth of a second of every build that rendered a page."""
-    folder = config.root / CACHE_DIR / "templates"
+def _compiled_templates(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # no cache folder: compile as before
@@ -254,7 +276,8 @@ def article_page_job(article: Article, config: SiteConfig) -> PageJob:
     """An article's page (also used by the preview server to show an edited text at once)."""
     path = f"articles/{article.slug}/index.html"
     reading = Deferred(script_json, _annotated_reading, article, config, _served_at(path))
-    return PageJob(path, "article.html", {"article": article, "reading_jsonld": reading})
+    return PageJob(path, "article.html", {"article": article, "reading_jsonld": reading}, PageKind.ARTICLE, article,
+                   (article.slug,))
 
 
 def _annotated_reading(article: Article, config: SiteConfig, page_url: str) -> dict:
@@ -292,3 +315,14 @@ def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
         return OutputFile(job.path, GENERATED[job.path](**job.context))
     html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)
     return OutputFile(job.path, html.encode("utf-8"))
+
+
+def template_problem(error: jinja2.TemplateError, root: Path) -> Problem:
+    """A broken theme template is the site author's file too: point at its line."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None) or 0
+    if filename is None:  # a runtime error: Jinja puts the template's file and line in the traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".xml"))]
+        filename, line = (frames[-1].filename, frames[-1].lineno or 0) if frames else ("theme", 0)
+    shown = display_path(Path(filename), root) if filename != "theme" else filename
+    return Problem(shown, line, f"template error: {error.message or error}", "fix the template or remove the override",
+                   code=codes.TEMPLATE_ERROR)

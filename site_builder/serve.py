@@ -48,14 +48,14 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.web import RequestHandler
 
 from site_builder import problem_codes as codes
-from site_builder.build import build, refresh_search_index
-from site_builder.incremental import summary
-from site_builder.reader import ARTICLES_DIR, reread_article
-from site_builder.render import article_page_job, environment_for, render_page, theme_dirs
-from site_builder.cache import BuildCache, save as save_cache
-from site_builder.config import CONFIG_FILE
+from site_builder.build import BuildOptions, build
+from site_builder.config import CONFIG_FILE, load_config
 from site_builder.errors import ContentError, Problem
-from site_builder.render import default_theme_dir
+from site_builder.incremental import summary
+from site_builder.indexing import refresh_search_index
+from site_builder.reader import ARTICLES_DIR, reread_article
+from site_builder.render import article_page_job, default_theme_dir, render_page
+from site_builder.state import BuildState
 
 POLL_SECONDS = 0.1  # how often watched files are compared with their last snapshot (without inotify)
 INOTIFY_POLL_SECONDS = 0.01  # how often inotify's queue is read (a cheap, non-blocking read)
@@ -76,8 +76,8 @@ class Preview:
         self.root, self.drafts, self.quiet = root, drafts, quiet
         self.output_dir, self.base_path = root / "build", "/"  # until a build has read site.yml
         self.problems: list[Problem] = []  # non-empty: the last build failed, show them
-        self.cache = BuildCache()  # kept in memory between rebuilds: an edit re-renders only what it affects
-        self.last = None  # the last good build's Report (its collection, for `quick_preview`)
+        self.state: BuildState | None = None  # kept in memory between rebuilds: an edit re-renders only what it affects
+        self.last = None  # the last good build's Report (its collection and plan, for `quick_preview`)
         self.overlay: dict[str, tuple[int, bytes]] = {}  # pages shown before build/ has them (quick_preview)
         self._shown = 0  # quick previews made: each overlay page carries its number
         self.lock = threading.Lock()  # one writer of build/ at a time: a rebuild, or the search refresh
@@ -88,10 +88,11 @@ class Preview:
         """Everything a build reads: content, site.yml, the site's themes and the default theme."""
         return [self.root / "content", self.root / CONFIG_FILE, self.root / "themes", default_theme_dir()]
 
-    def rebuild(self, verb: str = "Rebuilt", changed: set[str] | None = None) -> None:
+    def rebuild(self, changed: set[str] | None = None, first: bool = False) -> None:
         """Build once; a failure is kept for the browser to show instead of stopping the server.
 
-        `changed` (the files the watcher saw change) lets the build skip re-reading the others."""
+        `changed` (the files the watcher saw change) lets the build skip re-reading the others;
+        `first`: the build the server starts with (BuildOptions.for_preview_start)."""
         started = time.perf_counter()
         try:
             # Only the first build, before the server's threads exist, may fork worker processes.
@@ -99,9 +100,9 @@ class Preview:
             with self.lock:
                 shown_before = self._shown  # quick previews made so far: this build reads their files
                 try:
-                    report = build(self.root, include_drafts=self.drafts, cache=self.cache,
-                                   jobs=None if verb == "Built" else 1, changed=changed,
-                                   search_later=verb != "Built", persist=verb == "Built", shortcut=False)
+                    options = (BuildOptions.for_preview_start(self.drafts) if first
+                               else BuildOptions.for_preview_rebuild(self.drafts, changed))
+                    report = build(load_config(self.root), options, self.state)
                 finally:  # build/ now has those pages (or the problems page shows); later previews stay
                     self.overlay = {path: page for path, page in self.overlay.items() if page[0] > shown_before}
         except ContentError as error:
@@ -111,10 +112,11 @@ class Preview:
             return self._failed([Problem("build", 0, f"{type(error).__name__}: {error}", "see the terminal",
                                           code=codes.UNEXPECTED)])
         self.output_dir, self.base_path, self.problems = report.config.output_dir, report.config.base_path, []
-        self.last = report
+        self.last, self.state = report, report.state
         for warning in report.warnings:
             print(warning, file=sys.stderr, flush=True)
         if not self.quiet:
+            verb = "Built" if first else "Rebuilt"
             print(f"{verb} in {time.perf_counter() - started:.2f} s ({report.published} articles).", flush=True)
         if report.search_pending:
             self._refresh_search(report.config)
@@ -128,8 +130,8 @@ class Preview:
         False (nothing done) for anything else: a new, deleted or renamed file, changed front
         matter, a theme or site.yml edit, or an article with a problem.
         """
-        report = self.last
-        if not changed or report is None or report.collection is None or self.problems:
+        report, state = self.last, self.state
+        if not changed or report is None or report.collection is None or report.plan is None or self.problems:
             return False
         config, articles_dir = report.config, report.config.content_dir / ARTICLES_DIR
         by_slug = {article.slug: article for article in report.collection.articles}
@@ -137,15 +139,15 @@ class Preview:
         # No lock: a rebuild may be running (a thread of its own) and must not delay the edit. The
         # last build's collection and the cached link targets are only read; if the rebuild
         # changes them under us, we give up and the rebuild shows the edit.
-        env = environment_for(config, theme_dirs(config))
+        env = report.plan.env
         for changed_path in changed:
             path = Path(changed_path)
             old = by_slug.get(path.stem)
             if path.suffix != ".md" or path.parent != articles_dir or old is None:
                 return False
             try:
-                new = reread_article(path, config, self.cache.articles)
-            except RuntimeError:  # the cache changed size while we read it
+                new = reread_article(path, config, state.article_entries())
+            except RuntimeError:  # the state changed size while we read it
                 return False
             if new is None or summary(new) != summary(old):
                 return False
@@ -169,7 +171,7 @@ class Preview:
         def run() -> None:
             lower_priority()  # Pagefind, started from this thread, inherits it
             while True:
-                done = refresh_search_index(config, self.cache, self.lock)
+                done = refresh_search_index(config, self.state, self.lock)
                 if done and not self.quiet:
                     print("Search index updated.", flush=True)
                 with self._search_state:
@@ -238,7 +240,7 @@ class SiteWatcher(Watcher):
                 await self._pause_if_all_shown()
                 hint, all_shown = self._queued, self._queued_all_shown
                 self._queued, self._queued_all_shown = set(), True
-                await loop.run_in_executor(self._rebuilder, self.preview.rebuild, "Rebuilt", hint)  # keep serving
+                await loop.run_in_executor(self._rebuilder, self.preview.rebuild, hint)  # keep serving
                 if not all_shown:
                     LiveReloadHandler.reload_waiters("*")  # "*": a full page reload, whatever changed
         finally:
@@ -468,7 +470,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     """Build, then serve until Ctrl-C (exit 0) or SIGTERM; 1 if the port cannot be used."""
     preview = Preview(root, drafts, quiet)
     try:
-        preview.rebuild("Built")
+        preview.rebuild(first=True)
         server = PreviewServer(preview)
         for path in preview.watched():
             server.watch(str(path))
@@ -480,17 +482,17 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     except OSError as error:
         print(f"error: cannot serve on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
-    _keep_cache(preview)
+    _keep_state(preview)
     print("Stopped.", flush=True)
     return 0
 
 
-def _keep_cache(preview: Preview) -> None:
-    """Rebuilds kept their cache in memory only: save it for the next build (unless a rebuild
+def _keep_state(preview: Preview) -> None:
+    """Rebuilds kept their state in memory only: save it for the next build (unless a rebuild
     still holds build/ after a few seconds; the next build then reads what changed again)."""
-    if preview.cache.key and preview.lock.acquire(timeout=5):
+    if preview.state is not None and preview.lock.acquire(timeout=5):
         try:
-            save_cache(preview.root, preview.cache)
+            preview.state.save(preview.root)
         finally:
             preview.lock.release()
 

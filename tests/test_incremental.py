@@ -23,14 +23,20 @@ from pathlib import Path
 import pytest
 
 from site_builder import build as build_module
-from site_builder import cache, incremental, reader, textstore
-from site_builder.build import build
+from site_builder import hashing, incremental, progress, reader, textstore
+from site_builder.build import BuildOptions, build as build_site
 from site_builder.cli import main
-from site_builder.cache import CACHE_DIR, CACHE_FILE
+from site_builder.config import load_config
 from site_builder.errors import ContentError
+from site_builder.state import CACHE_DIR, CACHE_FILE, BuildState
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = "content/articles"
+
+
+def build(site: Path, **options):
+    """A build as a library user makes one: the site's config and the options asked for."""
+    return build_site(load_config(site), BuildOptions(**options))
 
 
 def _make_corpus_module():
@@ -151,7 +157,7 @@ EDITS = [_edit_text, _retitle, _retitle_a_linked_piece, _retag, _rename, _delete
 @pytest.mark.parametrize("trust_stats", [False, True], ids=["fresh files", "files saved long ago"])
 def test_each_incremental_build_is_byte_identical_to_a_clean_build(tmp_path, monkeypatch, trust_stats):
     if trust_stats:  # unchanged articles are then known by their stat alone, never re-read
-        monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+        monkeypatch.setattr(hashing, "RACY_SECONDS", 0)
     site = make_site(tmp_path / "site")
     build(site)
     for edit in EDITS:
@@ -163,7 +169,7 @@ def test_each_incremental_build_is_byte_identical_to_a_clean_build(tmp_path, mon
 def test_an_edit_keeping_size_and_modification_time_is_still_seen(tmp_path, monkeypatch):
     """Unchanged articles are known by their stat, not re-read; `cp -p` or `touch -r` can put back
     an edited file's size and modification time, but not its change time (ctime)."""
-    monkeypatch.setattr(cache, "RACY_SECONDS", 0)  # trust stats at once, as for files saved long ago
+    monkeypatch.setattr(hashing, "RACY_SECONDS", 0)  # trust stats at once, as for files saved long ago
     site = make_site(tmp_path / "site", n=10)
     build(site)
     path = articles(site)[2]
@@ -260,13 +266,13 @@ def test_the_body_pack_is_rewritten_when_mostly_dead(tmp_path, monkeypatch):
 
 def test_the_command_saves_the_cache_in_the_background_and_the_next_build_waits_for_it(tmp_path, capsys,
                                                                                        monkeypatch):
-    saving = cache._save_unlocked
+    saving = BuildState._save_unlocked
 
     def slow_save(*args):  # a large site's save: the next build starts long before it is done
         time.sleep(0.5)
         saving(*args)
 
-    monkeypatch.setattr(cache, "_save_unlocked", slow_save)
+    monkeypatch.setattr(BuildState, "_save_unlocked", slow_save)
     site = make_site(tmp_path / "site", n=40)
     for _ in range(3):  # each build starts while the last one's cache may still be being written
         assert main(["build", "--site", str(site), "-q"]) == 0
@@ -450,7 +456,7 @@ class _Terminal(io.StringIO):
 @pytest.mark.parametrize("terminal", [True, False])
 def test_a_progress_bar_shows_only_on_a_terminal(tmp_path, monkeypatch, capsys, terminal):
     site = make_site(tmp_path / "site", n=10)
-    monkeypatch.setattr(build_module, "PROGRESS_AFTER_SECONDS", 0)  # a real build of 10 pieces is quicker
+    monkeypatch.setattr(progress, "PROGRESS_AFTER_SECONDS", 0)  # a real build of 10 pieces is quicker
     if terminal:
         monkeypatch.setattr(sys, "stdout", _Terminal())
     assert main(["build", "--site", str(site)]) == 0

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 from conftest import SITE_YML, Site, article
 from linkcheck import broken_anchors, broken_links
 from site_builder.build import build
+from site_builder.config import load_config
 
 BASE = "https://example.org/reading/"
 SCRIPT_TITLE = "Breaking </script><script>alert(1)</script> news"
@@ -74,7 +75,7 @@ def built(tmp_path_factory) -> Site:
                article(title=json.dumps(SCRIPT_TITLE), outlet="Outlet A", date="2015-10-05", stance="mixed",
                        event="2015-caspian-strike", tags=["isis"]))
     site.write("content/articles/oldest.md", article(title="The oldest piece", outlet="Outlet A", date="2015-09-01"))
-    build(site.root)
+    build(load_config(site.root))
     return site
 
 

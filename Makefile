@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine with only Python 3.11 and make:
 #   make build   set up .venv, build the bundled collection into build/
 #   make test    set up .venv, run the whole test suite
+#   make test-fast   the same minus the slow tests (browser, quality tools, kill, timing): under 90 s
 # Both are idempotent: the venv is reinstalled only when pyproject.toml changes.
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: build test check serve clean browser quality-tools
+.PHONY: build test test-fast check serve clean browser quality-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,10 @@ check: $(STAMP)
 
 test: $(STAMP) browser quality-tools
 	$(BIN)/python -m pytest
+
+# Every test but those marked slow (see pyproject.toml), for the edit-test loop: no browser or tools needed.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 # Browser tests drive Debian's chromium with Playwright (never a downloaded browser).
 browser:

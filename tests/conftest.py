@@ -97,6 +97,17 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 # --- the browser: one Debian chromium for the whole session -------------------------------------
 
+BROWSER_FIXTURES = {"browser", "page"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives the browser is slow (`make test-fast` leaves it out): marked here,
+    from the fixtures it uses (directly or through another fixture), so a new one cannot be missed."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]

@@ -264,6 +264,7 @@ def test_the_body_pack_is_rewritten_when_mostly_dead(tmp_path, monkeypatch):
     assert_same_as_clean(site, tmp_path)
 
 
+@pytest.mark.slow  # about 3 s: four builds, each save slowed by 0.5 s
 def test_the_command_saves_the_cache_in_the_background_and_the_next_build_waits_for_it(tmp_path, capsys,
                                                                                        monkeypatch):
     saving = BuildState._save_unlocked

@@ -159,6 +159,7 @@ def new_site(root: Path, site_yml: str = SITE_YML + "search: false\n") -> Path:
 
 # --- property-based ---------------------------------------------------------------------------
 
+@pytest.mark.slow  # 8-10 s: 120 generated files, each checked
 @SETTINGS
 @given(front_matter_files())
 def test_any_front_matter_is_accepted_or_reported_with_its_line(text):
@@ -169,6 +170,7 @@ def test_any_front_matter_is_accepted_or_reported_with_its_line(text):
         assert_accepted_or_reported(root, code, err)
 
 
+@pytest.mark.slow  # 8-10 s: 120 generated files, each checked
 @SETTINGS
 @given(site_files())
 def test_any_site_yml_is_accepted_or_reported_with_its_line(text):

@@ -155,6 +155,7 @@ def test_a_broken_build_shows_every_problem_until_fixed(site, serve):
     assert server.get("/articles/good/")[0] == 200
 
 
+@pytest.mark.slow  # about 3 s: waits for the real pause and rebuilds
 def test_two_saves_a_second_apart_both_reload_the_browser(site, serve):
     """livereload ignores reloads within 3 s of the last by default; an editor's second save must not be lost."""
     site.add_article("piece", body="Version zero.")
@@ -180,6 +181,7 @@ def test_two_saves_a_second_apart_both_reload_the_browser(site, serve):
     assert server.count("Shown at once") == 2
 
 
+@pytest.mark.slow  # about 3 s: waits for the real pause and rebuilds
 def test_text_edits_are_written_to_build_once_the_editor_pauses(site, serve):
     """Each text edit is served from memory at once; the rebuild that writes build/ waits for a
     pause in the saves (it would compete with the next edit's preview), then takes them all in.
@@ -200,6 +202,7 @@ def test_text_edits_are_written_to_build_once_the_editor_pauses(site, serve):
     assert time.monotonic() - started < PAUSE_SECONDS
 
 
+@pytest.mark.slow  # about 3 s: waits for the real pause and rebuilds
 def test_a_burst_of_changes_is_one_rebuild(site, serve):
     site.add_article("first", body="The first piece.")
     server = serve(site)
@@ -255,6 +258,7 @@ def test_theme_and_site_options_changes_rebuild(site, serve):
     server.wait_for_text("/", "Renamed Collection")
 
 
+@pytest.mark.slow  # about 3 s: waits for the real pause and rebuilds
 def test_an_edit_is_served_first_and_the_search_index_catches_up(site, serve):
     """The rebuild after a save links the previous search index (the page is served at once);
     a thread then re-indexes and swaps the new index in."""
@@ -267,6 +271,7 @@ def test_an_edit_is_served_first_and_the_search_index_catches_up(site, serve):
     assert any(b"quixotical" in gzip.decompress(path.read_bytes()) for path in fragments)
 
 
+@pytest.mark.slow  # about 3 s: waits for the real pause and rebuilds
 def test_an_edit_to_a_text_is_shown_at_once_and_matches_the_rebuild(site, serve):
     """A text-only edit is rendered and served from memory before the full rebuild; the page the
     rebuild then writes is the same, byte for byte."""

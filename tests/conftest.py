@@ -10,6 +10,7 @@ import pytest
 from lxml import html as lxml_html
 
 from site_builder.cli import main
+from site_builder.collection import Collection
 
 SITE_YML = """\
 title: Test Collection
@@ -88,6 +89,47 @@ def run(capsys):
         return Result(code, captured.out, captured.err)
 
     return run_cli
+
+
+# --- a site stopped at a stage: read, or planned, and nothing rendered or written -------------------
+# The site_builder API each stage needs is used in the helper below it and nowhere else in the tests.
+
+def collection_of(root: Path) -> Collection:
+    """The site at `root` read and validated, and its collection made (what `check` does)."""
+    from site_builder.build import check
+
+    return check(root).collection
+
+
+def planned_items_of(root: Path, collection: Collection) -> list:
+    """Every file `collection` would make, as planned: a PageJob (path, template, context) per
+    page, an OutputFile per plain file. No template is rendered and nothing is written."""
+    from site_builder.config import load_config
+    from site_builder.render import plan_site, theme_dirs
+
+    config = load_config(root)
+    env, items = plan_site(collection, config, theme_dirs(config))
+    return items
+
+
+@pytest.fixture
+def read_collection():
+    """`read_collection(site)`: the site's Collection, without rendering or writing anything."""
+
+    def read(site: Site) -> Collection:
+        return collection_of(site.root)
+
+    return read
+
+
+@pytest.fixture
+def planned_site(read_collection):
+    """`planned_site(site)`: the site's planned pages and files, without rendering or writing any."""
+
+    def plan(site: Site) -> list:
+        return planned_items_of(site.root, read_collection(site))
+
+    return plan
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

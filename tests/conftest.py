@@ -97,19 +97,20 @@ def run(capsys):
 def collection_of(root: Path) -> Collection:
     """The site at `root` read and validated, and its collection made (what `check` does)."""
     from site_builder.build import check
+    from site_builder.config import load_config
 
-    return check(root).collection
+    return check(load_config(root)).collection
 
 
 def planned_items_of(root: Path, collection: Collection) -> list:
-    """Every file `collection` would make, as planned: a PageJob (path, template, context) per
-    page, an OutputFile per plain file. No template is rendered and nothing is written."""
+    """Every file `collection` would make, as planned: a PageJob (path, template, context, kind,
+    subject, pieces shown in full) per page, an OutputFile per plain file. No template is
+    rendered and nothing is written."""
     from site_builder.config import load_config
     from site_builder.render import plan_site, theme_dirs
 
     config = load_config(root)
-    env, items = plan_site(collection, config, theme_dirs(config))
-    return items
+    return plan_site(collection, config, theme_dirs(config)).items
 
 
 @pytest.fixture

@@ -159,3 +159,23 @@ def test_planning_renders_and_writes_no_page(site, planned_site):
 
     assert not site.build_dir.exists()
     assert {p for p in site.root.rglob("*") if p.is_file()} == before
+
+
+def test_each_page_declares_its_kind_and_the_pieces_it_shows_in_full(site, planned_site):
+    """The incremental keys are computed from these declarations: a page that showed a piece's
+    text without declaring it would keep a stale copy after an edit."""
+    from site_builder.render import PageKind
+
+    write_collection(site)
+
+    planned = planned_paths(planned_site, site)
+
+    article = planned["articles/tass-strike/index.html"]
+    assert (article.kind, article.subject.slug, article.in_full) == (PageKind.ARTICLE, "tass-strike", ("tass-strike",))
+    tag = planned["tags/syria/index.html"]
+    assert (tag.kind, tag.subject.name, tag.in_full) == (PageKind.TAG, "syria", ())
+    assert planned[f"events/{EVENT}/index.html"].kind is PageKind.EVENT
+    assert planned[f"claims/{ALL_HIT['id']}/index.html"].subject.id == ALL_HIT["id"]
+    assert planned["outlets/tass/index.html"].kind is PageKind.OUTLET
+    assert set(planned["feed.xml"].in_full) == {"tass-strike", "guardian-doubts"}  # the feeds carry whole texts
+    assert (planned["index.html"].kind, planned["index.html"].in_full) == (PageKind.LISTING, ())

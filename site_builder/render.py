@@ -289,8 +289,8 @@ def _newest(articles) -> date | None:
 
 
 def _newest_of_sorted(articles) -> date | None:
-    """`_newest` of pieces in the collection's order, newest first: the first date (80,000 dates
-    compared took a tenth of a second of each build at N=10,000)."""
+    """`_newest` of pieces in the collection's order, newest first: the first date (comparing
+    every date of every list page adds up on a large collection)."""
     return next((a.date for a in articles if a.date), None)
 
 
@@ -305,7 +305,7 @@ def pygments_css(style: str) -> str:
 
 # Files made by a function instead of a template, planned as pages so that a build makes them
 # again only when what they show changed (PageKeys): making the feeds, feedgen's import included,
-# took 50 ms of every edit build at N=10,000. Each function takes the collection and the config.
+# is a visible part of an edit build. Each function takes the collection and the config.
 GENERATED = {"feed.xml": atom_feed, "feed.json": json_feed}  # path -> function
 GENERATED_TEMPLATE = "(generated)"  # their jobs' template: no theme file has that name
 

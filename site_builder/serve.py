@@ -233,7 +233,7 @@ class SiteWatcher(Watcher):
 
     async def _rebuild_queued(self) -> None:
         """Full rebuilds, one at a time, each of everything saved since the last began; quick
-        previews of later edits go on meanwhile (a rebuild at N=10,000 takes seconds)."""
+        previews of later edits go on meanwhile (a rebuild of a large collection takes seconds)."""
         loop = IOLoop.current()
         try:
             while self._queued is None or self._queued:
@@ -248,8 +248,8 @@ class SiteWatcher(Watcher):
 
     async def _pause_if_all_shown(self) -> None:
         """While every queued change is a text edit already served from memory (which no other
-        page shows), wait for the editor to pause before rebuilding: at N=10,000 a rebuild takes
-        seconds of the interpreter, and the quick preview of the next save would share it."""
+        page shows), wait for the editor to pause before rebuilding: a large collection's rebuild
+        takes seconds of the interpreter, and the quick preview of the next save would share it."""
         while self._queued is not None and self._queued_all_shown and self._pending is not None \
                 and time.monotonic() - self._last_save < PAUSE_SECONDS:
             await asyncio.sleep(0.05)
@@ -272,8 +272,8 @@ class Changes:
 
 
 class InotifyChanges(Changes):
-    """The same from Linux's inotify: no walk over every file on each poll (10,000 articles took
-    50 ms a poll), so the watcher can poll often and an edit is seen within milliseconds."""
+    """The same from Linux's inotify: no walk over every file on each poll (slow for a large
+    collection), so the watcher can poll often and an edit is seen within milliseconds."""
 
     interval = INOTIFY_POLL_SECONDS
     MASK = 0 if flags is None else (flags.CREATE | flags.MODIFY | flags.CLOSE_WRITE | flags.DELETE | flags.MOVED_FROM | flags.MOVED_TO

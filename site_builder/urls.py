@@ -7,11 +7,20 @@ are read away from the site. Those are complete only when site.yml's `base_url` 
 `https://host/path/` address; with a bare path (`/` or `/<repo>/`) they are written root-relative,
 which browsers accept but feed validators and search engines do not. Set a full `base_url` for a
 published site. (No warning is printed: a local or preview build is right to use a path.)
+
+A tag's or an outlet's page lives in a folder named after it (`name_slug`).
 """
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+
+from slugify import slugify
+
 from site_builder.config import SiteConfig
+
+MAX_NAME_SLUG = 80  # a page's folder name; file systems refuse names over 255 bytes
 
 
 def url_for(config: SiteConfig, path: str = "") -> str:
@@ -30,3 +39,17 @@ def absolute(config: SiteConfig, path: str = "") -> str:
         return url_for(config, path)
     base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
     return base + path.lstrip("/")
+
+
+@lru_cache(maxsize=None)
+def name_slug(name: str) -> str:
+    """slugify, remembered: the same few hundred tag and outlet names come up on every page.
+
+    A name with no letters or digits (`!!!`, an emoji) or a very long one gets a hash of the name,
+    so its page neither lands on the list page (`tags//`) nor fails with "file name too long".
+    """
+    slug = slugify(name)
+    if slug and len(slug) <= MAX_NAME_SLUG:
+        return slug
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{slug[:MAX_NAME_SLUG - 11].rstrip('-')}-{digest}".lstrip("-")

@@ -1,7 +1,7 @@
 """Cross-links between pieces: related reading, backlinks, same story, claims, outlets, tags, timeline.
 
 The collection below is small enough that every expected result is known by construction
-(N = 7 pieces; RELATED_WEIGHTS in site_builder/collection.py):
+(N = 7 pieces; RELATED_WEIGHTS in site_builder/related.py):
 
   piece                      outlet        date        stance       tags                      event
   A tass-caspian-strike      TASS          2015-10-08  pro-kremlin  syria, latakia            caspian

@@ -20,10 +20,10 @@ browser. Two layers keep it inert:
 from __future__ import annotations
 
 import copy
+import datetime
 import html
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Mapping
 from xml.etree import ElementTree
 
@@ -94,7 +94,7 @@ class LinkTarget:
 
     title: str
     outlet: str
-    date: date | None
+    date: datetime.date | None
     stance: str
     draft: bool = False
 

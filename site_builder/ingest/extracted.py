@@ -7,8 +7,8 @@ can audit the cleaning with `import --dry-run`.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
-from datetime import date
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Extracted:
     title: str = ""
     authors: tuple[str, ...] = ()
     outlet: str = ""
-    date: date | None = None
+    date: datetime.date | None = None
     source_url: str = ""
     language: str = ""
     author_bio: str = ""

@@ -10,9 +10,9 @@ does not state is left empty: never guessed.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from site_builder.ingest.dates import DATE_PATTERN, parse_date
 from site_builder.ingest.extracted import Extracted, RemovedLine
@@ -53,7 +53,7 @@ class _Scan:
     title: str = ""
     authors: list[str] = field(default_factory=list)
     outlet: str = ""
-    date: date | None = None
+    date: datetime.date | None = None
     source_url: str = ""
     bios: list[list[str]] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)

@@ -22,7 +22,7 @@ CONFIG_FILE = "site.yml"
 
 class PygmentsStyle(Choice):
     """A Pygments style: its own are known at once; a plugin's only by listing every installed
-    package's entry points, which took 35 ms of every build, so only for a name not its own."""
+    package's entry points, a cost every build would pay, so only for a name not its own."""
 
     def convert(self, value: object, choices: Choices) -> str:
         if isinstance(value, str) and value in STYLE_MAP:
@@ -108,7 +108,7 @@ class SiteConfig:
 
 @lru_cache(maxsize=16)
 def _path_of(base_url: str) -> str:
-    """Remembered: every link on every page asks (13,000 parses in an edit build at N=10,000)."""
+    """Remembered: every link on every page asks, and nearly always about the same base_url."""
     path = urlparse(base_url).path or "/"
     return path if path.endswith("/") else path + "/"
 

@@ -47,7 +47,8 @@ WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
 
 def _standard_extensions() -> list[Extension]:
     """Python-Markdown's own extensions, made here: named by a string, each one is first looked
-    for among every installed package's entry points (30 ms of each build that renders a page)."""
+    for among every installed package's entry points, a search every build that renders a page
+    would pay for."""
     return [
         TableExtension(use_align_attribute=True),  # not style="text-align: …", which the CSP blocks
         FootnoteExtension(BACKLINK_TITLE="Back to the text"),
@@ -76,8 +77,8 @@ _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"area", "map", "center", "acronym", "tt
 # One line of words and plain punctuation, starting with a letter: nothing in it is Markdown syntax
 # (no list marker, heading, emphasis, link, code, HTML or entity), so Markdown would only wrap it in
 # a paragraph, and the sanitiser would leave it alone. Skipping both for such snippets saves a
-# Markdown run (about 0.4 ms) per stance note, caveat and claim note; tests/test_markup_fast_path.py
-# checks the two agree on every snippet of a generated corpus.
+# Markdown run per stance note, caveat and claim note; tests/test_markup_fast_path.py checks the
+# two agree on every snippet of a generated corpus.
 _PLAIN_RE = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:'?()%/$’‘“”—–-])*")
 
 

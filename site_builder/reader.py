@@ -32,7 +32,7 @@ from site_builder.textstore import LazyTexts
 from site_builder.yamlsource import SourceMapping, load_mapping
 
 ARTICLES_DIR = "articles"
-MAX_ARTICLE_BYTES = 2_000_000  # a long report is a few hundred kB; 20 MB took minutes to render
+MAX_ARTICLE_BYTES = 2_000_000  # a long report is a few hundred kB; a far larger file stalls the build
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 _WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
@@ -83,8 +83,8 @@ class Article(LazyTexts):
     """One piece with its editorial context, ready to render. HTML fields are already sanitised.
 
     In a cached article the bodies and the table of contents (LAZY_FIELDS) are read from the
-    cache's pack when first used: only the article's own page shows them, and loading 40,000
-    TocEntry objects with the cache took 50 ms of an edit build at N=10,000."""
+    cache's pack when first used: only the article's own page shows them, so an edit build need
+    not load every article's table of contents with the cache."""
 
     LAZY_FIELDS = ("text_html", "notes_html", "toc")
     LAZY_CODECS = {"toc": (lambda toc: json.dumps([[e.level, e.anchor, e.text] for e in toc]),
@@ -138,8 +138,8 @@ class _Parsed:
 
 def article_paths(config: SiteConfig) -> list[str]:
     """Every article file, in a stable order (by path components, as Path sorts); hidden and
-    `_`-prefixed files are the editor's scratch. Paths as strings, found by os.walk: at N=10,000
-    globbing and sorting Path objects took 0.5 s of an edit build, making them still 40 ms."""
+    `_`-prefixed files are the editor's scratch. Paths as strings, found by os.walk: globbing and
+    sorting Path objects, or only making them, is a cost every edit build would pay per article."""
     folder = str(config.content_dir / ARTICLES_DIR)
     found = []
     for parent, _, names in os.walk(folder):
@@ -187,8 +187,8 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     stale_renders = []
     for path, cached in entries:
         # The key follows from the bytes (which this entry is of) and from the pieces its wikilinks
-        # name: kept while none of those was added, changed or deleted (hashing 3,000 keys took
-        # 30 ms of an edit build at N=10,000). An original outside the collection is read each time.
+        # name: kept while none of those was added, changed or deleted, so an edit build need not
+        # hash every article's key again. An original outside the collection is read each time.
         reusable = cached.render_key and not cached.provenance_source and retargeted.isdisjoint(cached.wikilink_slugs)
         key = cached.render_key if reusable else _render_key(cached, index, config)
         if cached.article is None or cached.render_key != key:
@@ -221,9 +221,9 @@ def _cached_parses(paths: list[str], config: SiteConfig, cache: dict[str, Cached
     """Each file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed.
 
     A file whose size, times and inode are those recorded is not even read (reading and hashing
-    10,000 files took a second), as git trusts its index, nor one the watcher did not see change
-    (`changed`). The others are read, and parsed if their bytes changed, across `jobs` processes
-    when there are many (a clean build: parsing front matter took 7 s at N=10,000 on one core)."""
+    every file would cost each build time in proportion to N), as git trusts its index, nor one the
+    watcher did not see change (`changed`). The others are read, and parsed if their bytes changed,
+    across `jobs` processes when there are many (a clean build parses every file's front matter)."""
     entries: dict[str, CachedArticle | None] = {}
     todo: list[str] = []
     known: list[CachedArticle | None] = []  # the cache entry of each file in `todo`, if any

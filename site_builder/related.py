@@ -64,9 +64,10 @@ def related_reading(articles: list[Article], limit: int, memo: dict | None) -> M
 
 
 class _RememberedRelated(Mapping):
-    """Remembered related reading, made into RelatedPieces only for the pages that show it (an
-    edit build renders a few): making all 60,000 took a tenth of a second at N=10,000. Each
-    article's list stays pickled until then too: loading them with the cache took 30 ms."""
+    """Remembered related reading, made into RelatedPieces only for the pages that show it: an
+    edit build renders a few, and making every list for every article would be work in proportion
+    to N for nothing. Each article's list stays pickled until then too, so that loading the cache
+    does not unpickle them all."""
 
     def __init__(self, ranked: dict[str, bytes], by_slug: dict[str, Article]):
         self._ranked, self._by_slug, self._made = ranked, by_slug, {}
@@ -91,10 +92,11 @@ class _RememberedRelated(Mapping):
 def _all_related(articles: list[Article], limit: int) -> dict[str, tuple[RelatedPiece, ...]]:
     """Related reading for every article, in time that grows about linearly with N.
 
-    Scoring every pair in Python took minutes at N=1,000 and hours at N=10,000. Here NumPy scores
-    a block of rows at once (tag weights summed by `bincount`, the other reasons added on top, the
-    date bonus as one vector operation); only the few best candidates of each row, within a small
-    margin of the cut, are scored again exactly by `_score`, which decides the order and reasons.
+    Scoring every pair in Python takes time in N², far too long for a large collection. Here
+    NumPy scores a block of rows at once (tag weights summed by `bincount`, the other reasons added
+    on top, the date bonus as one vector operation); only the few best candidates of each row,
+    within a small margin of the cut, are scored again exactly by `_score`, which decides the
+    order and reasons.
     """
     import numpy as np  # here: a build that reuses related reading need not load it
     features = [_features(a) for a in articles]
@@ -120,7 +122,7 @@ def _all_related(articles: list[Article], limit: int) -> dict[str, tuple[Related
     return related
 
 
-_ROWS_PER_BLOCK = 256  # rows scored at once: a block is 256 x N floats (20 MB at N=10,000)
+_ROWS_PER_BLOCK = 256  # rows scored at once: a block is 256 x N floats, so memory grows with N, not N²
 _MARGIN = 0.01  # candidates this close below the cut are re-scored exactly (scores are rounded to 0.001)
 
 
@@ -151,7 +153,8 @@ def _block_candidates(rows: range, features: list[_Features], tag_rows: dict[str
                       limit: int) -> list[list[int]]:
     """For each row, the positions whose approximate score may reach its top `limit`, in
     collection order. Scores are summed for the whole block at once (`bincount`); the date bonus
-    and the cut are then computed only for the pairs that share something, a tenth of them."""
+    and the cut are then computed only for the pairs that share something, usually a small part
+    of the block."""
     import numpy as np  # here: a build that reuses related reading need not load it
     if limit <= 0:
         return [[] for _ in rows]
@@ -191,7 +194,8 @@ def _block_candidates(rows: range, features: list[_Features], tag_rows: dict[str
 
 @dataclass(frozen=True)
 class _Features:
-    """What related reading compares, computed once per article (slugify is slow, N² calls were minutes)."""
+    """What related reading compares, computed once per article: slugify is slow, so it runs once per
+    tag here, not once per pair of articles."""
 
     article: Article
     tag_slugs: frozenset[str]

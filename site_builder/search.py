@@ -5,13 +5,14 @@ piece (a query fetches a few small files, not the whole index). It runs on the s
 before it replaces build/, so the index is part of the atomic build: a failed indexing run
 leaves the previous site, index included, untouched.
 
-Pagefind cannot update an index: at N=10,000 re-indexing took 35 s, so one edited article made
-`build` slower than Pelican's. So `pagefind/` holds two of its indexes: `base/`, every page as
-of the last full indexing, and `delta/`, only the pages changed since (one edit: a tenth of a
-second). `pagefind/pagefind.js` (search_module.js) is Pagefind's API over both: it merges
-delta/ in (Pagefind's own mergeIndex) and drops base/'s results for pages changed or deleted
-since. Once the changed pages outgrow a twentieth of the site (or a hundred pages, whichever is
-more; at most half of base/), the build indexes everything afresh and the delta is gone.
+Pagefind cannot update an index, and re-indexing every page for one edited article made a large
+site's `build` slower than Pelican's. So `pagefind/` holds two of its indexes: `base/`, every page
+as of the last full indexing, and `delta/`, only the pages changed since (an edit indexes a few
+pages, whatever the site's size). `pagefind/pagefind.js` (search_module.js) is Pagefind's API
+over both: it merges delta/ in (Pagefind's own mergeIndex) and drops base/'s results for pages
+changed or deleted since. Once the changed pages outgrow a twentieth of the site (or a hundred
+pages, whichever is more; at most half of base/), the build indexes everything afresh and the
+delta is gone.
 
 What is indexed is decided by the theme: `data-pagefind-body` marks the article (title, stance
 notes, caveats, text, editorial notes); navigation, footers and cross-link blocks are outside it
@@ -62,7 +63,7 @@ class IndexedPages:
     """What the cache keeps about `pagefind/base/`: which page bytes it indexed, under which ids."""
 
     # page path -> (SHA-256, Pagefind id); id "" for a page left out (not marked `data-pagefind-body`),
-    # so that an edit need not read the 2,000-odd list pages again to find that they still are not
+    # so that an edit need not read the many list pages again to find that they still are not
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     marked_only: bool = True  # the theme marks pages (BODY_MARK): unmarked pages are not indexed
 
@@ -165,10 +166,11 @@ def _link_indexed_pages(site_dir: Path, scratch: Path) -> bool:
     are the pages marked `data-pagefind-body` (False: no page is, so every page is indexed).
 
     Pagefind parses every HTML file it is given before it learns that only the pages marked
-    `data-pagefind-body` count: at N=10,000 the 2,000-odd list pages cost it 7 s of 39. Which pages
-    carry the mark is the theme's business, so the pages themselves are read, not their paths:
-    by GNU grep and cp, which leave the preview server's threads the interpreter (reading 366 MB
-    in Python slowed the preview of the next edit); in Python where those are missing.
+    `data-pagefind-body` count, so the many list pages, never indexed, would cost it time for
+    nothing. Which pages carry the mark is the theme's business, so the pages themselves are read,
+    not their paths: by GNU grep and cp, which leave the preview server's threads the interpreter
+    (reading every page in Python slowed the preview of the next edit); in Python where those are
+    missing.
     """
     try:
         found = subprocess.run(["grep", "-rlZ", "--include=*.html", "-F", "-e", BODY_MARK.decode(), "."],
@@ -199,9 +201,9 @@ def _link_indexed_pages_here(site_dir: Path, scratch: Path) -> bool:
 def _index(site_dir: Path, output_dir: Path, language: str) -> None:
     """Run Pagefind's own command (from the `pagefind[bin]` wheel) on `site_dir`.
 
-    Not its Python API: the API's service took 53 s where the command takes 38 s at N=10,000,
-    for the same index (the same fragments and word index; Pagefind orders filter files anew on
-    every run either way)."""
+    Not its Python API: the API's service is slower than the command at writing the same index
+    (the same fragments and word index; Pagefind orders filter files anew on every run either
+    way)."""
     command = [str(get_executable()), "--site", str(site_dir), "--output-path", str(output_dir),
                "--force-language", language.split("-")[0], "--silent"]
     for selector in EXCLUDE_SELECTORS:

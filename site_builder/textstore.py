@@ -1,12 +1,12 @@
 """Long texts of the build cache kept in a pack file beside its pickle, read back only when used.
 
-An article's rendered body is four fifths of the cache (100 MB at N=10,000), yet an incremental
-build shows only the bodies of the pages it renders again. So when the cache is saved, the bodies
-go to an append-only pack file (`bodies-*.pack`) and the pickle keeps only where each one is;
-loading the cache reads the pickle alone, and each body is read from the pack the first time
-something asks for it (`LazyTexts`). A body already in the pack is not written again. A build
-also moves each body to the pack as soon as it is rendered (`PackWriter`), so that a clean build
-does not hold them all in memory.
+The articles' rendered bodies are most of the cache, yet an incremental build shows only the
+bodies of the pages it renders again. So when the cache is saved, the bodies go to an append-only
+pack file (`bodies-*.pack`) and the pickle keeps only where each one is; loading the cache reads
+the pickle alone, and each body is read from the pack the first time something asks for it
+(`LazyTexts`). A body already in the pack is not written again. A build also moves each body to
+the pack as soon as it is rendered (`PackWriter`), so that a clean build does not hold them all
+in memory.
 
 The pack only grows while bodies change; when more of it is dead than alive, the next save
 writes a fresh pack and deletes the others. A process still using an old pack keeps reading it
@@ -182,8 +182,8 @@ def load(file: BinaryIO, folder: Path, pack_name: str, pack_size: int) -> Any:
 class PackWriter:
     """Moves objects' texts into a pack (`move`) and frees them; they are read back when used.
 
-    Used while a build reads its articles: a clean build at N=10,000 held 100 MB of rendered
-    bodies that only the article pages need, and every forked renderer inherited them."""
+    Used while a build reads its articles: otherwise a clean build would hold every rendered body,
+    which only the article pages need, and every forked renderer would inherit them."""
 
     def __init__(self, folder: Path, pack_name: str):
         self.name = pack_name or _new_pack_name()

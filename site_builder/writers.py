@@ -82,13 +82,13 @@ class Staging:
     Starting it from the previous build's files makes most of an incremental build a matter of
     keeping them. The build before that one (replaced by the last swap and kept as the spare) is
     already nearly this build: it is renamed into place and only the files that differ from the
-    previous build are changed; at N=10,000, linking 10,000 folders and 20,000 files anew took
-    1.3 to 3.6 s of kernel time on every build. Without a spare (the first incremental build, or
-    `spare` not matching its folder), a forked child hard-links every file of the previous build
-    into a new folder while this process reads and plans. Files the build writes anew replace
-    what is there (never written into: a linked file is the previous build's too); files it no
-    longer makes are removed before the swap. Leaving the `with` block without `swap_into_place`
-    deletes the folder: build/ stays as it was.
+    previous build are changed, rather than every folder and file linked anew on every build (kernel
+    time that grows with the site). Without a spare (the first incremental build, or `spare` not
+    matching its folder), a forked child hard-links every file of the previous build into a new
+    folder while this process reads and plans. Files the build writes anew replace what is there
+    (never written into: a linked file is the previous build's too); files it no longer makes are
+    removed before the swap. Leaving the `with` block without `swap_into_place` deletes the folder:
+    build/ stays as it was.
     """
 
     def __init__(self, output_dir: Path, previous: dict[str, str], prelink: bool = True, spare: Spare | None = None):
@@ -190,7 +190,7 @@ class Staging:
 
 
 def _all_files(folder: Path, paths: Iterable[str]) -> bool:
-    prefix = str(folder) + os.sep  # not Path: 10,000 of those took a tenth of a second
+    prefix = str(folder) + os.sep  # not Path: making one per file is a cost that grows with the site
     return all(os.path.isfile(prefix + relative) for relative in paths)
 
 
@@ -331,7 +331,8 @@ def mirror_tree(source: Path, target: Path) -> bool:
     kept (a spare staging folder has most of them), any other replaced, any extra removed.
     False if any link fails.
 
-    Inodes come from the folder listings (no stat per file): the search index is 10,000 files."""
+    Inodes come from the folder listings (no stat per file): the search index alone has about a
+    file per article."""
     try:
         _mirror_folder(os.fspath(source), os.fspath(target))
     except OSError:
@@ -378,7 +379,7 @@ def _copy_static(static_dirs: list[Path], writer: _Writer) -> None:
 def _inside(root: Path, relative: str) -> Path:
     """Refuse output paths that would escape the build folder (a slug is never `..`, but be sure).
 
-    Checked on the path's text, not by resolving it (10,000 resolves took a second): the staging
+    Checked on the path's text, not by resolving it (a file system call per page): the staging
     folder is new and holds no symbolic links, so only `..`, absolute paths and NUL could escape."""
     parts = PurePosixPath(relative).parts
     if not parts or parts[0] == "/" or ".." in parts or "\0" in relative or "\\" in relative:
@@ -406,8 +407,8 @@ TRASH_PREFIX = ".trash-"
 
 
 def _discard(folder: Path) -> None:
-    """Delete a replaced build in a child process: its 10,000 folders take a second to delete,
-    which the build (and the editor waiting for it) need not wait for.
+    """Delete a replaced build in a child process: deleting a folder per page takes time that
+    grows with the site, which the build (and the editor waiting for it) need not wait for.
 
     The folder is first renamed out of the staging names (so the next build's clean-up leaves it
     to its deleter); trash whose deleter died (the machine stopped) is deleted along with it.

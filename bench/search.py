@@ -39,7 +39,7 @@ PREFIX = "/bench/"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "tests"))
 from make_corpus import MARKERS  # noqa: E402
-from site_builder.cache import CACHE_DIR  # noqa: E402
+from site_builder.state import CACHE_DIR  # noqa: E402
 from site_builder.search import BASE_DIR, EXCLUDE_SELECTORS, write_search_index  # noqa: E402
 from webserver import serve  # noqa: E402
 

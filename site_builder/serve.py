@@ -514,8 +514,8 @@ def preview_base_url(root: Path, given: str | None, drafts: bool) -> tuple[str |
         notes = []
         if given is not None and last is not None and base_path_of(given) != last.base_path:
             notes.append(f"warning: build/ was built for {last.base_path}; this preview rebuilds it for "
-                         f"{base_path_of(given)}. Before deploying, build it again: "
-                         f"site-builder build --base-url {last.base_url}")
+                         f"{base_path_of(given)}. Before deploying, build it again: site-builder build"
+                         + (f" --base-url {last.base_url}" if last.base_url_given else ""))
     if drafts and last is not None and not last.drafts:
         notes.append("warning: this preview rebuilds build/ with the drafts, which deploy refuses to publish. "
                      "Before deploying, build it again: site-builder build")

@@ -8,6 +8,8 @@ injects into HTML responses (never into build/). The rest is ours, as its defaul
   QUIET_SECONDS, runs ONE build, sends ONE reload;
 - its static handler serves whatever a path names. `SiteHandler` serves only files inside build/,
   under the base path as GitHub Pages does, with `Cache-Control: no-store` (no stale search index).
+  The base path is the one the build/ being replaced was made for, unless told otherwise
+  (`preview_base_url`): a build made for publishing under /repo/ is never quietly rebuilt for /.
 A rebuild is the normal atomic build (`build.build`), so a request never meets a half-written
 site, and incremental: the build cache stays in memory, the watcher tells the build which files
 changed, and only the pages they affect are rendered. An edit to an article's text is served
@@ -76,7 +78,8 @@ class Preview:
     def __init__(self, root: Path, drafts: bool, quiet: bool, base_url: str | None = None):
         self.root, self.drafts, self.quiet = root, drafts, quiet
         self.base_url = base_url  # overrides site.yml's (see `preview_base_url`); None: site.yml's
-        self.output_dir, self.base_path = root / "build", "/"  # until a build has read site.yml
+        # Until a build has read site.yml:
+        self.output_dir, self.base_path = root / "build", base_path_of(base_url) if base_url else "/"
         self.problems: list[Problem] = []  # non-empty: the last build failed, show them
         self.state: BuildState | None = None  # kept in memory between rebuilds: an edit re-renders only what it affects
         self.last = None  # the last good build's Report (its collection and plan, for `quick_preview`)

@@ -19,6 +19,7 @@ from typing import Callable
 import jinja2
 
 from site_builder import problem_codes as codes
+from site_builder.buildinfo import build_info_file
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig
 from site_builder.errors import ContentError, Problem, errors_only
@@ -137,7 +138,8 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
         plan, page_keys, stale = _plan(read.collection, config, themes, key, state, output, staging,
                                        options.core_only)
         search = _search_step(config, state, output, options, redo_search) if config.search else None
-        written = _render_and_write(plan, stale, staging, themes, search, jobs, options.progress, config.root)
+        info = build_info_file(config, options.drafts)  # what serve and deploy read (buildinfo)
+        written = _render_and_write(plan, stale, staging, themes, search, jobs, options.progress, config.root, info)
     finally:
         staging.close()
     state.record_output(OutputRecord(page_keys, written.hashes, folder_stamp(config.output_dir), staging.spare_left),
@@ -246,7 +248,7 @@ def _search_step(config: SiteConfig, state: BuildState, output: OutputRecord, op
 
 
 def _render_and_write(plan: SitePlan, stale: list[PageJob], staging: Staging, themes: list[Path],
-                      search: SearchStep | None, jobs: int, progress: bool, root: Path) -> Written:
+                      search: SearchStep | None, jobs: int, progress: bool, root: Path, info: OutputFile) -> Written:
     """Steps 5-6: render the stale pages and write them, the others linked from the last build,
     into the staging folder; index it for search; swap it in. Pages stream from the renderers to
     the writer, so they are never all in memory at once."""
@@ -255,7 +257,7 @@ def _render_and_write(plan: SitePlan, stale: list[PageJob], staging: Staging, th
                  for item in plan.items if not (isinstance(item, PageJob) and item.path in stale_paths))
     with Progress("Rendering", enabled=progress, total=len(stale)) as progress_bar:
         try:
-            files = chain(unchanged, render_pages(plan.env, stale, jobs, progress_bar.tick))
+            files = chain(unchanged, [info], render_pages(plan.env, stale, jobs, progress_bar.tick))
             return write_site(staging.output_dir, files, [t / "static" for t in themes],
                               finish=search or no_search_index, staging=staging)
         except jinja2.TemplateError as error:

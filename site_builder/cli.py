@@ -115,10 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.set_defaults(command="build", run=_run_build)
 
     serve_cmd = commands.add_parser("serve", help="build, preview the site and rebuild on every save",
-                                    description="Build the site, serve build/ (under the base path of "
-                                                "site.yml) and rebuild and reload the browser whenever "
-                                                "content/, a theme or site.yml changes. Ctrl-C stops it.")
+                                    description="Build the site, serve build/ under its base path and rebuild "
+                                                "and reload the browser whenever content/, a theme or site.yml "
+                                                "changes. The base path is --base-url, else the one the last "
+                                                "build was given with --base-url, else site.yml's. Ctrl-C stops it.")
     _site_option(serve_cmd)
+    serve_cmd.add_argument("--base-url", metavar="URL",
+                           help="preview (and build) the site for this path or URL (e.g. /my-repo/), overriding "
+                                "the last build's and site.yml's")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
@@ -225,10 +229,21 @@ def _run_build(root: Path, args: argparse.Namespace) -> int:
         drafts = report.drafts_hidden
         hidden = f" ({drafts} drafts not published)" if drafts else ""
         changed = "nothing changed" if report.collection is None else f"{report.files_changed} changed"
-        print(f"Built {report.published} articles{hidden} into {report.config.output_dir} "
-              f"({report.files_written} files, {changed}, {report.seconds:.2f} s).\n"
-              f"Preview it: site-builder serve, then open http://127.0.0.1:8000{report.config.base_path}")
+        config = report.config
+        kept = f" (it keeps --base-url {config.base_url})" if config.base_url_given else ""
+        print(f"Built {report.published} articles{hidden} into {config.output_dir} "
+              f"({_site_files(report)} files, {changed}, {report.seconds:.2f} s).\n"
+              f"Preview it: site-builder serve{kept}, then open http://127.0.0.1:8000{config.base_path}")
     return 0
+
+
+def _site_files(report) -> int:
+    """The files of build/ that `deploy` publishes (it says the same number): those the build
+    wrote, less its record of what it was built for (buildinfo), plus the search index."""
+    from site_builder.search import INDEX_DIR
+
+    index = report.config.output_dir / INDEX_DIR
+    return report.files_written - 1 + sum(len(files) for _, _, files in os.walk(index))
 
 
 def _run_deploy(root: Path, args: argparse.Namespace) -> int:
@@ -240,7 +255,13 @@ def _run_deploy(root: Path, args: argparse.Namespace) -> int:
         print(f"deploy: {error}", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"Published {done.files} files to {done.branch} at {done.commit}: {done.message.splitlines()[-1]}")
+        added = f" (and {', '.join(done.added)})" if done.added else ""
+        if done.unchanged:
+            print(f"Already published: {done.branch} at {done.commit} holds this very build ({done.files} files); "
+                  f"no new commit. {done.message.splitlines()[-1]}")
+        else:
+            print(f"Published {done.files} files{added} to {done.branch} at {done.commit}: "
+                  f"{done.message.splitlines()[-1]}")
         if done.search_partial:
             print("Note: pages changed since the search index was last made whole were indexed on their own, so "
                   "their ranking in search is approximate. For an exact index: site-builder build --full-search, "
@@ -254,7 +275,8 @@ def _run_deploy(root: Path, args: argparse.Namespace) -> int:
 def _run_serve(root: Path, args: argparse.Namespace) -> int:
     from site_builder.serve import serve  # tornado and livereload: load only for this command
 
-    return serve(root, host=args.host, port=args.port, open_browser=args.open, drafts=args.drafts, quiet=args.quiet)
+    return serve(root, host=args.host, port=args.port, open_browser=args.open, drafts=args.drafts, quiet=args.quiet,
+                 base_url=args.base_url)
 
 
 def _run_check(root: Path, args: argparse.Namespace) -> int:

@@ -91,6 +91,7 @@ class SiteConfig:
     cname: str
     notes_heading: str
     pygments_style: str
+    base_url_given: bool = False  # base_url came from `--base-url`, not site.yml (buildinfo records it)
 
     @property
     def base_path(self) -> str:
@@ -134,7 +135,17 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         raise ContentError(problems)
     for mapping in ("stances", "verdicts"):
         values[mapping] = MappingProxyType(dict(values[mapping]))
-    return SiteConfig(root=root, **values)
+    return SiteConfig(root=root, **values, base_url_given=base_url is not None)
+
+
+def base_url_problems(base_url: str) -> list[Problem]:
+    """What is wrong with a `--base-url` given on the command line (nothing: [])."""
+    return _override_base_url({}, base_url)
+
+
+def base_path_of(base_url: str) -> str:
+    """The path of a (valid) base URL, ending in `/`: what `SiteConfig.base_path` would be."""
+    return _path_of(base_url)
 
 
 def _override_base_url(values: dict, base_url: str) -> list[Problem]:

@@ -8,6 +8,8 @@ injects into HTML responses (never into build/). The rest is ours, as its defaul
   QUIET_SECONDS, runs ONE build, sends ONE reload;
 - its static handler serves whatever a path names. `SiteHandler` serves only files inside build/,
   under the base path as GitHub Pages does, with `Cache-Control: no-store` (no stale search index).
+  The base path is the one the build/ being replaced was made for, unless told otherwise
+  (`preview_base_url`): a build made for publishing under /repo/ is never quietly rebuilt for /.
 A rebuild is the normal atomic build (`build.build`), so a request never meets a half-written
 site, and incremental: the build cache stays in memory, the watcher tells the build which files
 changed, and only the pages they affect are rendered. An edit to an article's text is served
@@ -49,7 +51,8 @@ from tornado.web import RequestHandler
 
 from site_builder import problem_codes as codes
 from site_builder.build import BuildOptions, build
-from site_builder.config import CONFIG_FILE, load_config
+from site_builder.buildinfo import BUILD_INFO_FILE, read_build_info
+from site_builder.config import CONFIG_FILE, base_path_of, base_url_problems, load_config
 from site_builder.errors import ContentError, Problem
 from site_builder.incremental import summary
 from site_builder.indexing import refresh_search_index
@@ -72,9 +75,11 @@ ERROR_PAGE = Template("""<!doctype html>
 class Preview:
     """The site being previewed and the outcome of its last build (read by every request)."""
 
-    def __init__(self, root: Path, drafts: bool, quiet: bool):
+    def __init__(self, root: Path, drafts: bool, quiet: bool, base_url: str | None = None):
         self.root, self.drafts, self.quiet = root, drafts, quiet
-        self.output_dir, self.base_path = root / "build", "/"  # until a build has read site.yml
+        self.base_url = base_url  # overrides site.yml's (see `preview_base_url`); None: site.yml's
+        # Until a build has read site.yml:
+        self.output_dir, self.base_path = root / "build", base_path_of(base_url) if base_url else "/"
         self.problems: list[Problem] = []  # non-empty: the last build failed, show them
         self.state: BuildState | None = None  # kept in memory between rebuilds: an edit re-renders only what it affects
         self.last = None  # the last good build's Report (its collection and plan, for `quick_preview`)
@@ -102,7 +107,7 @@ class Preview:
                 try:
                     options = (BuildOptions.for_preview_start(self.drafts) if first
                                else BuildOptions.for_preview_rebuild(self.drafts, changed))
-                    report = build(load_config(self.root), options, self.state)
+                    report = build(load_config(self.root, self.base_url), options, self.state)
                 finally:  # build/ now has those pages (or the problems page shows); later previews stay
                     self.overlay = {path: page for path, page in self.overlay.items() if page[0] > shown_before}
         except ContentError as error:
@@ -389,6 +394,8 @@ class SiteHandler(RequestHandler):
             return self.redirect(preview.base_path)
         relative = path[len(preview.base_path):] if path.startswith(preview.base_path) else None
         target = inside(preview.output_dir, relative) if relative is not None else None
+        if target is not None and target.name == BUILD_INFO_FILE:  # the build's record, never published
+            target = None
         if target is not None and target.is_dir():
             if not path.endswith("/"):  # relative links in index.html need the trailing slash
                 return self.redirect(self.request.path + "/")
@@ -466,9 +473,14 @@ class PreviewServer(Server):
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-          drafts: bool = False, quiet: bool = False) -> int:
+          drafts: bool = False, quiet: bool = False, base_url: str | None = None) -> int:
     """Build, then serve until Ctrl-C (exit 0) or SIGTERM; 1 if the port cannot be used."""
-    preview = Preview(root, drafts, quiet)
+    if base_url is not None and base_url_problems(base_url):
+        raise ContentError(base_url_problems(base_url))
+    base_url, notes = preview_base_url(root, base_url, drafts)
+    for note in notes:
+        print(note, file=sys.stderr, flush=True)
+    preview = Preview(root, drafts, quiet, base_url)
     try:
         preview.rebuild(first=True)
         server = PreviewServer(preview)
@@ -485,6 +497,32 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     _keep_state(preview)
     print("Stopped.", flush=True)
     return 0
+
+
+def preview_base_url(root: Path, given: str | None, drafts: bool) -> tuple[str | None, list[str]]:
+    """The base URL to preview with (None: site.yml's), and what to tell the editor about it.
+
+    The preview rebuilds build/, so it keeps what the last build was made for: a site built with
+    `build --base-url /repo/` to be published is previewed under /repo/, never quietly rebuilt
+    for `/`. Only `--base-url` given here, or a plain `build`, changes that. When the preview is
+    told to build something else than the build it replaces (another base path, or drafts), it
+    says so loudly: build/ must be built again before `deploy` (which would refuse it anyway).
+    """
+    last = read_build_info(root / "build")
+    if given is None and last is not None and last.base_url_given:
+        given = last.base_url
+        notes = [f"Previewing for {last.base_path}, the base path of the last build (--base-url {last.base_url}); "
+                 f"serve --base-url / previews for the domain root."] if last.base_path != "/" else []
+    else:
+        notes = []
+        if given is not None and last is not None and base_path_of(given) != last.base_path:
+            notes.append(f"warning: build/ was built for {last.base_path}; this preview rebuilds it for "
+                         f"{base_path_of(given)}. Before deploying, build it again: site-builder build"
+                         + (f" --base-url {last.base_url}" if last.base_url_given else ""))
+    if drafts and last is not None and not last.drafts:
+        notes.append("warning: this preview rebuilds build/ with the drafts, which deploy refuses to publish. "
+                     "Before deploying, build it again: site-builder build")
+    return given, notes
 
 
 def _keep_state(preview: Preview) -> None:

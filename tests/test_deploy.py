@@ -16,6 +16,8 @@ import pytest
 from lxml import html as lxml_html
 
 from linkcheck import broken_links
+from site_builder.buildinfo import BUILD_INFO_FILE
+from site_builder.deploy import pages_address
 from webserver import serve
 
 
@@ -56,7 +58,8 @@ def test_deploy_push_publishes_the_build_with_nojekyll_cname_and_source_commit(s
     site.write("site.yml", site.root.joinpath("site.yml").read_text() + "cname: reading.example.org\n")
     git(site.root, "commit", "-q", "-am", "Set the custom domain")
     assert run("build", "--site", site.root).code == 0
-    built = sorted(p.relative_to(site.build_dir).as_posix() for p in site.build_dir.rglob("*") if p.is_file())
+    built = sorted(p.relative_to(site.build_dir).as_posix() for p in site.build_dir.rglob("*") if p.is_file()
+                   and p.name != BUILD_INFO_FILE)  # the build's record of what it was built for stays home
 
     result = run("deploy", "--site", site.root, "--push")
 
@@ -71,7 +74,7 @@ def test_deploy_push_publishes_the_build_with_nojekyll_cname_and_source_commit(s
     message = git(repo, "log", "-1", "--format=%B", "gh-pages")
     assert message == f"Deploy {source} of main: Set the custom domain"
     commit = git(repo, "rev-parse", "--short", "gh-pages")
-    assert f"Published {len(built) + 2} files to gh-pages at {commit}" in result.out
+    assert f"Published {len(built)} files (and .nojekyll, CNAME) to gh-pages at {commit}" in result.out
     assert "Pushed gh-pages to origin" in result.out
 
 
@@ -148,6 +151,107 @@ def test_refuses_a_stale_build(site, run, repo):
     assert "content/articles/first-piece.md" in result.err
     assert "run site-builder build first" in result.err
     assert branches(site.root) == ["main"] and branches(repo) == []
+
+
+# --- a build must fit where the remote publishes it ------------------------------------------------
+
+@pytest.mark.parametrize("url, cname, expected", [
+    ("https://github.com/owner/repo.git", "", ("https://owner.github.io/repo/", "/repo/")),
+    ("https://github.com/owner/repo", "", ("https://owner.github.io/repo/", "/repo/")),
+    ("https://editor@github.com/Owner/Reading-Room/", "", ("https://owner.github.io/Reading-Room/", "/Reading-Room/")),
+    ("git@github.com:owner/repo.git", "", ("https://owner.github.io/repo/", "/repo/")),
+    ("git@github.com:owner/repo", "", ("https://owner.github.io/repo/", "/repo/")),
+    ("ssh://git@github.com/owner/repo.git", "", ("https://owner.github.io/repo/", "/repo/")),
+    ("https://github.com/owner/owner.github.io.git", "", ("https://owner.github.io/", "/")),
+    ("git@github.com:Owner/owner.GitHub.io.git", "", ("https://owner.github.io/", "/")),
+    ("https://github.com/owner/repo.git", "reading.example.org", ("https://reading.example.org/", "/")),
+    ("https://gitlab.com/owner/repo.git", "", None),
+    ("/srv/git/repo.git", "", None),
+    ("https://github.com.evil.example/owner/repo.git", "", None),
+    ("", "", None),
+])
+def test_where_github_pages_serves_a_remote(url, cname, expected):
+    assert pages_address(url, cname) == expected
+
+
+def test_refuses_a_root_build_for_a_github_project_repository(site, run, repo):
+    git(site.root, "remote", "set-url", "origin", "git@github.com:owner/reading-room.git")
+    assert run("build", "--site", site.root).code == 0
+
+    result = run("deploy", "--site", site.root)
+
+    assert result.code == 1
+    assert result.err.strip() == ("deploy: build/ was built for /, but origin (git@github.com:owner/reading-room.git) "
+                                  "is served at https://owner.github.io/reading-room/: run site-builder build "
+                                  "--base-url /reading-room/ (or set base_url: /reading-room/ in site.yml), "
+                                  "then deploy again")
+    assert branches(site.root) == ["main"]
+    assert run("build", "--site", site.root, "--base-url", "/reading-room/").code == 0
+    assert run("deploy", "--site", site.root).code == 0
+    assert "gh-pages" in branches(site.root)
+
+
+def test_a_user_site_and_a_custom_domain_are_served_at_the_root(site, run, repo):
+    git(site.root, "remote", "set-url", "origin", "https://github.com/owner/owner.github.io.git")
+    assert run("build", "--site", site.root, "--base-url", "/reading-room/").code == 0
+    refused = run("deploy", "--site", site.root)
+    assert refused.code == 1 and "run site-builder build --base-url / (" in refused.err
+    assert run("build", "--site", site.root).code == 0
+    assert run("deploy", "--site", site.root).code == 0
+
+    git(site.root, "remote", "set-url", "origin", "https://github.com/owner/reading-room.git")
+    site.write("site.yml", site.root.joinpath("site.yml").read_text() + "cname: reading.example.org\n")
+    assert run("build", "--site", site.root).code == 0
+    assert run("deploy", "--site", site.root).code == 0
+    assert run("build", "--site", site.root, "--base-url", "/reading-room/").code == 0
+    refused = run("deploy", "--site", site.root)
+    assert refused.code == 1 and "is served at https://reading.example.org/" in refused.err
+
+
+def test_refuses_a_build_with_drafts(site, run, repo):
+    site.add_article("unfinished", title="Not ready", draft="true")
+    assert run("build", "--site", site.root, "--drafts").code == 0
+
+    result = run("deploy", "--site", site.root)
+
+    assert result.code == 1
+    assert "includes drafts" in result.err and "run site-builder build first" in result.err
+    assert branches(site.root) == ["main"]
+    assert run("build", "--site", site.root).code == 0
+    assert run("deploy", "--site", site.root).code == 0
+    published = git(site.root, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert "articles/first-piece/index.html" in published and "articles/unfinished/index.html" not in published
+
+
+def test_deploying_the_same_build_again_makes_no_new_commit(site, run, repo):
+    assert run("build", "--site", site.root).code == 0
+    first = run("deploy", "--site", site.root, "--push")
+    assert first.code == 0, first.err
+    commit = git(repo, "rev-parse", "gh-pages")
+
+    again = run("deploy", "--site", site.root, "--push", "--message", "Same again")
+
+    assert again.code == 0, again.err
+    assert "Already published: gh-pages at " in again.out and "no new commit" in again.out
+    assert git(site.root, "rev-parse", "gh-pages") == git(repo, "rev-parse", "gh-pages") == commit
+    assert git(site.root, "rev-list", "--count", "gh-pages") == "1"
+    site.add_article("second-piece", title="The second piece, retitled", date="2015-10-10", tags="[missiles]")
+    assert run("build", "--site", site.root).code == 0
+    changed = run("deploy", "--site", site.root, "--push")
+    assert changed.code == 0 and "Published " in changed.out
+    assert git(repo, "rev-list", "--count", "gh-pages") == "2"
+
+
+def test_build_and_deploy_count_the_same_files(site, run, repo):
+    built = run("build", "--site", site.root)
+    files = sum(1 for path in site.build_dir.rglob("*") if path.is_file() and path.name != BUILD_INFO_FILE)
+    assert f"({files} files, " in built.out
+
+    deployed = run("deploy", "--site", site.root)
+
+    assert f"Published {files} files (and .nojekyll) to gh-pages" in deployed.out
+    assert len(git(site.root, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()) == files + 1
+    assert f"({files} files, nothing changed" in run("build", "--site", site.root).out  # the no-change shortcut too
 
 
 # --- the published site, served under its sub-path as GitHub Pages serves a project site ----------

@@ -25,6 +25,7 @@ import pytest
 from tornado.websocket import websocket_connect
 
 from conftest import Site
+from site_builder.buildinfo import BUILD_INFO_FILE, read_build_info
 from site_builder.serve import PAUSE_SECONDS
 
 DEADLINE = 15.0  # seconds; generous for a slow machine, the usual case is well under one
@@ -91,10 +92,10 @@ def serve():
     """Start `python -m site_builder serve` on a site; stop each with SIGINT and check it exits 0."""
     servers: list[Server] = []
 
-    def start(site: Site) -> Server:
+    def start(site: Site, *options: str) -> Server:
         port = free_port()
         process = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--site", str(site.root),
-                                    "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    "--port", str(port), *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         server = Server(process, port)
         servers.append(server)
@@ -247,6 +248,56 @@ def test_a_sub_path_site_is_served_under_its_base_path(site, serve):
     assert server.get("/articles/piece/")[0] == 404  # outside the base path, as on GitHub Pages
     status, headers, _ = server.get("/repo/articles/piece")
     assert (status, headers["Location"]) == (302, "/repo/articles/piece/")
+
+
+def test_the_preview_keeps_the_base_path_the_last_build_was_given(site, serve, run):
+    """`build --base-url /repo/` prints a preview address under /repo/: plain `serve` serves
+    there, and its rebuilds keep build/ fit for publishing under /repo/."""
+    site.add_article("piece", body="Built for a sub-path.")
+    built = run("build", "--site", site.root, "--base-url", "/repo/")
+    assert "Preview it: site-builder serve (it keeps --base-url /repo/), then open http://127.0.0.1:8000/repo/" in built.out
+
+    server = serve(site)
+
+    assert "Serving at http://127.0.0.1:%d/repo/" % server.port in server.output
+    assert "the base path of the last build (--base-url /repo/)" in server.output
+    body = server.wait_for_text("/repo/articles/piece/", "Built for a sub-path.")
+    assert 'href="/repo/' in body and 'href="/static/' not in body
+    site.add_article("piece", title="Retitled", body="Edited in the preview.")
+    server.wait_for_text("/repo/articles/piece/", "Edited in the preview.")
+    wait_until(lambda: server.count("Rebuilt") >= 1, "the rebuild")
+    assert read_build_info(site.build_dir).base_path == "/repo/"
+    assert 'href="/repo/' in (site.build_dir / "index.html").read_text()
+    assert server.get("/repo/" + BUILD_INFO_FILE)[0] == 404  # the build's record is not served
+
+
+def test_serve_base_url_overrides_site_yml_and_the_last_build(site, serve, run):
+    site.add_article("piece", body="Previewed for a project site.")
+    assert run("build", "--site", site.root).code == 0  # for site.yml's `/`
+    server = serve(site, "--base-url", "/reading-room/")
+    server.wait_for_text("/reading-room/articles/piece/", "Previewed for a project site.")
+    assert server.get("/articles/piece/")[0] == 404
+    assert ("warning: build/ was built for /; this preview rebuilds it for /reading-room/. Before deploying, "
+            "build it again: site-builder build\n") in server.output
+    assert read_build_info(site.build_dir).base_path == "/reading-room/"
+
+
+def test_a_preview_for_another_base_path_warns_that_the_build_for_publishing_is_replaced(site, serve, run):
+    site.add_article("piece")
+    assert run("build", "--site", site.root, "--base-url", "/repo/").code == 0
+    server = serve(site, "--base-url", "/")
+    assert ("warning: build/ was built for /repo/; this preview rebuilds it for /. Before deploying, build it "
+            "again: site-builder build --base-url /repo/") in server.output
+    assert server.get("/articles/piece/")[0] == 200
+
+
+def test_a_plain_build_returns_the_preview_to_site_yml(site, serve, run):
+    site.add_article("piece")
+    assert run("build", "--site", site.root, "--base-url", "/repo/").code == 0
+    assert run("build", "--site", site.root).code == 0
+    server = serve(site)
+    assert "Serving at http://127.0.0.1:%d/ " % server.port in server.output
+    assert server.get("/articles/piece/")[0] == 200
 
 
 def test_theme_and_site_options_changes_rebuild(site, serve):

@@ -1,0 +1,42 @@
+"""What build/ was built for, recorded inside build/ so `serve` and `deploy` know it.
+
+A site built with `build --base-url /repo/` only works under `/repo/`. The preview must serve it
+there (and not quietly rebuild it for `/`), and `deploy` must refuse to publish it where it
+would be served elsewhere. Both read this small file, which the build writes into build/ with
+every other file, so it is swapped in with the pages it describes and can never disagree with
+them (a record beside build/, or in the cache, could). `deploy` leaves it out of what it
+publishes and `serve` does not serve it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from site_builder.config import SiteConfig
+from site_builder.render import OutputFile
+
+BUILD_INFO_FILE = ".site-builder-build.json"
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    base_url: str  # as the build used it (a path or a full address)
+    base_path: str  # the path every internal link starts with
+    base_url_given: bool  # from `--base-url` (the command line), not from site.yml
+    drafts: bool  # drafts were published too (`--drafts`)
+
+
+def build_info_file(config: SiteConfig, drafts: bool) -> OutputFile:
+    info = BuildInfo(config.base_url, config.base_path, config.base_url_given, drafts)
+    return OutputFile(BUILD_INFO_FILE, (json.dumps(asdict(info), indent=1) + "\n").encode())
+
+
+def read_build_info(output_dir: Path) -> BuildInfo | None:
+    """What `output_dir` was built for; None without a build (or one made before this record was)."""
+    try:
+        values = json.loads((output_dir / BUILD_INFO_FILE).read_text(encoding="utf-8"))
+        return BuildInfo(**{name: values[name] for name in BuildInfo.__dataclass_fields__})
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -16,6 +16,7 @@ run an extractor.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ class Shown:
     """What the page shows of an original, read afresh for each rendering (nothing of it is kept)."""
 
     size: int
+    sha256: str  # of the bytes published (the import recorded its own: they differ if the file was edited)
     saved_page: bool  # a saved web page: shown by its extracted text, never its markup
     found: Extracted  # what the import's extractor reads from it today (empty if it finds no article)
     text: str = ""  # a plain-text or Markdown original, whole: it holds nothing but the piece and its debris
@@ -57,14 +59,15 @@ class Original:
 
     def shown(self) -> Shown:
         data = self.read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
         text = _decoded(data)
         found = _extracted(text, self.path.suffix.lower())
         if self.path.suffix.lower() not in SAVED_PAGE_SUFFIXES:
-            return Shown(len(data), False, found, text=text)
+            return Shown(len(data), sha256, False, found, text=text)
         from site_builder.markup import MarkdownRenderer
 
         rendered = MarkdownRenderer(self.base_path).render(found.text, footnote_prefix="original") if found.text else None
-        return Shown(len(data), True, found, extracted_html=rendered.html if rendered else "")
+        return Shown(len(data), sha256, True, found, extracted_html=rendered.html if rendered else "")
 
 
 def _decoded(data: bytes) -> str:

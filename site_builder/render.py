@@ -147,7 +147,7 @@ class PageKind(Enum):
     """What a page shows of the collection, which is what its dependency key covers (incremental)."""
 
     ARTICLE = "article"  # one piece in full, with the summaries of the pieces it points to
-    SOURCE = "source"  # one piece's text as collected, in full
+    SOURCE = "source"  # one piece's original: its "text as collected" page, and its copy to download
     OUTLET = "outlet"  # an outlet's name and the summaries of its pieces
     TAG = "tag"  # a tag's name and the summaries of its pieces
     EVENT = "event"  # the summaries of the pieces on an event
@@ -323,7 +323,7 @@ def pygments_css(style: str) -> str:
 # is a visible part of an edit build. Each function takes the collection and the config.
 GENERATED = {"feed.xml": atom_feed, "feed.json": json_feed}  # path -> function
 GENERATED_TEMPLATE = "(generated)"  # their jobs' template: no theme file has that name
-ORIGINAL_TEMPLATE = "(original)"  # an imported original, copied byte for byte
+ORIGINAL_TEMPLATE = "(original)"  # an imported original's copy, byte for byte (site_builder.originals)
 
 
 def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:

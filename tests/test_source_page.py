@@ -188,7 +188,11 @@ def test_turning_the_option_off_and_on_builds_as_a_clean_build_would(site, run, 
     build_incrementally(site.root)  # a changed original (check warns): its page and its copy follow
     assert_same_as_clean(site.root, tmp_path)
     slug = articles["caspian-strike.html"].stem
-    assert "A correction the outlet added later" in site.page(f"articles/{slug}/source/").text_content()
+    page = site.page(f"articles/{slug}/source/")
+    assert "A correction the outlet added later" in page.text_content()
+    facts = page.cssselect(".original-file")[0].text_content()
+    assert hashlib.sha256(kept.read_bytes()).hexdigest() in facts, "the SHA-256 of the file offered"
+    assert "the file has changed since the import" in facts
 
 
 # --- claim notes on article pages ------------------------------------------------------------------------

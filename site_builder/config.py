@@ -65,6 +65,10 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("cname", Text(), "A custom domain for GitHub Pages (written to CNAME by `deploy`), e.g. "
           "`reading.example.org`.", default=""),
     Field("search", Boolean(), "Build the full-text search index (Pagefind) and the /search/ page.", default=True),
+    Field("publish_originals", Boolean(), "Publish what each article was imported from: a page with the text "
+          "read from the original and its details, and the file itself to download (as plain text, never "
+          "as a live page). `false` keeps `content/sources/` private: the article page says the editors "
+          "keep the original.", default=True),
     Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
           "in an article body.", default="Editorial notes"),
     Field("pygments_style", PygmentsStyle(about="a Pygments style name (`default`, `friendly`, `monokai`, ...: "
@@ -87,6 +91,7 @@ class SiteConfig:
     related_count: int
     strict_events: bool
     search: bool
+    publish_originals: bool
     feed_count: int
     cname: str
     notes_heading: str

@@ -55,13 +55,13 @@ class CachedArticle:
 
 @dataclass(frozen=True)
 class Provenance:
-    """The original an article was imported from, shown to readers as "the text as collected"."""
+    """The original an article was imported from, shown to readers as "the text as collected"
+    (site_builder.originals reads it when that page is made)."""
 
     source: str
     original_name: str
     sha256: str
     imported: date
-    text: str  # the original, decoded for display (always escaped by the theme)
 
 
 @dataclass(frozen=True)
@@ -438,8 +438,7 @@ def read_provenance(record: dict | None, config: SiteConfig, shown: str, line: i
         problems.append(Problem(shown, line, f"provenance: `{record['source']}` no longer matches its SHA-256",
                                 "originals are never edited; restore it or re-import the source", severity="warning",
                                 code=codes.ORIGINAL_CHANGED))
-    provenance = Provenance(record["source"], record["original_name"], record["sha256"], record["imported"],
-                            data.decode("utf-8", errors="replace"))
+    provenance = Provenance(record["source"], record["original_name"], record["sha256"], record["imported"])
     return provenance, problems
 
 

@@ -32,6 +32,7 @@ from site_builder.errors import ContentError, Problem, display_path
 from site_builder.feeds import atom_feed, feed_articles, json_feed, robots_txt, sitemap_xml
 from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.markup import LinkTarget, internal_link_attributes
+from site_builder.originals import Original, download_path, human_size
 from site_builder.reader import Article
 from site_builder.urls import absolute, url_for
 
@@ -94,6 +95,7 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.filters["long_date"] = long_date
     env.filters["join_names"] = join_names
     env.filters["pagefind_filter_value"] = pagefind_filter_value
+    env.filters["human_size"] = human_size
     env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
         config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance))
     return env
@@ -145,7 +147,7 @@ class PageKind(Enum):
     """What a page shows of the collection, which is what its dependency key covers (incremental)."""
 
     ARTICLE = "article"  # one piece in full, with the summaries of the pieces it points to
-    SOURCE = "source"  # one piece's text as collected, in full
+    SOURCE = "source"  # one piece's original: its "text as collected" page, and its copy to download
     OUTLET = "outlet"  # an outlet's name and the summaries of its pieces
     TAG = "tag"  # a tag's name and the summaries of its pieces
     EVENT = "event"  # the summaries of the pieces on an event
@@ -214,9 +216,10 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     listing("index.html", "index.html", _newest_of_sorted(articles), articles=articles)
     for article in articles:
         add(article_page_job(article, config), article.date)
-        if article.provenance:
-            add(PageJob(f"articles/{article.slug}/source/index.html", "source.html", {"article": article},
-                        PageKind.SOURCE, article, (article.slug,)), article.provenance.imported)
+        if article.provenance and config.publish_originals:
+            source, download = source_page_jobs(article, config)
+            add(source, article.provenance.imported)
+            items.append(download)  # a file to download, not a page: not in the sitemap
     listing("outlets.html", "outlets/index.html", _newest_of_sorted(articles))
     for outlet in collection.outlets:
         about(PageKind.OUTLET, f"outlets/{outlet.slug}/index.html", _newest_of_sorted(outlet.articles), outlet)
@@ -280,6 +283,18 @@ def article_page_job(article: Article, config: SiteConfig) -> PageJob:
                    (article.slug,))
 
 
+def source_page_jobs(article: Article, config: SiteConfig) -> tuple[PageJob, PageJob]:
+    """The "text as collected" page and the original's copy to download (see site_builder.originals).
+    Both show the original, which the article's full key covers."""
+    provenance = article.provenance
+    download = download_path(article.slug, provenance.source)
+    original = Original(config.root / provenance.source, config.base_path)
+    page = PageJob(f"articles/{article.slug}/source/index.html", "source.html",
+                   {"article": article, "original": original, "download": download}, PageKind.SOURCE, article,
+                   (article.slug,))
+    return page, PageJob(download, ORIGINAL_TEMPLATE, {"original": original}, PageKind.SOURCE, article, (article.slug,))
+
+
 def _annotated_reading(article: Article, config: SiteConfig, page_url: str) -> dict:
     return annotated_reading(article, config, page_url, describe(article))
 
@@ -308,11 +323,14 @@ def pygments_css(style: str) -> str:
 # is a visible part of an edit build. Each function takes the collection and the config.
 GENERATED = {"feed.xml": atom_feed, "feed.json": json_feed}  # path -> function
 GENERATED_TEMPLATE = "(generated)"  # their jobs' template: no theme file has that name
+ORIGINAL_TEMPLATE = "(original)"  # an imported original's copy, byte for byte (site_builder.originals)
 
 
 def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
     if job.template == GENERATED_TEMPLATE:
         return OutputFile(job.path, GENERATED[job.path](**job.context))
+    if job.template == ORIGINAL_TEMPLATE:
+        return OutputFile(job.path, job.context["original"].read_bytes())
     html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)
     return OutputFile(job.path, html.encode("utf-8"))
 

@@ -5,7 +5,8 @@ in every front-matter field that reaches a page (title, outlet, authors, languag
 caveats, tags, author bio, claims' text, author, note and evidence, source URL), and ALL payloads
 in its body, footnotes and editorial notes; outlet profiles (content/outlets.yml) and site.yml's
 texts carry them too, and two imported originals (a saved web page with the payloads as live HTML,
-and a scraped text) go through `site-builder import` to their article and "as collected" pages. Then every built page, the feeds, the sitemap, the search page with results
+and a scraped text) go through `site-builder import` to their article and "as collected" pages
+(and copies to download). Then every built page, the originals' copies, the feeds, the sitemap, the search page with results
 and the link previews are opened in headless Chromium, and each must show no dialog, set no
 payload global, send no request to another host, trigger no CSP refusal (the sanitiser alone must
 hold), and keep no event-handler attribute or script URL in its DOM. Harmless formatting and the
@@ -194,7 +195,12 @@ class Watch:
 
 def every_page(build_dir: Path) -> list[str]:
     pages = [p.relative_to(build_dir).as_posix() for p in sorted(build_dir.rglob("*.html"))]
-    return pages + ["feed.xml", "feed.json", "sitemap.xml"]
+    return pages + ["feed.xml", "feed.json", "sitemap.xml"] + originals(build_dir)
+
+
+def originals(build_dir: Path) -> list[str]:
+    """The imported originals' copies, offered for download: opened too, as a reader might."""
+    return [p.relative_to(build_dir).as_posix() for p in sorted(build_dir.glob("articles/*/source/original*.txt"))]
 
 
 def test_no_payload_runs_on_any_page(hostile_site, page):
@@ -203,6 +209,8 @@ def test_no_payload_runs_on_any_page(hostile_site, page):
     pages = every_page(site.build_dir)
     assert len(pages) > 100, "articles, outlets, a tag page per payload, claims, events, feeds"
     assert sum(p.endswith("/source/index.html") for p in pages) == 2, "the imported originals, shown as collected"
+    assert [p.rsplit("/", 1)[1] for p in originals(site.build_dir)] == ["original.html.txt", "original.txt"], \
+        "and their copies, as plain text: the saved page's live payloads never run on the site"
     problems = []
     for relative in pages:
         page.goto(base + relative.removesuffix("index.html"), wait_until="load")

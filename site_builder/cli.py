@@ -12,11 +12,15 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder import __version__, problem_codes
 from site_builder.build import BuildOptions, build, check
 from site_builder.config import load_config
 from site_builder.errors import ContentError, Problem
+
+if TYPE_CHECKING:
+    from site_builder.scaffold import GitSetup
 
 DRY_RUN_STATUS = {"imported": "would import", "updated": "would update"}
 PROGRESS_BAR_FROM = 10  # files; smaller batches finish before a bar would be worth reading
@@ -185,7 +189,8 @@ def _run_new(root: Path, args: argparse.Namespace) -> int:
         return 1
     print(f"Created a new collection in {args.directory}/:")
     print("".join(f"  {name}\n" for name in written), end="")
-    git = None if args.no_git else start_repository(args.directory, f"New collection, made by site-builder {__version__}")
+    message = f"New collection, made by site-builder {__version__}"
+    git = None if args.no_git else start_repository(args.directory, message)
     if git:
         print(_git_news(git, args.directory))
     if generator.local_folder:
@@ -199,19 +204,19 @@ def _run_new(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def _git_news(git, directory: Path) -> str:
+def _git_news(git: GitSetup, directory: Path) -> str:
     """What `new` did with git, and what is left for the editor to do."""
     commit_by_hand = f"in {directory}/: git init -b main && git add --all && git commit -m 'New collection'"
     if git.status == "inside":
         return (f"\n{directory}/ is inside the git repository at {git.detail}, so no repository was started: "
                 "commit the new files there when you are ready.")
     if git.status == "no-git":
-        return f"\ngit is not installed, so no repository was started. Once it is (https://git-scm.com), {commit_by_hand}"
+        return f"\ngit is not installed, so no repository was started. Once it is (git-scm.com), {commit_by_hand}"
     if git.status == "failed":
         return f"\ngit could not make the first commit ({git.detail}). To make it yourself, {commit_by_hand}"
     news = f"\nStarted a git repository on branch main, with these files as its first commit ({git.detail})."
     if git.fallback_identity:
-        news += ("\ngit knows no name or email for you, so that commit is signed \"site-builder new\". "
+        news += ("\ngit does not know your name and email yet, so that commit is signed \"site-builder new\". "
                  "Set yours before your next commit:\n"
                  "  git config --global user.name \"Your Name\"\n  git config --global user.email you@example.org")
     return news

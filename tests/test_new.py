@@ -188,7 +188,7 @@ def test_with_no_git_identity_the_first_commit_is_signed_by_a_plain_fallback(tmp
                           env=git_config_env(home, None))
     assert made.returncode == 0, made.stderr
     assert git(root, "log", "--format=%an <%ae>") == f"{FALLBACK_IDENTITY[0]} <{FALLBACK_IDENTITY[1]}>"
-    assert 'git knows no name or email for you, so that commit is signed "site-builder new"' in made.stdout
+    assert 'git does not know your name and email yet, so that commit is signed "site-builder new"' in made.stdout
     assert 'git config --global user.name "Your Name"' in made.stdout
 
 

@@ -2,6 +2,7 @@
 #   make build   set up .venv, build the bundled collection into build/
 #   make test    set up .venv, run the whole test suite
 #   make test-fast   the same minus the slow tests (browser, quality tools, kill, timing): under 90 s
+#   make dist    the generator's own package: wheel and sdist in dist/, checked as PyPI will
 # Both are idempotent: the venv is reinstalled only when pyproject.toml changes.
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: build test test-fast check serve clean browser quality-tools
+.PHONY: build test test-fast check serve clean browser quality-tools dist
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +25,16 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/site-builder check
 
-test: $(STAMP) browser quality-tools
+test: $(STAMP) browser quality-tools dist
 	$(BIN)/python -m pytest
+
+# The sdist, then the wheel built from it (as pip builds it from PyPI), so CI proves both build;
+# twine then checks them as PyPI's upload will (metadata, and that README.md renders). Built with
+# the venv's hatchling (a test extra), so nothing is downloaded.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
 
 # Every test but those marked slow (see pyproject.toml), for the edit-test loop: no browser or tools needed.
 test-fast: $(STAMP)
@@ -69,4 +78,4 @@ serve: $(STAMP)
 	$(BIN)/site-builder serve --port $(PORT)
 
 clean:
-	rm -rf build $(VENV)
+	rm -rf build dist $(VENV)

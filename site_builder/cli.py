@@ -12,11 +12,15 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder import __version__, problem_codes
 from site_builder.build import BuildOptions, build, check
 from site_builder.config import load_config
 from site_builder.errors import ContentError, Problem
+
+if TYPE_CHECKING:
+    from site_builder.scaffold import GitSetup
 
 DRY_RUN_STATUS = {"imported": "would import", "updated": "would update"}
 PROGRESS_BAR_FROM = 10  # files; smaller batches finish before a bar would be worth reading
@@ -69,10 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     new_cmd = commands.add_parser(
         "new", help="create a new collection, ready to build",
         description="Create DIR with site.yml (every option, commented), two example articles showing every "
-                    "editorial feature, content/outlets.yml, .gitignore, requirements.txt and a GitHub Pages "
-                    "workflow. Refuses a folder that is not empty.")
+                    "editorial feature, content/outlets.yml, .gitignore, requirements.txt (the site-builder the "
+                    "workflow installs) and a GitHub Pages workflow, then start a git repository there with a "
+                    "first commit of them. Refuses a folder that is not empty.")
     new_cmd.add_argument("directory", type=Path, metavar="DIR", help="the folder to create (or an empty one)")
     new_cmd.add_argument("--title", help="the site's title (default: from the folder's name)")
+    new_cmd.add_argument("--generator", metavar="SPEC",
+                         help="where the workflow gets site-builder, instead of this version from PyPI: a git URL "
+                              "ending in a tag (git+https://github.com/OWNER/REPO@v0.1.0), a wheel (copied into "
+                              "DIR/generator/) or a source folder (this computer only)")
+    new_cmd.add_argument("--no-git", action="store_true",
+                         help="do not start a git repository (one is never started inside another)")
     new_cmd.set_defaults(command="new", run=_run_new)
 
     import_cmd = commands.add_parser(
@@ -172,19 +183,61 @@ def _site_option(command: argparse.ArgumentParser) -> None:
 
 
 def _run_new(root: Path, args: argparse.Namespace) -> int:
-    from site_builder.scaffold import ScaffoldError, create_site, default_title
+    from site_builder.scaffold import Generator, ScaffoldError, create_site, default_title, start_repository
 
     try:
-        written = create_site(args.directory, args.title or default_title(args.directory))
+        generator = Generator.parse(args.generator) if args.generator else Generator.from_index()
+        written = create_site(args.directory, args.title or default_title(args.directory), generator)
     except ScaffoldError as error:
         print(f"site-builder new: {error}", file=sys.stderr)
         return 1
     print(f"Created a new collection in {args.directory}/:")
-    print("".join(f"  {name}\n" for name in written))
-    print(f"Next:\n  cd {args.directory}\n  site-builder serve      # preview at http://127.0.0.1:8000/, rebuilt on "
-          "every save\nThen replace the example articles with your own: site-builder import PATH... turns raw "
+    print("".join(f"  {name}\n" for name in written), end="")
+    message = f"New collection, made by site-builder {__version__}"
+    git = None if args.no_git else start_repository(args.directory, message)
+    if git:
+        print(_git_news(git, args.directory))
+    if generator.local_folder:
+        print(f"warning: requirements.txt installs site-builder from {generator.local_folder}, which only this "
+              "computer has: the GitHub workflow cannot. Before publishing with it, name a git URL or a wheel "
+              "there (site-builder new --help).", file=sys.stderr)
+    print(f"\nNext:\n  cd {args.directory}\n  site-builder serve      # preview at http://127.0.0.1:8000/, rebuilt "
+          "on every save\nThen replace the example articles with your own: site-builder import PATH... turns raw "
           "articles into drafts.")
+    print(_publishing_steps(args.directory, generator.requirement, git is not None and git.status == "committed"))
     return 0
+
+
+def _git_news(git: GitSetup, directory: Path) -> str:
+    """What `new` did with git, and what is left for the editor to do."""
+    commit_by_hand = f"in {directory}/: git init -b main && git add --all && git commit -m 'New collection'"
+    if git.status == "inside":
+        return (f"\n{directory}/ is inside the git repository at {git.detail}, so no repository was started: "
+                "commit the new files there when you are ready.")
+    if git.status == "no-git":
+        return f"\ngit is not installed, so no repository was started. Once it is (git-scm.com), {commit_by_hand}"
+    if git.status == "failed":
+        return f"\ngit could not make the first commit ({git.detail}). To make it yourself, {commit_by_hand}"
+    news = f"\nStarted a git repository on branch main, with these files as its first commit ({git.detail})."
+    if git.fallback_identity:
+        news += ("\ngit does not know your name and email yet, so that commit is signed \"site-builder new\". "
+                 "Set yours before your next commit:\n"
+                 "  git config --global user.name \"Your Name\"\n  git config --global user.email you@example.org")
+    return news
+
+
+def _publishing_steps(directory: Path, requirement: str, committed: bool) -> str:
+    """The road from a new repository to a published site, in brief (the guide tells it in full)."""
+    if not committed:
+        return "\nTo publish it on GitHub Pages, see the editors' guide (docs/guide.md), \"Publish it\"."
+    name = directory.resolve().name
+    return (f"\nTo publish it on GitHub Pages (the editors' guide, \"Publish it\", tells more):\n"
+            f"  1. On GitHub, create an empty repository named {name} (no README, licence or .gitignore).\n"
+            f"  2. git remote add origin https://github.com/YOUR-ACCOUNT/{name}.git\n"
+            f"  3. git push -u origin main\n"
+            f"  4. In the repository's Settings > Pages, choose Source: GitHub Actions.\n"
+            f"Every push to main then runs .github/workflows/pages.yml: it installs {requirement}\n"
+            f"(as requirements.txt says) and runs site-builder build for the site's Pages address.")
 
 
 def _run_docs(root: Path, args: argparse.Namespace) -> int:

@@ -82,7 +82,7 @@ def table(scores: dict[str, Score]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="heldout", choices=["heldout", "tune", "all"])
+    parser.add_argument("--set", default="heldout", choices=["heldout", "fresh", "tune", "all"])
     parser.add_argument("--show", action="store_true", help="list every wrong value")
     args = parser.parse_args()
     scores, wrong = measure(args.set)

@@ -1,6 +1,6 @@
 """How often `import` reads a real saved news page's metadata right: precision per field.
 
-    PYTHONPATH=. .venv/bin/python tests/metadata_eval.py [--set heldout|tune|all] [--show]
+    PYTHONPATH=. .venv/bin/python tests/metadata_eval.py [--set heldout|fresh|tune|all] [--show]
 
 Reads every page in tests/fixtures/real-pages/ through the same decoding and HTML extraction as
 `import`, and compares title, authors, date and outlet with what a person read off the page

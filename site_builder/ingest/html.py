@@ -11,7 +11,8 @@ Telling an article from menus, cookie banners, share buttons, related links and 
 problem, so trafilatura (a maintained extractor) does it; this module sets it up and fixes what it
 gets wrong for an importer that must never guess: its Markdown drops the `> ` of quotes, keeps
 <sup>/<sub>/<u> and `#`/`javascript:` links, and resolves relative links against the host only; it
-takes dates from URLs and page text (kept only if <meta>, JSON-LD or <time datetime> states them),
+takes dates from URLs and page text (its date is kept only if <meta>, JSON-LD or <time datetime>
+states it; a date printed with the article is read by shown.py),
 swaps headline and site in `<title>U.S. strikes | Site</title>` and names a site after the URL host.
 `removed` stays empty: HTML has no source lines to point at.
 """
@@ -33,7 +34,7 @@ from site_builder.ingest.decode import Unreadable
 from site_builder.ingest.extracted import Extracted
 from site_builder.ingest.names import person_names
 from site_builder.ingest.outlets import choose_outlet, known_names, same_name, strip_site
-from site_builder.ingest.shown import day_first, shown_in_page
+from site_builder.ingest.shown import Shown, day_first, shown_in_page
 
 _OPTIONS = dict(  # no metadata here: with a URL known, trafilatura resolves links against the host only
     output_format="markdown", include_links=True, include_formatting=True, include_comments=False,
@@ -66,7 +67,7 @@ def extract_html(text: str, source_name: str = "") -> Extracted:
     notes: list[str] = []
     return Extracted(
         title=_title(tree, _headline(meta.title or "", title_tag, outlet), site_names),
-        authors=_choose_authors(shown.authors, tree, article, meta.author, site_names, notes),
+        authors=_choose_authors(shown, tree, article, meta.author, site_names, notes),
         outlet=outlet, date=_choose_date(shown.date, _stated_date(meta.date, tree, article), notes), source_url=url,
         language=language, text=markdown, notes=tuple(notes),
     )
@@ -110,9 +111,10 @@ def _title(tree: HtmlElement, title: str, site_names: set[str]) -> str:
     return title
 
 
-def _choose_authors(shown: tuple[str, ...], tree: HtmlElement, article: dict, extracted: str | None,
+def _choose_authors(page: Shown, tree: HtmlElement, article: dict, extracted: str | None,
                     site_names: set[str], notes: list[str]) -> tuple[str, ...]:
     """The byline shown wins; else JSON-LD and <meta> people when they agree; else trafilatura's."""
+    shown = page.authors
     stated = [names for names in (_jsonld_people(article, site_names),
                                   [n for value in _meta(tree, *_AUTHOR_META) for n in person_names(value, site_names)])
               if names]
@@ -130,7 +132,10 @@ def _choose_authors(shown: tuple[str, ...], tree: HtmlElement, article: dict, ex
         notes.append("author: left empty: the page shows no byline and its metadata disagrees ("
                      + " / ".join(", ".join(names) for names in stated) + ")")
         return ()
-    return tuple(name for raw in (extracted or "").split(";") for name in person_names(raw, site_names))
+    if any(_meta(tree, *_AUTHOR_META)) or article.get("author"):
+        return ()  # the page's own author fields name no person: trafilatura's reading of them would not either
+    names = (name for raw in (extracted or "").split(";") for name in person_names(raw, site_names))
+    return tuple(name for name in names if name not in page.elsewhere)  # not a teaser's or a comment's byline
 
 
 def _jsonld_people(article: dict, site_names: set[str]) -> list[str]:

@@ -64,9 +64,12 @@ def person_names(text: str, not_names: set[str] = frozenset()) -> list[str]:
 def is_organisation(name: str) -> bool:
     """A legal form, a newsroom word, a domain or a URL: the publisher, not a person."""
     words = [word.casefold().strip(",.()") for word in name.split()]
-    return bool(words) and (" ".join(words) in PUBLISHING_HOUSES or words[0] in {"the", "der", "die", "das"} or words[-1] in LEGAL_FORMS or name.split()[-1].casefold() in LEGAL_FORMS
-                            or any(word in ORGANISATION_WORDS - _ROLES for word in words)
-                            or bool(re.search(r"://|\bwww\.|\w\.(?:com|net|org|de|co|uk|fr|ru|es|it|info)\b", name)))
+    if not words:
+        return False
+    return (" ".join(words) in PUBLISHING_HOUSES or words[0] in {"the", "der", "die", "das"}
+            or words[-1] in LEGAL_FORMS or name.split()[-1].casefold() in LEGAL_FORMS
+            or any(word in ORGANISATION_WORDS - _ROLES for word in words)
+            or bool(re.search(r"://|\bwww\.|\w\.(?:com|net|org|de|co|uk|fr|ru|es|it|info)\b", name)))
 
 
 def is_person(name: str, not_names: set[str] = frozenset()) -> bool:

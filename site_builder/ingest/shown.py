@@ -21,9 +21,8 @@ from site_builder.ingest.names import person_names
 _SKIPPED_TAGS = {"script", "style", "noscript", "footer", "aside", "nav", "figure", "figcaption", "form", "template",
                  "select", "button", "svg"}
 _OTHER_CONTENT = re.compile(
-    r"comment|related|teaser|recommend|promo|footer|popular|most-?read|newsletter|\bnav|menu|"
-    r"breadcrumb|popup|summary-item|latest|trending|widget|advert|cookie|caption|credit|bio\b|authorbox|author-box|"
-    r"entry-author|more-", re.IGNORECASE)
+    r"comment|related|teaser|recommend|promo|footer|popular|most-?read|newsletter|\bnav(?![a-z])|menu|"
+    r"breadcrumb|popup|summary-item|latest|trending|widget|advert|cookie|caption|credit|more-", re.IGNORECASE)
 _BYLINE_MARK = re.compile(r"byline|author|contributor|autor|creator", re.IGNORECASE)
 _DATE_MARK = re.compile(r"date|publish|posted|timestamp", re.IGNORECASE)
 _LABELLED = re.compile(r"^(?:by|von|par|por|door|authors?|autor(?:in|en|i)?|auteurs?|автор[ыа]?)\b"
@@ -42,6 +41,7 @@ class Shown:
 
     authors: tuple[str, ...] = ()
     date: date | None = None
+    elsewhere: str = ""  # the words of the parts showing other articles (teasers, comments, credits)
 
 
 def shown_in_page(tree: HtmlElement, day_first: bool | None, site_names: set[str]) -> Shown:
@@ -53,11 +53,15 @@ def shown_in_page(tree: HtmlElement, day_first: bool | None, site_names: set[str
     bylines: list[list[list[str]]] = [[], []]  # [before h1, after h1]: labelled ones first, then marked
     dates: list[date | None] = [None, None]
     after_headline = False
+    elsewhere: list[str] = []
     body = tree.find("body")
     stack = list(reversed(body if body is not None else tree))
     while stack:
         element = stack.pop()
-        if not isinstance(element.tag, str) or _elsewhere(element):
+        if not isinstance(element.tag, str):
+            continue
+        if _elsewhere(element):
+            elsewhere.append(_text(element))
             continue
         if element.tag == "h1" and _text(element):
             after_headline = True
@@ -73,7 +77,7 @@ def shown_in_page(tree: HtmlElement, day_first: bool | None, site_names: set[str
     for inner in labelled[1:]:  # "Von A und B - Aktualisiert am …" reads best in its own <li>
         if authors.element in inner.element.iterancestors():
             authors = inner
-    return Shown(tuple(authors), dates[1] or dates[0])
+    return Shown(tuple(authors), dates[1] or dates[0], " ".join(elsewhere))
 
 
 def _elsewhere(element: HtmlElement) -> bool:

@@ -405,6 +405,8 @@ def _print_audit(found) -> None:
                         ("language", found.language), ("words", len(found.text.split())),
                         ("author_bio", (found.author_bio[:70] + "…") if len(found.author_bio) > 70 else found.author_bio)):
         print(f"    {name + ':':12} {value if value else '(not found)'}")
+    for note in found.notes:  # which source won, or why a field stayed empty
+        print(f"    note: {note}")
     print(f"    removed {len(found.removed)} line{'s' if len(found.removed) != 1 else ''} as debris:")
     for removed in found.removed:
         print(f"      line {removed.line}: {removed.reason}: {removed.text}")

@@ -33,3 +33,4 @@ class Extracted:
     author_bio: str = ""
     text: str = ""  # the article text as Markdown, debris removed
     removed: tuple[RemovedLine, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()  # why a field was left empty or which source won a disagreement

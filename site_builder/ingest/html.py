@@ -1,16 +1,25 @@
 """Saved news page (HTML) -> Extracted: the article as Markdown plus the metadata the page states.
 
+Metadata comes from three kinds of source that often disagree: what the page shows with the
+article (byline, printed date: shown.py), its structured metadata (JSON-LD, <meta>), and
+trafilatura's reading of both. What the page shows wins; structured values are taken when the
+page shows none and they agree; organisations never become authors (names.py); the outlet and
+the title's site suffix follow outlets.py. A field left empty because sources disagree gets a
+note, which `import --dry-run` prints.
+
 Telling an article from menus, cookie banners, share buttons, related links and comments is a hard
 problem, so trafilatura (a maintained extractor) does it; this module sets it up and fixes what it
 gets wrong for an importer that must never guess: its Markdown drops the `> ` of quotes, keeps
 <sup>/<sub>/<u> and `#`/`javascript:` links, and resolves relative links against the host only; it
-takes dates from URLs and page text (kept only if <meta>, JSON-LD or <time datetime> states them),
+takes dates from URLs and page text (its date is kept only if <meta>, JSON-LD or <time datetime>
+states it; a date printed with the article is read by shown.py),
 swaps headline and site in `<title>U.S. strikes | Site</title>` and names a site after the URL host.
 `removed` stays empty: HTML has no source lines to point at.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import uuid
@@ -23,6 +32,9 @@ from trafilatura.xml import xmltotxt
 
 from site_builder.ingest.decode import Unreadable
 from site_builder.ingest.extracted import Extracted
+from site_builder.ingest.names import person_names
+from site_builder.ingest.outlets import choose_outlet, known_names, same_name, strip_site
+from site_builder.ingest.shown import Shown, day_first, shown_in_page
 
 _OPTIONS = dict(  # no metadata here: with a URL known, trafilatura resolves links against the host only
     output_format="markdown", include_links=True, include_formatting=True, include_comments=False,
@@ -32,6 +44,10 @@ _OPTIONS = dict(  # no metadata here: with a URL known, trafilatura resolves lin
 _DATE_PARAMS = {"extensive_search": False, "original_date": True, "deferred_url_extractor": True}
 _SEPARATOR = r"\s+[|–—-]\s+"
 _ISO_START = re.compile(r"\s*(\d{4})\D?(\d\d)\D?(\d\d)")
+_AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "sailthru.author", "parsely-author",
+                "citation_author", "cse_author", "byl")
+_PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished", "parsely-pub-date",
+                   "citation_publication_date", "dc.date", "date", "pubdate", "sailthru.date")
 
 
 def extract_html(text: str, source_name: str = "") -> Extracted:
@@ -44,12 +60,102 @@ def extract_html(text: str, source_name: str = "") -> Extracted:
     if not markdown:
         raise Unreadable("no article text found in the page")
     title_tag = " ".join(tree.xpath("string(//head/title)").split())
-    outlet = _outlet(meta.sitename or "", title_tag, meta.url or "")
+    article, language = _jsonld_article(tree), _language(tree)
+    outlet = _outlet(tree, article, meta.sitename or "", title_tag, meta.url or "")
+    site_names = _site_names(tree, outlet, meta.url or "")
+    shown = shown_in_page(tree, day_first(language), site_names)
+    notes: list[str] = []
     return Extracted(
-        title=_headline(meta.title or "", title_tag, outlet), authors=_authors(meta.author),
-        outlet=outlet, date=_stated_date(meta.date, tree), source_url=url,
-        language=_language(tree), text=markdown,
+        title=_title(tree, _headline(meta.title or "", title_tag, outlet), site_names),
+        authors=_choose_authors(shown, tree, article, meta.author, site_names, notes),
+        outlet=outlet, date=_choose_date(shown.date, _stated_date(meta.date, tree, article), notes), source_url=url,
+        language=language, text=markdown, notes=tuple(notes),
     )
+
+
+def _meta(tree: HtmlElement, *names: str) -> list[str]:
+    """`content` of <meta name|property|itemprop> in `names` (any case), in page order."""
+    wanted = {name.casefold() for name in names}
+    return [" ".join(m.get("content", "").split()) for m in tree.xpath("//meta[@content]")
+            if (m.get("name") or m.get("property") or m.get("itemprop") or "").casefold() in wanted]
+
+
+def _outlet(tree: HtmlElement, article: dict, sitename: str, title_tag: str, url: str) -> str:
+    headline, suffix = _split_title(title_tag)
+    host = urlsplit(url).hostname or ""
+    publisher = article.get("publisher")
+    publisher_name = publisher.get("name", "") if isinstance(publisher, dict) else ""
+    # trafilatura's site name may be the headline, the URL's host, or a `<meta name=author>` ("Site, City, Country")
+    if sitename in (headline, host, host.removeprefix("www.")) or same_name(sitename, host):
+        sitename = ""
+    stated = _meta(tree, "og:site_name") + [sitename.split(",")[0]] if sitename else _meta(tree, "og:site_name")
+    return choose_outlet(stated, str(publisher_name or ""), host, suffix if _names_site(suffix) else "")
+
+
+def _site_names(tree: HtmlElement, outlet: str, url: str) -> set[str]:
+    """Every name the site goes by: none of them is a headline's part or an author."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    names = {outlet, host, host.split(".")[0], *known_names(host)}
+    names |= set(_meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title", "publisher"))
+    return {name for name in names if name}
+
+
+def _title(tree: HtmlElement, title: str, site_names: set[str]) -> str:
+    """og:title (else trafilatura's pick) without the site's name; the page's <h1> if the title only adds to it."""
+    social = [strip_site(value, site_names) for value in _meta(tree, "og:title") if value]
+    title = next((value for value in social if value), "") or strip_site(title, site_names)
+    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")]
+    for heading in (h for h in headings if h and h != title):
+        if re.match(re.escape(heading) + _SEPARATOR, title):
+            return heading
+    return title
+
+
+def _choose_authors(page: Shown, tree: HtmlElement, article: dict, extracted: str | None,
+                    site_names: set[str], notes: list[str]) -> tuple[str, ...]:
+    """The byline shown wins; else JSON-LD and <meta> people when they agree; else trafilatura's."""
+    shown = page.authors
+    stated = [names for names in (_jsonld_people(article, site_names),
+                                  [n for value in _meta(tree, *_AUTHOR_META) for n in person_names(value, site_names)])
+              if names]
+    stated = [list(dict.fromkeys(names)) for names in stated]
+    if shown:
+        others = [name for names in stated for name in names if name not in shown]
+        if others and not any(name in shown for names in stated for name in names):
+            notes.append(f"author: the page's metadata names {', '.join(dict.fromkeys(others))}; "
+                         f"the byline shown on the page ({', '.join(shown)}) is taken")
+        return shown
+    if stated:
+        fullest = max(stated, key=len)
+        if all(set(names) <= set(fullest) for names in stated):
+            return tuple(fullest)
+        notes.append("author: left empty: the page shows no byline and its metadata disagrees ("
+                     + " / ".join(", ".join(names) for names in stated) + ")")
+        return ()
+    if any(_meta(tree, *_AUTHOR_META)) or article.get("author"):
+        return ()  # the page's own author fields name no person: trafilatura's reading of them would not either
+    names = (name for raw in (extracted or "").split(";") for name in person_names(raw, site_names))
+    return tuple(name for name in names if name not in page.elsewhere)  # not a teaser's or a comment's byline
+
+
+def _jsonld_people(article: dict, site_names: set[str]) -> list[str]:
+    """People among a JSON-LD article's `author`s (an Organization is not an author)."""
+    authors = article.get("author") or []
+    people: list[str] = []
+    for author in authors if isinstance(authors, list) else [authors]:
+        if isinstance(author, dict) and "Organization" not in str(author.get("@type")):
+            author = author.get("name")
+        if isinstance(author, str):  # JSON-LD written by templates often keeps HTML entities (O&#039;Donnell)
+            people += person_names(html.unescape(author), site_names)
+    return people
+
+
+def _choose_date(shown: date | None, stated: date | None, notes: list[str]) -> date | None:
+    """The date printed with the article wins over the metadata's (often the last update's)."""
+    if shown and stated and shown != stated:
+        notes.append(f"date: the page shows {shown.isoformat()}, its metadata says {stated.isoformat()}; "
+                     "the date shown is taken")
+    return shown or stated
 
 
 def _split_title(title_tag: str) -> tuple[str, str]:
@@ -65,14 +171,6 @@ def _names_site(part: str) -> bool:
     return capitalised or bool(re.fullmatch(r"[\w-]+(\.[\w-]+)+", part))
 
 
-def _outlet(sitename: str, title_tag: str, url: str) -> str:
-    headline, suffix = _split_title(title_tag)
-    host = urlsplit(url).hostname or ""
-    if sitename == headline or (sitename in (host, host.removeprefix("www.")) and sitename not in title_tag):
-        sitename = ""  # the headline taken for the site (it has a dot), or only the URL's host
-    return sitename or (suffix if _names_site(suffix) else "")
-
-
 def _headline(title: str, title_tag: str, outlet: str) -> str:
     headline, suffix = _split_title(title_tag)
     if suffix and title in (headline, suffix):  # trafilatura's pick from the <title>
@@ -80,13 +178,19 @@ def _headline(title: str, title_tag: str, outlet: str) -> str:
     return re.sub(f"{_SEPARATOR}{re.escape(outlet)}$", "", title) if outlet else title
 
 
-def _authors(raw: str | None) -> tuple[str, ...]:
-    names = (re.sub(r"^by\s+", "", name.strip(), flags=re.IGNORECASE) for name in (raw or "").split(";"))
-    return tuple(dict.fromkeys(name for name in names if name))
+def _stated_date(iso: str | None, tree: HtmlElement, article: dict) -> date | None:
+    """The publication date the page's metadata states (JSON-LD, <meta>, <time datetime>), else None.
 
-
-def _stated_date(iso: str | None, tree: HtmlElement) -> date | None:
-    """trafilatura's date if the page's metadata states it (ISO-like, as the standards ask), else None."""
+    trafilatura's date is kept only if the page states it in ISO form: it also reads dates from the
+    URL and the free text ("Copyright 2015").
+    """
+    for value in [article.get("datePublished"), *_meta(tree, *_PUBLISHED_META)]:
+        match = _ISO_START.match(value) if isinstance(value, str) else None
+        if match and re.fullmatch(r"\s*\d{4}-\d\d-\d\d.*", value):
+            try:
+                return date(*map(int, match.groups()))
+            except ValueError:
+                continue
     stated = tree.xpath("//meta/@content | //time/@datetime")
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         stated += re.findall(r'"date\w*"\s*:\s*"([^"]*)"', script)
@@ -95,8 +199,8 @@ def _stated_date(iso: str | None, tree: HtmlElement) -> date | None:
     return date.fromisoformat(iso) if stated_here else None  # htmldate returns only valid dates
 
 
-def _jsonld_url(tree: HtmlElement) -> str:
-    """The `url` (or `mainEntityOfPage`) of a JSON-LD article, which trafilatura does not read."""
+def _jsonld_article(tree: HtmlElement) -> dict:
+    """The first JSON-LD item that is an article (NewsArticle, BlogPosting, ...), or {}."""
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:
             data = json.loads(script)
@@ -104,11 +208,17 @@ def _jsonld_url(tree: HtmlElement) -> str:
             continue
         items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
         for item in (item for item in items if isinstance(item, dict)):
-            page = item.get("mainEntityOfPage")
-            url = item.get("url") or (page.get("@id") if isinstance(page, dict) else page)
-            if re.search(r"Article|Posting", str(item.get("@type"))) and isinstance(url, str):
-                return url
-    return ""
+            if re.search(r"Article|Posting|Report", str(item.get("@type"))):
+                return item
+    return {}
+
+
+def _jsonld_url(tree: HtmlElement) -> str:
+    """The `url` (or `mainEntityOfPage`) of a JSON-LD article, which trafilatura does not read."""
+    article = _jsonld_article(tree)
+    page = article.get("mainEntityOfPage")
+    url = article.get("url") or (page.get("@id") if isinstance(page, dict) else page)
+    return url if isinstance(url, str) else ""
 
 
 def _source_url(url: str) -> str:

@@ -21,8 +21,14 @@ from dataclasses import dataclass
 import edlib
 
 MIN_APPROXIMATE = 12  # characters: a shorter quote must match exactly (too little to recognise it by)
-MAX_QUOTE_ERRORS = 0.25  # an approximate passage differs from the quote in at most this share of it
+MAX_QUOTE_ERRORS = 0.25  # an approximate passage differs from the quote in at most this share of it,
+MAX_QUOTE_ERRORS_IN_CONTEXT = 0.5  # ... or this share when the words around it are as they were
+CONTEXT_CONFIRMS = 0.75  # how much of the context must be found for that
 MAX_CONTEXT_ERRORS = 0.5  # context this far off counts as not matching at all
+# A quote shorter than this may well occur again elsewhere, or be what an edit turned other words
+# into: when the annotation gives its context, some of that context must be found around it too.
+SELF_EVIDENT_QUOTE = 40
+MIN_CONTEXT_FIT = 0.4
 TIE = 0.02  # two places whose scores differ by less than this are indistinguishable
 # Hypothesis's weights: the quote matters most, then its context, the position hint least.
 QUOTE_WEIGHT, PREFIX_WEIGHT, SUFFIX_WEIGHT, POSITION_WEIGHT = 50, 20, 20, 2
@@ -82,6 +88,13 @@ def anchor(text: str, quote: TextQuote) -> Anchor | Unanchored:
     if runner_up is not None:
         return Unanchored(f"it fits {_count(found)} places equally well: add words before or after it (prefix, "
                           "suffix) or its position", (best.start, best.end))
+    context = _context_fit(text, quote, best)
+    if len(exact) < SELF_EVIDENT_QUOTE and context is not None and context < MIN_CONTEXT_FIT:
+        return Unanchored("the words around it have changed (its prefix and suffix are not there)",
+                          (best.start, best.end))
+    if best.errors > len(exact) * MAX_QUOTE_ERRORS and (context is None or context < CONTEXT_CONFIRMS):
+        return Unanchored("only a passage much changed from the quote is there, and the words around it differ",
+                          (best.start, best.end))
     return Anchor(best.start, best.end, best.errors == 0)
 
 
@@ -94,10 +107,12 @@ def _occurrences(text: str, exact: str) -> list[int]:
 
 
 def _approximate(text: str, quote: TextQuote) -> list[_Candidate]:
-    """Passages within MAX_QUOTE_ERRORS of the quote: those closest to the quote alone, and, when
-    there is context, the quote's place inside the passages closest to prefix + quote + suffix
-    (the context tells apart two passages the quote alone cannot)."""
-    exact, limit = quote.exact, int(len(quote.exact) * MAX_QUOTE_ERRORS)
+    """Passages close to the quote: those closest to the quote alone, and, when there is context,
+    the quote's place inside the passages closest to prefix + quote + suffix (the context tells
+    apart two passages the quote alone cannot, and finds a passage much changed from its quote).
+    `anchor` then decides which of them, if any, is close enough."""
+    loosest = MAX_QUOTE_ERRORS_IN_CONTEXT if quote.prefix or quote.suffix else MAX_QUOTE_ERRORS
+    exact, limit = quote.exact, int(len(quote.exact) * loosest)
     candidates = {(c.start, c.end): c for c in _aligned(exact, text, limit)}
     whole = quote.prefix + exact + quote.suffix
     if whole != exact:
@@ -135,15 +150,30 @@ def _symbols(query: str, target: str) -> tuple:
 
 
 def _ranked(text: str, quote: TextQuote, candidates: list[_Candidate]) -> tuple[_Candidate, _Candidate | None]:
-    """The best-scoring candidate, and a rival that scores as well at another place (None if none)."""
+    """The best-scoring candidate, and a rival that fits as well at another place (None if none).
+
+    Among places that fit equally well, the position hint decides when one is clearly the nearest
+    (the hint's weight in the score is small, as in Hypothesis, so that a moved passage is found)."""
     scored = sorted(((_score(text, quote, c), c) for c in candidates), key=lambda pair: (-pair[0], pair[1].start))
-    best_score, best = scored[0]
-    for score, other in scored[1:]:
-        if best_score - score >= TIE:
-            break
-        if other.start >= best.end or other.end <= best.start:  # another place, not the same one off by a letter
-            return best, other
-    return best, None
+    best_score = scored[0][0]
+    tied = _distinct_places([c for score, c in scored if best_score - score < TIE])
+    if len(tied) == 1:
+        return tied[0], None
+    if quote.start is not None:
+        by_distance = sorted(tied, key=lambda c: abs(c.start - quote.start))
+        nearest, next_nearest = (abs(c.start - quote.start) for c in by_distance[:2])
+        if nearest * 2 < next_nearest:
+            return by_distance[0], None
+    return tied[0], tied[1]
+
+
+def _distinct_places(candidates: list[_Candidate]) -> list[_Candidate]:
+    """One candidate per place: approximate matches of one passage differ by a letter or two."""
+    places: list[_Candidate] = []
+    for candidate in candidates:
+        if all(candidate.start >= other.end or candidate.end <= other.start for other in places):
+            places.append(candidate)
+    return places
 
 
 def _score(text: str, quote: TextQuote, candidate: _Candidate) -> float:
@@ -151,14 +181,29 @@ def _score(text: str, quote: TextQuote, candidate: _Candidate) -> float:
     the position hint, weighted; a part the annotation does not give scores neither way."""
     score = QUOTE_WEIGHT * (1 - candidate.errors / len(quote.exact))
     if quote.prefix:
-        before = text[max(0, candidate.start - len(quote.prefix)):candidate.start]
-        score += PREFIX_WEIGHT * _similarity(quote.prefix[-len(before):] if before else "", before, quote.prefix)
+        score += PREFIX_WEIGHT * _prefix_fit(text, quote, candidate)
     if quote.suffix:
-        after = text[candidate.end:candidate.end + len(quote.suffix)]
-        score += SUFFIX_WEIGHT * _similarity(quote.suffix[:len(after)], after, quote.suffix)
+        score += SUFFIX_WEIGHT * _suffix_fit(text, quote, candidate)
     if quote.start is not None:
         score += POSITION_WEIGHT * (1 - min(1.0, abs(candidate.start - quote.start) / max(len(text), 1)))
     return score / QUOTE_WEIGHT
+
+
+def _context_fit(text: str, quote: TextQuote, candidate: _Candidate) -> float | None:
+    """How much of the given context is found around `candidate` (0 to 1); None if none is given."""
+    fits = ([_prefix_fit(text, quote, candidate)] if quote.prefix else []) + \
+           ([_suffix_fit(text, quote, candidate)] if quote.suffix else [])
+    return sum(fits) / len(fits) if fits else None
+
+
+def _prefix_fit(text: str, quote: TextQuote, candidate: _Candidate) -> float:
+    before = text[max(0, candidate.start - len(quote.prefix)):candidate.start]
+    return _similarity(quote.prefix[-len(before):] if before else "", before, quote.prefix)
+
+
+def _suffix_fit(text: str, quote: TextQuote, candidate: _Candidate) -> float:
+    after = text[candidate.end:candidate.end + len(quote.suffix)]
+    return _similarity(quote.suffix[:len(after)], after, quote.suffix)
 
 
 def _similarity(expected: str, found: str, whole: str) -> float:

@@ -262,9 +262,10 @@ def _run_check(root: Path, args: argparse.Namespace) -> int:
         return _explain(args.explain)
     report = check(load_config(root), include_drafts=args.drafts)
     _print_problems(report.warnings)
-    if not args.quiet:
-        drafts = report.collection.drafts_hidden
-        print(f"OK: {len(report.collection) + drafts} articles checked ({drafts} drafts), no errors.")
+    if not args.quiet:  # with --drafts the drafts are in the collection, else only counted
+        collection = report.collection
+        drafts = collection.drafts_hidden + sum(article.draft for article in collection.articles)
+        print(f"OK: {len(collection) + collection.drafts_hidden} articles checked ({drafts} drafts), no errors.")
     return 0
 
 

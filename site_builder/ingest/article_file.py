@@ -57,8 +57,9 @@ def new_article(found: Extracted, provenance: dict[str, Any], notes_heading: str
     return f"---\n{front_matter}---\n\n{found.text.strip()}\n\n## {notes_heading}\n\n"
 
 
-def updated_article(existing: str, found: Extracted, provenance: dict[str, Any], notes_heading: str) -> str:
-    """`existing` with the new text, provenance and word count; everything else kept verbatim."""
+def updated_article(existing: str, text: str, found: Extracted, provenance: dict[str, Any], notes_heading: str) -> str:
+    """`existing` with the new `text` (the outlet's `found.text` with the editors' footnotes carried
+    over), provenance and word count; everything else kept verbatim."""
     front_matter, body, problems = split_front_matter(existing, "")
     if problems:
         raise ValueError("the existing article has no readable front matter")
@@ -66,13 +67,19 @@ def updated_article(existing: str, found: Extracted, provenance: dict[str, Any],
         front_matter = replace_key(front_matter, key, _yaml_key(key, value))
     notes = split_notes(body, notes_heading)
     heading = notes.heading or f"## {notes_heading}\n"
-    return f"---\n{front_matter}---\n\n{found.text.strip()}\n\n{heading}{notes.notes}"
+    return f"---\n{front_matter}---\n\n{text.strip()}\n\n{heading}{notes.notes}"
 
 
 def current_text(existing: str, notes_heading: str) -> str:
     """The article text part of an existing file (what an editor may have changed since import)."""
     _, body, _ = split_front_matter(existing, "")
     return split_notes(body, notes_heading).text
+
+
+def text_line(existing: str) -> int:
+    """The file line the article text starts on (the blank line after the front matter's `---`)."""
+    front_matter, _, _ = split_front_matter(existing, "")
+    return front_matter.count("\n") + 3
 
 
 def replace_key(front_matter: str, key: str, replacement: str) -> str:

@@ -326,9 +326,11 @@ def _print_outcome(outcome, args: argparse.Namespace) -> None:
 
 def _print_audit(found) -> None:
     """Everything an editor needs to trust the cleaning: the metadata found and each line dropped."""
+    from site_builder.reader import count_words  # as the file's `word_count` counts
+
     for name, value in (("title", found.title), ("author", ", ".join(found.authors)), ("outlet", found.outlet),
                         ("date", found.date.isoformat() if found.date else ""), ("source_url", found.source_url),
-                        ("language", found.language), ("words", len(found.text.split())),
+                        ("language", found.language), ("words", count_words(found.text)),
                         ("author_bio", (found.author_bio[:70] + "…") if len(found.author_bio) > 70 else found.author_bio)):
         print(f"    {name + ':':12} {value if value else '(not found)'}")
     print(f"    removed {len(found.removed)} line{'s' if len(found.removed) != 1 else ''} as debris:")

@@ -34,7 +34,9 @@ from site_builder.yamlsource import UNREADABLE_BLOCK, SourceMapping, load_mappin
 
 ARTICLES_DIR = "articles"
 MAX_ARTICLE_BYTES = 2_000_000  # a long report is a few hundred kB; a far larger file stalls the build
-_WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
+_WORD_RE = re.compile(r"\w+(?:['’.,/-]\w+)*")  # U.S., 1,400, 9/11 and well-known are one word each
+_NOT_READ_RE = re.compile(r"\]\([^)]*\)|<https?://[^>\s]*>|\[\^[^\]]+\]", re.IGNORECASE)  # link addresses, marks
+_NOTE_RE = re.compile(r"^ {0,3}\[\^[^\]]+\]:.*(?:\n(?: {4}|\t).*|\n[ \t]*(?=\n(?: {4}|\t)))*", re.MULTILINE)
 
 
 @dataclass
@@ -372,7 +374,7 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         text_html=text_render.html,
         notes_html=renderer.render(body.notes, footnote_prefix="notes").html if body.notes.strip() else "",
         toc=text_render.toc,
-        word_count=len(_WORD_RE.findall(body.text)),
+        word_count=count_words(body.text),
         language=values["language"],
         author_bio_html=renderer.render(values["author_bio"]).html if values["author_bio"] else "",
         provenance=provenance,
@@ -384,6 +386,13 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         event_line=source.line_of("event"),
     )
     return article, problems
+
+
+def count_words(text: str) -> int:
+    """The words of a piece's Markdown text as readers read them: not its link addresses, nor the
+    editors' footnotes. The import's dry run, the `word_count` it writes and the reading time on
+    the page all count with this, so they agree."""
+    return len(_WORD_RE.findall(_NOT_READ_RE.sub("]", _NOTE_RE.sub("", text))))
 
 
 def _claim(claim: dict[str, Any], index: int, source: SourceMapping, renderer: MarkdownRenderer) -> ArticleClaim:

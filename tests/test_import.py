@@ -105,6 +105,17 @@ def test_imported_drafts_pass_check_with_warnings_naming_what_is_missing(importe
     assert result.code == 0, result.err
     assert "`outlet` is empty (fill it in before setting `draft: false`)" in result.err
     assert "OK: 5 articles checked (5 drafts)" in result.out
+    assert "OK: 5 articles checked (5 drafts)" in run("check", "--site", site.root, "--drafts").out
+
+
+def test_check_counts_the_drafts_it_checked_with_or_without_drafts(site, run):
+    site.add_article("published", title="Published")
+    site.add_article("draft-one", title="Draft one", draft="true")
+    site.add_article("draft-two", title="Draft two", draft="true")
+    for options in ((), ("--drafts",)):
+        result = run("check", "--site", site.root, *options)
+        assert result.code == 0, result.err
+        assert "OK: 3 articles checked (2 drafts), no errors." in result.out, options
 
 
 def test_the_article_page_links_to_the_text_as_collected(imported, site, run):
@@ -373,3 +384,21 @@ def test_after_a_forced_update_the_next_changed_source_updates_without_force(ann
     assert result.code == 0, result.err
     text = path.read_text()
     assert "A second update." in text and "overnight.[^1]" in text and "[^town]: Editor's note" in text
+
+
+@pytest.mark.parametrize("source", [RAW / "000_e6a1ecda9f78ab1e.txt", RAW / "004_91a2bfeb85509564.txt",
+                                    Path(__file__).parent / "fixtures/html/news-site.html"])
+def test_the_dry_run_and_the_written_file_give_the_same_word_count(site, run, source):
+    dry = run("import", "--site", site.root, source, "--dry-run")
+    shown = int(next(line.split()[1] for line in dry.out.splitlines() if line.strip().startswith("words:")))
+    assert run("import", "--site", site.root, source).code == 0
+    [written] = (site.root / "content/articles").glob("*.md")
+    meta, body = front_matter_and_body(written)
+    assert shown == meta["word_count"] > 100
+
+
+def test_the_word_count_leaves_out_link_addresses_and_the_editors_footnotes():
+    from site_builder.reader import count_words
+
+    assert count_words("The U.S. said 1,400 [a link](https://example.org/a/b) and <https://x.org/y> well-known.[^1]\n\n"
+                       "[^1]: An editor's note.\n    Its second paragraph.\n") == 8

@@ -2,9 +2,10 @@
 
 A new article gets every field the extractor found, the editorial fields present but empty for the
 editor, `draft: true`, a provenance block and an empty editorial-notes section. Updating an
-existing article (its source changed, or `--force`) replaces only the article text and the
-`provenance` and `word_count` keys: every other front-matter line, comments included, and the
-editorial-notes section stay byte for byte as the editor left them.
+existing article (its source changed, or `--force`) replaces only the article text (into which
+reanchor.py has carried the editors' footnotes) and the `provenance` and `word_count` keys: every
+other front-matter line, comments included, and the editorial-notes section stay byte for byte
+as the editor left them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 from slugify import slugify
 
 from site_builder.ingest.extracted import Extracted
-from site_builder.reader import split_front_matter, split_notes
+from site_builder.reader import count_words, split_front_matter, split_notes
 
 SLUG_MAX_LENGTH = 80
 EDITORIAL_FIELDS = ("stance", "stance_notes", "caveats", "tags")
@@ -92,10 +93,6 @@ def replace_key(front_matter: str, key: str, replacement: str) -> str:
     while end < len(lines) and (lines[end][:1] in (" ", "\t", "-") or not lines[end].strip()):
         end += 1
     return "".join(lines[:start]) + replacement + "".join(lines[end:])
-
-
-def count_words(text: str) -> int:
-    return len(re.findall(r"\w+(?:['’-]\w+)*", text))
 
 
 def _yaml_key(key: str, value: Any) -> str:

@@ -2,7 +2,8 @@
 
 For each source: read the bytes, decode, extract (plain text, HTML or Markdown), then decide:
 the same bytes were imported before -> unchanged; a known source whose bytes changed -> update
-the text and keep every editorial field; otherwise -> a new draft article under a fresh slug.
+the text and keep every editorial field and footnote (or refuse, writing nothing, when a footnote
+cannot be placed in the new text); otherwise -> a new draft article under a fresh slug.
 One failing source never stops the batch.
 """
 

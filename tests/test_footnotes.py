@@ -105,3 +105,37 @@ def test_each_new_code_is_explained(run):
     for code in ("SB501", "SB502", "SB503", "SB504"):
         result = run("check", "--explain", code)
         assert result.code == 0 and result.out.startswith(code)
+
+
+# --- re-anchoring never puts a mark on other words ------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from site_builder.ingest.reanchor import carry_footnotes  # noqa: E402
+
+WORDS = st.sampled_from(["the", "strike", "hit", "a", "town.", "town", "said,", "Residents", "ministry"])
+PARAGRAPHS = st.lists(st.lists(WORDS, min_size=1, max_size=30), min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(PARAGRAPHS, st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40)), max_size=4))
+def test_a_mark_is_put_back_after_its_own_words_or_reported_never_elsewhere(paragraphs, positions):
+    """With the outlet's text unchanged (and words that repeat a lot), each mark either lands exactly
+    where the editor put it or the update is refused."""
+    outlet = "\n\n".join(" ".join(words) for words in paragraphs)
+    annotated = [list(words) for words in paragraphs]
+    labels = []
+    for number, (paragraph, after) in enumerate(positions, 1):
+        words = annotated[paragraph % len(annotated)]
+        index = after % len(words)
+        words[index] += f"[^{number}]"
+        labels.append(number)
+    notes = [f"[^{number}]: Note {number}." for number in labels]
+    current = "\n\n".join([*(" ".join(words) for words in annotated), *notes])
+    merged = carry_footnotes(current, outlet, outlet)
+    if merged.unplaced:
+        assert {mark.label for mark in merged.unplaced} <= {str(number) for number in labels}
+        assert merged.text == outlet, "a refused update changes nothing"
+    else:
+        assert merged.text == current

@@ -135,6 +135,8 @@ def footnotes_in(text: str, first_line: int = 1) -> Footnotes:
 
     Found in the Markdown source rather than the HTML, so each can be reported with its line."""
     marks, notes = [], []
+    if "[^" not in text:  # most texts: no line need be looked at
+        return Footnotes((), ())
     for line, prose in prose_lines(text, first_line):
         note = FOOTNOTE_NOTE_RE.match(prose)
         if note:

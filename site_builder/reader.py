@@ -35,7 +35,7 @@ from site_builder.yamlsource import UNREADABLE_BLOCK, SourceMapping, load_mappin
 ARTICLES_DIR = "articles"
 MAX_ARTICLE_BYTES = 2_000_000  # a long report is a few hundred kB; a far larger file stalls the build
 _WORD_RE = re.compile(r"\w+(?:['’.,/-]\w+)*")  # U.S., 1,400, 9/11 and well-known are one word each
-_NOT_READ_RE = re.compile(r"\]\([^)]*\)|<https?://[^>\s]*>|\[\^[^\]]+\]", re.IGNORECASE)  # link addresses, marks
+_NOT_READ_RE = re.compile(r"\]\([^)]*\)|<https?://[^>\s]*>|\[\^[^\]]+\]")  # link addresses, footnote marks
 _NOTE_RE = re.compile(r"^ {0,3}\[\^[^\]]+\]:.*(?:\n(?: {4}|\t).*|\n[ \t]*(?=\n(?: {4}|\t)))*", re.MULTILINE)
 
 
@@ -427,42 +427,48 @@ def _body_problems(body: Body, parsed: _Parsed, heading: str) -> list[Problem]:
     text_line = parsed.body_line
     notes_line = text_line + body.text.count("\n") + 1  # the line after the notes heading
     text, notes = footnotes_in(body.text, text_line), footnotes_in(body.notes, notes_line)
-    problems = _footnote_problems(parsed.shown, text, notes, "the text", f"the notes under `## {heading}`")
-    problems += _footnote_problems(parsed.shown, notes, text, f"the notes under `## {heading}`", "the text")
+    in_notes = f"the notes under `## {heading}`"
+    problems = _footnote_problems(parsed.shown, text, notes, "the text", in_notes)
+    problems += _footnote_problems(parsed.shown, notes, text, in_notes, "the text")
     pattern = _notes_heading_re(heading)
     for line, prose in prose_lines(body.notes, notes_line):
         if pattern.match(prose):
-            problems.append(Problem(parsed.shown, line, f"a second `{prose.strip()}` heading: the page would show it twice",
-                                    f"the notes already start at line {notes_line - 1}; delete this heading",
+            problems.append(Problem(parsed.shown, line, f"a second `{prose.strip()}` heading: the page would show it "
+                                    "twice", f"the notes already start at line {notes_line - 1}; delete this heading",
                                     severity="warning", code=codes.NOTES_HEADING_REPEATED))
     return problems
 
 
-def _footnote_problems(shown: str, part: Footnotes, other: Footnotes, where: str, other_part: str) -> list[Problem]:
-    """Marks without a note and notes without a mark (or given twice) in one part of the body."""
+def _footnote_problems(shown: str, part: Footnotes, other: Footnotes, where: str, elsewhere: str) -> list[Problem]:
+    """In one part of the body (`where`): marks without a note, notes without a mark or given twice.
+    A note or mark found in the other part (`elsewhere`) is named in the hint."""
     problems = []
-    note_lines = {label: line for label, line in part.notes}
-    marked = {label for label, _ in part.marks}
+    noted, marked = {label for label, _ in part.notes}, {label for label, _ in part.marks}
     other_notes, other_marks = dict(reversed(other.notes)), dict(reversed(other.marks))  # the first of each label
     for label, line in part.marks:
-        if label not in note_lines:
-            moved = (f"its note on line {other_notes[label]} is in {other_part}, which is shown apart: move it into {where}"
-                     if label in other_notes else f"add a note `[^{label}]: ...` on its own line in {where}, or remove the mark")
+        if label not in noted:
+            hint = (f"its note on line {other_notes[label]} is in {elsewhere}, which is shown apart: move it into {where}"
+                    if label in other_notes else f"add a note `[^{label}]: ...` on its own line in {where}, "
+                                                 "or remove the mark")
             problems.append(Problem(shown, line, f"footnote mark `[^{label}]` has no note in {where}: the page would "
-                                                 f"show `[^{label}]` as typed", moved, code=codes.FOOTNOTE_WITHOUT_NOTE))
+                                                 f"show `[^{label}]` as typed", hint, code=codes.FOOTNOTE_WITHOUT_NOTE))
     seen: dict[str, int] = {}
     for label, line in part.notes:
         if label in seen:
             problems.append(Problem(shown, line, f"footnote note `[^{label}]:` is given twice in {where}: the page "
-                                                 f"would show only this one", f"the other is on line {seen[label]}; "
-                                                 f"merge them, or give one another label", code=codes.FOOTNOTE_NOTE_TWICE))
+                                                 "would show only this one",
+                                    f"the other is on line {seen[label]}; merge them, or give one another label",
+                                    code=codes.FOOTNOTE_NOTE_TWICE))
         elif label not in marked:
-            moved = (f"its mark on line {other_marks[label]} is in {other_part}, which is shown apart: move the note there"
-                     if label in other_marks else f"put `[^{label}]` right after the words it is about, or delete the note")
+            hint = (f"its mark on line {other_marks[label]} is in {elsewhere}, which is shown apart: move the note there"
+                    if label in other_marks else f"put `[^{label}]` right after the words it is about, "
+                                                 "or delete the note")
             problems.append(Problem(shown, line, f"footnote note `[^{label}]:` has no mark in {where}: it is attached "
-                                                 f"to no words", moved, severity="warning", code=codes.NOTE_WITHOUT_MARK))
+                                                 "to no words", hint, severity="warning", code=codes.NOTE_WITHOUT_MARK))
         seen.setdefault(label, line)
     return problems
+
+
 def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else []
 

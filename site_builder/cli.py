@@ -337,9 +337,10 @@ def _run_check(root: Path, args: argparse.Namespace) -> int:
         return _explain(args.explain)
     report = check(load_config(root), include_drafts=args.drafts)
     _print_problems(report.warnings)
-    if not args.quiet:
-        drafts = report.collection.drafts_hidden
-        print(f"OK: {len(report.collection) + drafts} articles checked ({drafts} drafts), no errors.")
+    if not args.quiet:  # with --drafts the drafts are in the collection, else only counted
+        collection = report.collection
+        drafts = collection.drafts_hidden + sum(article.draft for article in collection.articles)
+        print(f"OK: {len(collection) + collection.drafts_hidden} articles checked ({drafts} drafts), no errors.")
     return 0
 
 
@@ -400,9 +401,11 @@ def _print_outcome(outcome, args: argparse.Namespace) -> None:
 
 def _print_audit(found) -> None:
     """Everything an editor needs to trust the cleaning: the metadata found and each line dropped."""
+    from site_builder.reader import count_words  # as the file's `word_count` counts
+
     for name, value in (("title", found.title), ("author", ", ".join(found.authors)), ("outlet", found.outlet),
                         ("date", found.date.isoformat() if found.date else ""), ("source_url", found.source_url),
-                        ("language", found.language), ("words", len(found.text.split())),
+                        ("language", found.language), ("words", count_words(found.text)),
                         ("author_bio", (found.author_bio[:70] + "…") if len(found.author_bio) > 70 else found.author_bio)):
         print(f"    {name + ':':12} {value if value else '(not found)'}")
     for note in found.notes:  # which source won, or why a field stayed empty

@@ -24,7 +24,7 @@ import datetime
 import html
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterator, Mapping
 from xml.etree import ElementTree
 
 import markdown
@@ -43,6 +43,13 @@ from site_builder.fields import printable
 
 ANNOTATIONS_HEADING = "Editor's annotations"
 WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
+# Footnotes as Python-Markdown's footnotes extension reads them: a note is a line starting (after
+# up to 3 spaces) with `[^label]:`; any other `[^label]` is a mark, shown literally if no note has
+# its label. A code span or fenced block holds neither.
+FOOTNOTE_NOTE_RE = re.compile(r"^ {0,3}\[\^(?P<label>[^\]]+)\]:")
+FOOTNOTE_MARK_RE = re.compile(r"\[\^(?P<label>[^\]]+)\]")
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 
 
 def _standard_extensions() -> list[Extension]:
@@ -113,6 +120,40 @@ def internal_link_attributes(base_path: str, slug: str, target: LinkTarget) -> d
     """The attributes every link to another piece carries, so previews work wherever it appears."""
     return {"href": article_url(base_path, slug), "class": "internal-link", "title": target.title,
             "data-preview": target.preview}
+
+
+@dataclass(frozen=True)
+class Footnotes:
+    """The footnote marks and notes of one Markdown document, each as (label, line)."""
+
+    marks: tuple[tuple[str, int], ...]
+    notes: tuple[tuple[str, int], ...]
+
+
+def footnotes_in(text: str, first_line: int = 1) -> Footnotes:
+    """Every footnote mark and note in `text` (whose first line is `first_line` of its file).
+
+    Found in the Markdown source rather than the HTML, so each can be reported with its line."""
+    marks, notes = [], []
+    if "[^" not in text:  # most texts: no line need be looked at
+        return Footnotes((), ())
+    for line, prose in prose_lines(text, first_line):
+        note = FOOTNOTE_NOTE_RE.match(prose)
+        if note:
+            notes.append((note.group("label"), line))
+            prose = prose[note.end():]
+        marks += [(mark.group("label"), line) for mark in FOOTNOTE_MARK_RE.finditer(prose)]
+    return Footnotes(tuple(marks), tuple(notes))
+
+
+def prose_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
+    """(line number, line with code spans blanked) for each line outside fenced code blocks."""
+    in_fence = False
+    for offset, line in enumerate(text.splitlines()):
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        elif not in_fence:
+            yield first_line + offset, _CODE_SPAN_RE.sub(lambda span: " " * len(span.group(0)), line)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ it matters and an example of the fix. Codes never change meaning once published,
 search for one, and a teacher can refer to one in a handout.
 
 Numbering: SB0xx a file as a whole or its YAML, SB1xx a front-matter or site.yml value, SB2xx
-links between pieces, SB3xx the original an article was imported from, SB4xx the theme and build.
+links between pieces, SB3xx the original an article was imported from, SB4xx the theme and build,
+SB5xx footnotes and headings in an article's text and notes.
 This module imports nothing from the package, so any stage can use its constants.
 """
 
@@ -452,3 +453,52 @@ UNEXPECTED = _kind(
     "build: OSError: [Errno 28] No space left on device (see the terminal) [SB499]",
     "(a full disk)",
     "(free some space, then save a file to rebuild)")
+
+# --- SB5xx: footnotes and headings in an article's text and notes -------------------------------
+
+FOOTNOTE_WITHOUT_NOTE = _kind(
+    "SB501", "footnote-without-note", "a footnote mark `[^1]` has no note",
+    """A footnote is two pieces: the mark `[^1]` right after the words it is about, and the note,
+    a line of its own starting `[^1]: `. A mark whose note is missing is shown to readers as the
+    characters `[^1]`, so it is an error. The article's text and the editors' notes (everything
+    under the notes heading named in site.yml) are shown as two separate parts, each with its own
+    footnotes: a mark in the text needs its note in the text too (usually at the end of the text,
+    just above the notes heading). Add the note, move it into the right part, or remove the mark.""",
+    "content/articles/piece.md:14: footnote mark `[^2]` has no note in the text: the page would show `[^2]` as typed "
+    "(add a note `[^2]: ...` on its own line in the text, or remove the mark) [SB501]",
+    "Air strikes killed 600 fighters.[^2]\n\n## Editorial notes",
+    "Air strikes killed 600 fighters.[^2]\n\n[^2]: Editor's note: the only source is the Russian ministry.\n\n"
+    "## Editorial notes")
+
+NOTE_WITHOUT_MARK = _kind(
+    "SB502", "note-without-mark", "a footnote note has no mark (a warning)",
+    """A footnote note (a line starting `[^3]: `) is shown in the list of annotations, but no
+    `[^3]` mark in the same part ties it to the words it is about, so readers cannot tell what it
+    comments on. Often the mark was lost when the text was replaced, or it sits in the other part
+    (the text and the editors' notes are shown apart). Put the mark right after the words the note
+    is about, or delete the note.""",
+    "content/articles/piece.md:30: warning: footnote note `[^3]:` has no mark in the text: it is attached to no words "
+    "(put `[^3]` right after the words it is about, or delete the note) [SB502]",
+    "The ministry gave no figures.\n\n[^3]: Editor's note: later reports gave 600.",
+    "The ministry gave no figures.[^3]\n\n[^3]: Editor's note: later reports gave 600.")
+
+NOTES_HEADING_REPEATED = _kind(
+    "SB503", "notes-heading-repeated", "the editors' notes heading is written twice (a warning)",
+    """The editors' notes start at the heading named by `notes_heading` in site.yml (`## Editorial
+    notes` by default); `site-builder import` writes it at the end of each new article. A second
+    heading of the same name would be shown twice on the page. Keep the first and write your notes
+    under it.""",
+    "content/articles/piece.md:40: warning: a second `## Editorial notes` heading: the page would show it twice "
+    "(the notes already start at line 31; delete this heading) [SB503]",
+    "## Editorial notes\n\n## Editorial notes\n\nThe figures come from the ministry alone.",
+    "## Editorial notes\n\nThe figures come from the ministry alone.")
+
+FOOTNOTE_NOTE_TWICE = _kind(
+    "SB504", "footnote-note-twice", "two footnote notes have the same label",
+    """Two notes in the same part start with the same label (`[^1]: `). Markdown keeps only the
+    last, so the other annotation would silently disappear from the page. Merge the two notes, or
+    give one of them its own label and mark.""",
+    "content/articles/piece.md:33: footnote note `[^1]:` is given twice in the text: the page would show only this one "
+    "(the other is on line 31; merge them, or give one another label) [SB504]",
+    "Text[^1] and more text.\n\n[^1]: The first note.\n[^1]: The second note.",
+    "Text[^1] and more text.[^2]\n\n[^1]: The first note.\n[^2]: The second note.")

@@ -25,17 +25,18 @@ from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.hashing import digest, file_stat, trusted_stat
-from site_builder.markup import WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry
+from site_builder.markup import (FENCE_RE, WIKILINK_RE, Footnotes, LinkTarget, MarkdownRenderer, TocEntry,
+                                 footnotes_in, prose_lines)
 from site_builder.parallel import in_chunks
 from site_builder.schema import ARTICLE_FIELDS
 from site_builder.textstore import LazyTexts
-from site_builder.yamlsource import SourceMapping, load_mapping
+from site_builder.yamlsource import UNREADABLE_BLOCK, SourceMapping, load_mapping
 
 ARTICLES_DIR = "articles"
 MAX_ARTICLE_BYTES = 2_000_000  # a long report is a few hundred kB; a far larger file stalls the build
-_FENCE_RE = re.compile(r"^\s*(```|~~~)")
-_CODE_SPAN_RE = re.compile(r"(`+).+?\1")
-_WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
+_WORD_RE = re.compile(r"\w+(?:['’.,/-]\w+)*")  # U.S., 1,400, 9/11 and well-known are one word each
+_NOT_READ_RE = re.compile(r"\]\([^)]*\)|<https?://[^>\s]*>|\[\^[^\]]+\]")  # link addresses, footnote marks
+_NOTE_RE = re.compile(r"^ {0,3}\[\^[^\]]+\]:.*(?:\n(?: {4}|\t).*|\n[ \t]*(?=\n(?: {4}|\t)))*", re.MULTILINE)
 
 
 @dataclass
@@ -326,6 +327,8 @@ def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem
     if problems:  # without a well-formed block, every field would also be reported missing
         return None, problems
     source, problems = load_mapping(front_matter, shown, first_line=2)
+    if any(problem.code in UNREADABLE_BLOCK for problem in problems):
+        return None, problems  # an unreadable block has no values: "missing `title`" would be false
     values, field_problems = validate(source, ARTICLE_FIELDS, shown,
                                       {"stances": list(config.stances), "verdicts": list(config.verdicts)})
     problems += field_problems
@@ -354,6 +357,7 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
     body = split_notes(parsed.body, config.notes_heading)
     text_render = renderer.render(body.text)
     provenance, problems = read_provenance(values["provenance"], config, shown, source.line_of("provenance"))
+    problems += _body_problems(body, parsed, config.notes_heading)
     article = Article(
         slug=parsed.path.stem,
         path=shown,
@@ -370,7 +374,7 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         text_html=text_render.html,
         notes_html=renderer.render(body.notes, footnote_prefix="notes").html if body.notes.strip() else "",
         toc=text_render.toc,
-        word_count=len(_WORD_RE.findall(body.text)),
+        word_count=count_words(body.text),
         language=values["language"],
         author_bio_html=renderer.render(values["author_bio"]).html if values["author_bio"] else "",
         provenance=provenance,
@@ -382,6 +386,13 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         event_line=source.line_of("event"),
     )
     return article, problems
+
+
+def count_words(text: str) -> int:
+    """The words of a piece's Markdown text as readers read them: not its link addresses, nor the
+    editors' footnotes. The import's dry run, the `word_count` it writes and the reading time on
+    the page all count with this, so they agree."""
+    return len(_WORD_RE.findall(_NOT_READ_RE.sub("]", _NOTE_RE.sub("", text))))
 
 
 def _claim(claim: dict[str, Any], index: int, source: SourceMapping, renderer: MarkdownRenderer) -> ArticleClaim:
@@ -406,15 +417,56 @@ def _wikilinks(parsed: _Parsed) -> tuple[tuple[str, int], ...]:
 
 def wikilinks_in(text: str, first_line: int) -> list[tuple[str, int]]:
     """Wikilinks in Markdown text, skipping code (fenced blocks and `inline spans`), as Markdown does."""
-    found, in_fence = [], False
-    for offset, line in enumerate(text.splitlines()):
-        if _FENCE_RE.match(line):
-            in_fence = not in_fence
-            continue
-        if not in_fence:
-            prose = _CODE_SPAN_RE.sub("", line)
-            found += [(m.group("slug").strip(), first_line + offset) for m in WIKILINK_RE.finditer(prose)]
-    return found
+    return [(m.group("slug").strip(), line) for line, prose in prose_lines(text, first_line)
+            for m in WIKILINK_RE.finditer(prose)]
+
+
+def _body_problems(body: Body, parsed: _Parsed, heading: str) -> list[Problem]:
+    """Footnotes that break the page, and the notes heading written twice. The text and the notes
+    are rendered as two documents, so a mark's note must be in the same part as the mark."""
+    text_line = parsed.body_line
+    notes_line = text_line + body.text.count("\n") + 1  # the line after the notes heading
+    text, notes = footnotes_in(body.text, text_line), footnotes_in(body.notes, notes_line)
+    in_notes = f"the notes under `## {heading}`"
+    problems = _footnote_problems(parsed.shown, text, notes, "the text", in_notes)
+    problems += _footnote_problems(parsed.shown, notes, text, in_notes, "the text")
+    pattern = _notes_heading_re(heading)
+    for line, prose in prose_lines(body.notes, notes_line):
+        if pattern.match(prose):
+            problems.append(Problem(parsed.shown, line, f"a second `{prose.strip()}` heading: the page would show it "
+                                    "twice", f"the notes already start at line {notes_line - 1}; delete this heading",
+                                    severity="warning", code=codes.NOTES_HEADING_REPEATED))
+    return problems
+
+
+def _footnote_problems(shown: str, part: Footnotes, other: Footnotes, where: str, elsewhere: str) -> list[Problem]:
+    """In one part of the body (`where`): marks without a note, notes without a mark or given twice.
+    A note or mark found in the other part (`elsewhere`) is named in the hint."""
+    problems = []
+    noted, marked = {label for label, _ in part.notes}, {label for label, _ in part.marks}
+    other_notes, other_marks = dict(reversed(other.notes)), dict(reversed(other.marks))  # the first of each label
+    for label, line in part.marks:
+        if label not in noted:
+            hint = (f"its note on line {other_notes[label]} is in {elsewhere}, which is shown apart: move it into {where}"
+                    if label in other_notes else f"add a note `[^{label}]: ...` on its own line in {where}, "
+                                                 "or remove the mark")
+            problems.append(Problem(shown, line, f"footnote mark `[^{label}]` has no note in {where}: the page would "
+                                                 f"show `[^{label}]` as typed", hint, code=codes.FOOTNOTE_WITHOUT_NOTE))
+    seen: dict[str, int] = {}
+    for label, line in part.notes:
+        if label in seen:
+            problems.append(Problem(shown, line, f"footnote note `[^{label}]:` is given twice in {where}: the page "
+                                                 "would show only this one",
+                                    f"the other is on line {seen[label]}; merge them, or give one another label",
+                                    code=codes.FOOTNOTE_NOTE_TWICE))
+        elif label not in marked:
+            hint = (f"its mark on line {other_marks[label]} is in {elsewhere}, which is shown apart: move the note there"
+                    if label in other_marks else f"put `[^{label}]` right after the words it is about, "
+                                                 "or delete the note")
+            problems.append(Problem(shown, line, f"footnote note `[^{label}]:` has no mark in {where}: it is attached "
+                                                 "to no words", hint, severity="warning", code=codes.NOTE_WITHOUT_MARK))
+        seen.setdefault(label, line)
+    return problems
 
 
 def _as_list(value: Any) -> list:
@@ -459,15 +511,19 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, list[Problem]]:
 
 def split_notes(body: str, heading: str) -> Body:
     """Split the body at the `## <heading>` line (outside code fences) into text and notes."""
-    pattern = re.compile(rf"^##\s+{re.escape(heading)}\s*#*\s*$", re.IGNORECASE)
+    pattern = _notes_heading_re(heading)
     lines = body.splitlines(keepends=True)
     in_fence = False
     for index, line in enumerate(lines):
-        if _FENCE_RE.match(line):
+        if FENCE_RE.match(line):
             in_fence = not in_fence
         elif not in_fence and pattern.match(line.rstrip("\n")):
             return Body("".join(lines[:index]), "".join(lines[index + 1:]), line)
     return Body(body, "")
+
+
+def _notes_heading_re(heading: str) -> re.Pattern:
+    return re.compile(rf"^##\s+{re.escape(heading)}\s*#*\s*$", re.IGNORECASE)
 
 
 def _duplicate_slugs(articles: list[Article]) -> list[Problem]:

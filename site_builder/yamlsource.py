@@ -19,6 +19,9 @@ from site_builder.errors import Problem
 PathKey = tuple[Any, ...]  # ("claims", 0, "verdict")
 MAX_VALUES = 100_000  # values in one block once aliases are expanded; real front matter has < 1,000
 MAX_DEPTH = 50  # lists and mappings inside each other; real front matter nests 3 deep
+# Problems after which the block has no values at all: anything more said about it (every
+# required key "missing") would be false, so a reader reports these alone.
+UNREADABLE_BLOCK = frozenset({codes.YAML_SYNTAX, codes.NOT_KEY_VALUE_LINES, codes.YAML_TOO_COMPLEX})
 
 
 class _Loader(yaml.SafeLoader):

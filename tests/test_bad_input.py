@@ -136,3 +136,18 @@ def test_an_interrupted_write_leaves_the_previous_build_and_no_debris(site, run,
     monkeypatch.undo()
     assert snapshot(site.build_dir) == before
     assert not list(site.root.glob(".build-*"))
+
+
+@pytest.mark.parametrize("front_matter, line", [
+    ("title: A piece\noutlet: O\ndate: 2015-10-09\ncaveats:\n  - Figures: unverified, says: the ministry\n", 6),
+    ("title: Russia: the strikes\noutlet: O\ndate: 2015-10-09\n", 2),
+    ("title: T\noutlet: O\ndate: 2015-10-09\ncaveats:\n" + "  - A caveat.\n" * 22 + "  - Source: RT, says: the ministry\n", 28),
+])
+def test_a_yaml_syntax_error_is_reported_alone_for_its_file_and_first(site, run, front_matter, line):
+    site.write(ARTICLE, f"---\n{front_matter}---\n\nText[^1] with a footnote and no note.\n")
+    site.add_article("other", title="Other", body="Text.")
+    err = check(site, run)
+    reported = [entry for entry in err.splitlines() if entry.startswith("content/")]
+    assert reported == [entry for entry in reported if entry.startswith(f"{ARTICLE}:{line}: YAML syntax error")]
+    assert len(reported) == 1, "no `missing required` key, nothing about the body of an unreadable file"
+    assert "1 problem found" in err

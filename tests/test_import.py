@@ -105,6 +105,17 @@ def test_imported_drafts_pass_check_with_warnings_naming_what_is_missing(importe
     assert result.code == 0, result.err
     assert "`outlet` is empty (fill it in before setting `draft: false`)" in result.err
     assert "OK: 5 articles checked (5 drafts)" in result.out
+    assert "OK: 5 articles checked (5 drafts)" in run("check", "--site", site.root, "--drafts").out
+
+
+def test_check_counts_the_drafts_it_checked_with_or_without_drafts(site, run):
+    site.add_article("published", title="Published")
+    site.add_article("draft-one", title="Draft one", draft="true")
+    site.add_article("draft-two", title="Draft two", draft="true")
+    for options in ((), ("--drafts",)):
+        result = run("check", "--site", site.root, *options)
+        assert result.code == 0, result.err
+        assert "OK: 3 articles checked (2 drafts), no errors." in result.out, options
 
 
 def test_the_article_page_links_to_the_text_as_collected(imported, site, run):
@@ -165,6 +176,8 @@ def test_an_edited_article_is_never_overwritten_silently(imported, site, run, tm
     forced = run("import", "--site", site.root, changed, "--force")
     assert forced.code == 0
     assert "New paragraph." in path.read_text() and "Keep me." in path.read_text()
+    text = path.read_text().split("## Editorial notes")[0]
+    assert "The Syrian Army is advancing[^1]" in text and "[^1]: Editor's note." in text, "the footnote is kept"
 
 
 def test_slugs_are_readable_transliterated_and_never_overwrite(site, run, tmp_path):
@@ -248,3 +261,144 @@ def test_markdown_sources_keep_their_front_matter_values(site, run, tmp_path):
     assert str(meta["date"]) == "2016-03-14"
     assert "The clipped **text** of the piece, with [a link](https://example.org)." in body
     assert "Share this" not in body
+
+
+# --- `--force` keeps every editorial footnote: re-anchored to the same words, or the update refused ---------
+
+OUTLET_TEXT = """---
+title: Strikes hit the south
+outlet: The Outlet
+---
+
+The ministry said the strikes hit forty targets overnight. Residents reported heavy damage in the
+old town.
+
+Officials gave no figures for casualties. Aid groups asked for access to the area.
+"""
+
+
+@pytest.fixture
+def annotated(site, run, tmp_path):
+    """An imported piece an editor has annotated: two footnote marks placed inside the outlet's
+    text (its lines wrapped anew), their notes at the end of the text, and notes of their own
+    under the notes heading."""
+    source = tmp_path / "saved" / "strikes.md"
+    source.parent.mkdir()
+    source.write_text(OUTLET_TEXT)
+    assert run("import", "--site", site.root, source).code == 0
+    path = site.root / "content/articles/strikes-hit-the-south.md"
+    text = path.read_text().replace("forty targets overnight.", "forty targets overnight.[^1]") \
+        .replace("heavy damage in the old town.", "heavy damage in the\nold town.[^town]") \
+        .replace("## Editorial notes\n", "[^1]: Editor's note: the ministry is a party to the conflict.\n"
+                 "    It gave no list of the targets.\n\n[^town]: Editor's note: the old town is the market.\n\n"
+                 "## Editorial notes\n\nThe editor's own notes.\n")
+    path.write_text(text)
+    return source, path
+
+
+def resave(source: Path, text: str) -> None:
+    source.write_text(text)
+
+
+def test_force_replaces_the_outlets_text_and_places_each_mark_after_the_same_words(annotated, site, run):
+    source, path = annotated
+    resave(source, OUTLET_TEXT.replace("The ministry said", "The defence ministry said")
+           .replace("heavy damage in the\nold town.", "heavy damage in the old town.")
+           + "\nUpdate: the ministry later said fifty targets.\n")
+    mark_line = line_of(path, "[^1]")
+    result = run("import", "--site", site.root, source, "--force")
+    assert result.code == 0, result.err
+    assert (f"{source}: warning: `[^1]` (line {mark_line}) followed “The ministry said the strikes hit forty targets "
+            "overnight.”; the new text changed the start, so it is placed after “ministry said the strikes hit forty "
+            "targets overnight.”: check it is where it belongs") in result.err
+    text, notes = path.read_text().split("---\n", 2)[2].split("## Editorial notes\n")
+    assert text == (
+        "\nThe defence ministry said the strikes hit forty targets overnight.[^1] Residents reported heavy damage in "
+        "the old town.[^town]\n\nOfficials gave no figures for casualties. Aid groups asked for access to the area.\n\n"
+        "Update: the ministry later said fifty targets.\n\n"
+        "[^1]: Editor's note: the ministry is a party to the conflict.\n    It gave no list of the targets.\n\n"
+        "[^town]: Editor's note: the old town is the market.\n\n")
+    assert notes == "\nThe editor's own notes.\n\n", "kept byte for byte"
+    checked = run("check", "--site", site.root, "--drafts")
+    assert checked.code == 0 and "SB50" not in checked.err
+
+
+def test_force_refuses_and_writes_nothing_when_a_marks_words_are_gone_or_found_twice(annotated, site, run):
+    source, path = annotated
+    before = path.read_bytes()
+    resave(source, OUTLET_TEXT.replace("forty targets overnight.", "40 targets at night.")
+           + "\nLater: Residents reported heavy damage in the old town.\n")
+    result = run("import", "--site", site.root, source, "--force")
+    assert result.code == 1
+    assert path.read_bytes() == before
+    article = "content/articles/strikes-hit-the-south.md"
+    assert (f"{source}: 2 editorial footnotes of {article} cannot be kept in the new text, so nothing was written:\n"
+            f"  {article}:{line_of(path, '[^1]')}: `[^1]` after “The ministry said the strikes hit forty targets "
+            "overnight.”: these words are not in the new text\n"
+            f"  {article}:{line_of(path, '[^town]')}: `[^town]` after “Residents reported heavy damage in the old "
+            "town.”: these words are in the new text 2 times\n"
+            "  To place them by hand: delete just these marks from the article (keep their notes), import again with "
+            "--force, then put each mark back after its words; `site-builder check` lists each note still without "
+            "a mark [SB502].") in result.err
+    assert "failed 1" in result.out
+
+
+def line_of(path: Path, mark: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if mark in line)
+
+
+def test_the_outlets_own_footnotes_come_and_go_with_its_text(site, run, tmp_path):
+    source = tmp_path / "strikes.md"
+    source.write_text(OUTLET_TEXT.replace("overnight.", "overnight.[^1]") + "\n[^1]: Ministry statement, 8 October.\n")
+    assert run("import", "--site", site.root, source).code == 0
+    path = site.root / "content/articles/strikes-hit-the-south.md"
+    path.write_text(path.read_text().replace("the area.", "the area.[^ed]")
+                    .replace("## Editorial notes", "[^ed]: Editor's note: which groups?\n\n## Editorial notes"))
+    source.write_text(OUTLET_TEXT.replace("damage in the", "damage[^2] in the")
+                      + "\n[^2]: Reported by our correspondent.\n")
+    result = run("import", "--site", site.root, source, "--force")
+    assert result.code == 0, result.err
+    text = path.read_text().split("## Editorial notes")[0]
+    assert "overnight.[^1]" not in text and "Ministry statement" not in text, "the outlet dropped its footnote"
+    assert "damage[^2] in the" in text and "[^2]: Reported by our correspondent." in text
+    assert "access to the area.[^ed]" in text and "[^ed]: Editor's note: which groups?" in text
+
+
+def test_an_editors_label_that_the_new_text_also_uses_is_refused_with_a_rename_hint(annotated, site, run):
+    source, path = annotated
+    before = path.read_bytes()
+    resave(source, OUTLET_TEXT.replace("the area.", "the area.[^1]") + "\n[^1]: The outlet's own note.\n")
+    result = run("import", "--site", site.root, source, "--force")
+    assert result.code == 1 and path.read_bytes() == before
+    assert f"content/articles/strikes-hit-the-south.md:{line_of(path, '[^1]')}: `[^1]` after “The ministry said the " \
+           "strikes hit forty targets overnight.”: the new text has a footnote `[^1]` of its own" in result.err
+    assert "rename your mark and its note (e.g. `[^ed1]`), then import again with --force." in result.err
+
+
+def test_after_a_forced_update_the_next_changed_source_updates_without_force(annotated, site, run):
+    source, path = annotated
+    resave(source, OUTLET_TEXT + "\nA first update.\n")
+    assert run("import", "--site", site.root, source, "--force").code == 0
+    resave(source, OUTLET_TEXT + "\nA first update.\n\nA second update.\n")
+    result = run("import", "--site", site.root, source)
+    assert result.code == 0, result.err
+    text = path.read_text()
+    assert "A second update." in text and "overnight.[^1]" in text and "[^town]: Editor's note" in text
+
+
+@pytest.mark.parametrize("source", [RAW / "000_e6a1ecda9f78ab1e.txt", RAW / "004_91a2bfeb85509564.txt",
+                                    Path(__file__).parent / "fixtures/html/news-site.html"])
+def test_the_dry_run_and_the_written_file_give_the_same_word_count(site, run, source):
+    dry = run("import", "--site", site.root, source, "--dry-run")
+    shown = int(next(line.split()[1] for line in dry.out.splitlines() if line.strip().startswith("words:")))
+    assert run("import", "--site", site.root, source).code == 0
+    [written] = (site.root / "content/articles").glob("*.md")
+    meta, body = front_matter_and_body(written)
+    assert shown == meta["word_count"] > 100
+
+
+def test_the_word_count_leaves_out_link_addresses_and_the_editors_footnotes():
+    from site_builder.reader import count_words
+
+    assert count_words("The U.S. said 1,400 [a link](https://example.org/a/b) and <https://x.org/y> well-known.[^1]\n\n"
+                       "[^1]: An editor's note.\n    Its second paragraph.\n") == 8

@@ -2,9 +2,10 @@
 
 A new article gets every field the extractor found, the editorial fields present but empty for the
 editor, `draft: true`, a provenance block and an empty editorial-notes section. Updating an
-existing article (its source changed, or `--force`) replaces only the article text and the
-`provenance` and `word_count` keys: every other front-matter line, comments included, and the
-editorial-notes section stay byte for byte as the editor left them.
+existing article (its source changed, or `--force`) replaces only the article text (into which
+reanchor.py has carried the editors' footnotes) and the `provenance` and `word_count` keys: every
+other front-matter line, comments included, and the editorial-notes section stay byte for byte
+as the editor left them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 from slugify import slugify
 
 from site_builder.ingest.extracted import Extracted
-from site_builder.reader import split_front_matter, split_notes
+from site_builder.reader import count_words, split_front_matter, split_notes
 
 SLUG_MAX_LENGTH = 80
 EDITORIAL_FIELDS = ("stance", "stance_notes", "caveats", "tags")
@@ -57,8 +58,9 @@ def new_article(found: Extracted, provenance: dict[str, Any], notes_heading: str
     return f"---\n{front_matter}---\n\n{found.text.strip()}\n\n## {notes_heading}\n\n"
 
 
-def updated_article(existing: str, found: Extracted, provenance: dict[str, Any], notes_heading: str) -> str:
-    """`existing` with the new text, provenance and word count; everything else kept verbatim."""
+def updated_article(existing: str, text: str, found: Extracted, provenance: dict[str, Any], notes_heading: str) -> str:
+    """`existing` with the new `text` (the outlet's `found.text` with the editors' footnotes carried
+    over), provenance and word count; everything else kept verbatim."""
     front_matter, body, problems = split_front_matter(existing, "")
     if problems:
         raise ValueError("the existing article has no readable front matter")
@@ -66,13 +68,19 @@ def updated_article(existing: str, found: Extracted, provenance: dict[str, Any],
         front_matter = replace_key(front_matter, key, _yaml_key(key, value))
     notes = split_notes(body, notes_heading)
     heading = notes.heading or f"## {notes_heading}\n"
-    return f"---\n{front_matter}---\n\n{found.text.strip()}\n\n{heading}{notes.notes}"
+    return f"---\n{front_matter}---\n\n{text.strip()}\n\n{heading}{notes.notes}"
 
 
 def current_text(existing: str, notes_heading: str) -> str:
     """The article text part of an existing file (what an editor may have changed since import)."""
     _, body, _ = split_front_matter(existing, "")
     return split_notes(body, notes_heading).text
+
+
+def text_line(existing: str) -> int:
+    """The file line the article text starts on (the blank line after the front matter's `---`)."""
+    front_matter, _, _ = split_front_matter(existing, "")
+    return front_matter.count("\n") + 3
 
 
 def replace_key(front_matter: str, key: str, replacement: str) -> str:
@@ -85,10 +93,6 @@ def replace_key(front_matter: str, key: str, replacement: str) -> str:
     while end < len(lines) and (lines[end][:1] in (" ", "\t", "-") or not lines[end].strip()):
         end += 1
     return "".join(lines[:start]) + replacement + "".join(lines[end:])
-
-
-def count_words(text: str) -> int:
-    return len(re.findall(r"\w+(?:['’-]\w+)*", text))
 
 
 def _yaml_key(key: str, value: Any) -> str:

@@ -2,7 +2,8 @@
 
 For each source: read the bytes, decode, extract (plain text, HTML or Markdown), then decide:
 the same bytes were imported before -> unchanged; a known source whose bytes changed -> update
-the text and keep every editorial field; otherwise -> a new draft article under a fresh slug.
+the text and keep every editorial field and footnote (or refuse, writing nothing, when a footnote
+cannot be placed in the new text); otherwise -> a new draft article under a fresh slug.
 One failing source never stops the batch.
 """
 
@@ -18,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from site_builder.config import SiteConfig
 from site_builder.errors import display_path
-from site_builder.ingest import article_file
+from site_builder.ingest import article_file, reanchor
 from site_builder.ingest.decode import Unreadable, decode
 from site_builder.ingest.extracted import Extracted
 from site_builder.ingest.html import extract_html
@@ -135,8 +136,16 @@ def _import_one(path: Path, config: SiteConfig, known: _Known, *, dry_run: bool,
         if not force and _edited_since_import(text, config):
             return Outcome(str(path), "failed", _shown(existing, config), found=found, warnings=warnings,
                            message="the source changed, but an editor has also changed the article text since "
-                                   "import; use --force to replace the text (front matter and notes are kept)")
-        target, content, status = existing, article_file.updated_article(text, found, provenance, config.notes_heading), "updated"
+                                   "import; use --force to replace the text (front matter, notes and footnotes "
+                                   "are kept, each footnote mark placed after the same words in the new text)")
+        merged = _carry_footnotes(text, found, config, _shown(existing, config))
+        if merged.unplaced:
+            return Outcome(str(path), "failed", _shown(existing, config), found=found, warnings=warnings,
+                           message=reanchor.refusal(_shown(existing, config), merged.unplaced))
+        provenance["text_sha256"] = article_file.text_digest(merged.text)  # edits are counted from this text
+        warnings += merged.notices
+        content = article_file.updated_article(text, merged.text, found, provenance, config.notes_heading)
+        target, status = existing, "updated"
     else:
         slug = article_file.make_slug(found.title, path.stem, known.slugs)
         target = config.content_dir / ARTICLES_DIR / f"{slug}.md"
@@ -169,10 +178,31 @@ def _known_articles(config: SiteConfig) -> _Known:
 
 
 def _edited_since_import(text: str, config: SiteConfig) -> bool:
-    front_matter, _, _ = split_front_matter(text, "")
-    provenance = load_mapping(front_matter, "")[0].values.get("provenance") or {}
-    recorded = provenance.get("text_sha256") if isinstance(provenance, dict) else None
+    recorded = _provenance(text).get("text_sha256")
     return bool(recorded) and article_file.text_digest(article_file.current_text(text, config.notes_heading)) != recorded
+
+
+def _carry_footnotes(text: str, found: Extracted, config: SiteConfig, shown: str) -> reanchor.Merged:
+    """The new text with the editors' footnotes of the article's current text carried over."""
+    current, first_line = article_file.current_text(text, config.notes_heading), article_file.text_line(text)
+    return reanchor.carry_footnotes(current, found.text, _outlet_text(_provenance(text), config), first_line)
+
+
+def _outlet_text(provenance: dict, config: SiteConfig) -> str | None:
+    """The text as last imported, extracted again from its original (its footnotes are the
+    outlet's, not the editor's); None when the original is gone or unreadable."""
+    source = config.root / str(provenance.get("source") or "")
+    extract = EXTRACTORS.get(source.suffix.lower())
+    try:
+        return extract(decode(source.read_bytes()).text).text if extract and source.is_file() else None
+    except (OSError, Unreadable):
+        return None
+
+
+def _provenance(text: str) -> dict:
+    front_matter, _, problems = split_front_matter(text, "")
+    provenance = load_mapping(front_matter, "")[0].values.get("provenance") if not problems else None
+    return provenance if isinstance(provenance, dict) else {}
 
 
 def _write_new(path: Path, data: bytes) -> None:

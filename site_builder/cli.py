@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--dry-run", action="store_true",
                             help="print the metadata found and every line removed as debris; write nothing")
     import_cmd.add_argument("--force", action="store_true",
-                            help="re-import even unchanged or edited articles (front matter, notes and editorial footnotes are kept, or nothing is written)")
+                            help="re-import even unchanged or edited articles (front matter, notes and "
+                                 "editorial footnotes are kept, or nothing is written)")
     import_cmd.set_defaults(command="import", run=_run_import)
 
     check_cmd = commands.add_parser("check", help="report every problem in the content, write nothing",

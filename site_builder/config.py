@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -13,8 +13,8 @@ from pygments.styles import STYLE_MAP
 
 from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
-from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Slug, Text, TextMapping,
-                                 validate)
+from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Record, Slug, Text,
+                                 TextMapping, Url, validate)
 from site_builder.yamlsource import load_mapping
 
 CONFIG_FILE = "site.yml"
@@ -30,6 +30,56 @@ class PygmentsStyle(Choice):
         from pygments.styles import get_all_styles
 
         return Choice(tuple(sorted(get_all_styles())), about=self.about).convert(value, choices)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One link of the site's menu: a section or page by its name (`name`), or any address with
+    its own title (`title`, `url`: a full https:// address or a path inside the site)."""
+
+    name: str = ""
+    title: str = ""
+    url: str = ""
+    line: int = 0  # its line in site.yml, for a name that turns out to name nothing
+
+
+class SitePath(Text):
+    """A full http(s) address, or a path inside the site (`articles/x/`), which gets the base URL."""
+
+    description: str = "http(s) URL or a path inside the site"
+
+    def convert(self, value: object, choices: Choices) -> str:
+        text = Text(self.description).convert(value, choices)
+        if "://" in text or text.startswith(("http:", "https:")):
+            return Url().convert(text, choices)
+        if not text or any(c.isspace() for c in text) or text.startswith("//") or ":" in text.split("/")[0]:
+            raise Invalid(f"`{text}` is not a web address or a path inside the site",
+                          "write `https://…` for another site, or a path such as `articles/my-piece/`",
+                          code=codes.NOT_A_WEB_ADDRESS)
+        return text.lstrip("/")  # inside the site: under its base URL, like every link
+
+
+class Menu:
+    """The menu: a list of section or page names (`outlets`, `about`) and `title:`/`url:` pairs."""
+
+    description = "list of section or page names, or `title:` and `url:` pairs"
+    link = Record((Field("title", Text(), "The link's text.", required=True),
+                   Field("url", SitePath(), "Where it leads.", required=True)))
+
+    def convert(self, value: object, choices: Choices) -> tuple[MenuItem, ...]:
+        if not isinstance(value, list):
+            raise Invalid("expected a list", "write one `- item` per line under `menu:`", code=codes.NOT_A_LIST)
+        items = []
+        for index, item in enumerate(value):
+            try:
+                if isinstance(item, dict):
+                    items.append(MenuItem(**self.link.convert(item, choices)))
+                else:
+                    items.append(MenuItem(name=Slug("section or page name").convert(item, choices)))
+            except Invalid as error:
+                raise Invalid(f"item {index + 1}: {error.message}", error.hint, at=(index,) + error.at,
+                              code=error.code) from None
+        return tuple(items)
 
 
 DEFAULT_STANCES = {
@@ -67,6 +117,10 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("search", Boolean(), "Build the full-text search index (Pagefind) and the /search/ page.", default=True),
     Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
           "in an article body.", default="Editorial notes"),
+    Field("menu", Menu(), "The links of the site's navigation, in order: a section (`home`, `outlets`, `tags`, "
+          "`events`, `timeline`, `claims`, `search`), a page of content/pages/ by its file name, or a link "
+          "written as `title:` and `url:` lines. Empty: the sections, then the pages that set `menu:`.",
+          default=()),
     Field("pygments_style", PygmentsStyle(about="a Pygments style name (`default`, `friendly`, `monokai`, ...: "
           "see pygments.org/styles)"), "The Pygments style for code blocks.", default="default"),
 )
@@ -91,6 +145,7 @@ class SiteConfig:
     cname: str
     notes_heading: str
     pygments_style: str
+    menu: tuple[MenuItem, ...]
 
     @property
     def base_path(self) -> str:
@@ -134,6 +189,7 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         raise ContentError(problems)
     for mapping in ("stances", "verdicts"):
         values[mapping] = MappingProxyType(dict(values[mapping]))
+    values["menu"] = tuple(replace(item, line=source.line_of("menu", index)) for index, item in enumerate(values["menu"]))
     return SiteConfig(root=root, **values)
 
 

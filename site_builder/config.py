@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import ClassVar, Mapping
 from urllib.parse import urlparse
 
 from pygments.styles import STYLE_MAP
@@ -43,6 +43,7 @@ class MenuItem:
     line: int = 0  # its line in site.yml, for a name that turns out to name nothing
 
 
+@dataclass(frozen=True)
 class SitePath(Text):
     """A full http(s) address, or a path inside the site (`articles/x/`), which gets the base URL."""
 
@@ -59,11 +60,12 @@ class SitePath(Text):
         return text.lstrip("/")  # inside the site: under its base URL, like every link
 
 
+@dataclass(frozen=True)
 class Menu:
     """The menu: a list of section or page names (`outlets`, `about`) and `title:`/`url:` pairs."""
 
-    description = "list of section or page names, or `title:` and `url:` pairs"
-    link = Record((Field("title", Text(), "The link's text.", required=True),
+    description: str = "list of section or page names, or `title:` and `url:` pairs"
+    link: ClassVar[Record] = Record((Field("title", Text(), "The link's text.", required=True),
                    Field("url", SitePath(), "Where it leads.", required=True)))
 
     def convert(self, value: object, choices: Choices) -> tuple[MenuItem, ...]:
@@ -189,7 +191,8 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         raise ContentError(problems)
     for mapping in ("stances", "verdicts"):
         values[mapping] = MappingProxyType(dict(values[mapping]))
-    values["menu"] = tuple(replace(item, line=source.line_of("menu", index)) for index, item in enumerate(values["menu"]))
+    values["menu"] = tuple(replace(item, line=source.line_of("menu", index))  # for "names no page", found later
+                           for index, item in enumerate(values["menu"]))
     return SiteConfig(root=root, **values)
 
 

@@ -175,5 +175,6 @@ def _names_nothing(name: str, line: int, known: list[str], config: SiteConfig) -
         hint = "the site has no search page (`search: false`): remove it"
     else:
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else f"add content/pages/{name}.md, or use one of: " + ", ".join(SECTIONS)
+        hint = (f"did you mean `{close[0]}`?" if close else
+                f"add content/pages/{name}.md, or use one of: " + ", ".join(SECTIONS))
     return Problem("site.yml", line, f"`menu`: `{name}` names no page or section", hint, code=codes.MENU_NAMES_NOTHING)

@@ -138,7 +138,7 @@ def test_an_entry_used_only_by_a_draft_is_not_unused(site, run):
      "content/events.yml:3: `end` (2015-10-07) is before `start` (2015-10-08) (swap the two dates, "
      "or correct the one mistyped) [SB130]"),
     (f"{CASPIAN}:\n  end: 2015-10-07\n", "content/events.yml:2: `end` without `start`"),
-    (f"Caspian Strike:\n  title: X\n", "content/events.yml:1: event key `Caspian Strike` is not a slug"),
+    ("Caspian Strike:\n  title: X\n", "content/events.yml:1: event key `Caspian Strike` is not a slug"),
     (f"{CASPIAN}: Just a title\n", f"content/events.yml:1: `{CASPIAN}`: expected indented `key: value` lines"),
     (f"{CASPIAN}:\n  title: [a, b\n", "content/events.yml:3: YAML syntax error"),
     (f"{CASPIAN}:\n  description: See [[no-such-piece]].\n",

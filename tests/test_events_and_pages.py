@@ -11,6 +11,7 @@ import shutil
 import pytest
 
 from conftest import SITE_YML, snapshot
+from site_builder.state import CACHE_DIR
 
 CASPIAN = "2015-10-07-caspian-missile-strike"
 ALEPPO = "2015-10-20-aleppo-offensive"
@@ -290,7 +291,7 @@ def _pages_of(folder):
 def _clean_build(site, tmp_path, run):
     copy = tmp_path / "clean"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site.root, copy, ignore=shutil.ignore_patterns("build", ".site-builder-cache", ".spare-build"))
+    shutil.copytree(site.root, copy, ignore=shutil.ignore_patterns("build", CACHE_DIR, ".trash-*", ".build-*", ".spare-*"))
     assert run("build", "--site", copy).code == 0
     return _pages_of(copy / "build")
 

@@ -23,11 +23,13 @@ from site_builder.buildinfo import build_info_file
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig
 from site_builder.errors import ContentError, Problem, errors_only
+from site_builder.events import EVENTS_FILE, read_events
 from site_builder.hashing import code_fingerprint, digest, folder_stamp, inputs_stamp
 from site_builder.incremental import KeysRecord, PageKeys, render_pages, theme_is_tracked
 from site_builder.incremental import summaries as summaries_of
 from site_builder.indexing import SearchStep, no_search_index
 from site_builder.outlets import OUTLETS_FILE, read_outlets
+from site_builder.pages import page_paths, read_pages, site_menu
 from site_builder.progress import Progress
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, SitePlan, plan_site, template_problem, theme_dirs
@@ -166,7 +168,8 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
           changed: frozenset[str] | None = None, set_aside: Callable[[list], None] | None = None,
           stats: dict[str, tuple] | None = None) -> Report:
     """Steps 1-3: every article (front matter validated against the schema, Markdown rendered
-    unless the state has it), the outlet profiles, and the collection made of them."""
+    unless the state has it), the outlet and event profiles, the standalone pages and the menu,
+    and the collection made of them."""
     articles, problems = read_articles(config, state.article_entries(), jobs, progress.tick if progress else None,
                                        changed, set_aside, stats)
     basis = _collection_basis(config, include_drafts, state, articles) if state.key else ""
@@ -179,10 +182,14 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
                              articles=tuple(current[article.slug] for article in reusable.collection.articles))
         collection_problems = reusable.problems
     else:
-        outlets, outlet_problems = read_outlets(config, renderer_for(config, articles))
+        renderer = renderer_for(config, articles)
+        outlets, outlet_problems = read_outlets(config, renderer)
+        events, event_problems = read_events(config, renderer)
+        pages, page_problems = read_pages(config, renderer)
+        menu, menu_problems = site_menu(config, pages)
         collection, collection_problems = build_collection(articles, outlets, config, include_drafts,
-                                                           state.related_memo())
-        collection_problems = outlet_problems + collection_problems
+                                                           state.related_memo(), events=events, pages=pages, menu=menu)
+        collection_problems = outlet_problems + event_problems + page_problems + menu_problems + collection_problems
         state.keep_collection(CollectionRecord(basis, collection, collection_problems) if basis else None)
     problems += collection_problems
     if errors_only(problems):
@@ -210,16 +217,21 @@ def _read_for_build(config: SiteConfig, options: BuildOptions, state: BuildState
 
 def _collection_basis(config: SiteConfig, include_drafts: bool, state: BuildState, articles: list) -> str:
     """What the collection is made from (besides the code and site options the state is keyed
-    by): each article's summary (everything but its body) and the outlet profiles. An edited
-    text changes neither, and then the collection need not be made again."""
+    by): each article's summary (everything but its body), the outlet and event profiles and the
+    standalone pages. An edited text changes none of them, and then the collection need not be
+    made again."""
     summaries, memo = summaries_of(articles, state.full_keys(), state.summary_memo())
     state.remember_summaries(memo)
-    outlets = config.root / OUTLETS_FILE
+    editors_files = [config.root / OUTLETS_FILE, config.root / EVENTS_FILE, *page_paths(config)]
+    return digest(include_drafts, [(str(path), _bytes_or_error(path)) for path in editors_files],
+                  [(article.path, summaries[article.slug]) for article in articles])
+
+
+def _bytes_or_error(path: Path) -> bytes:
     try:
-        profiles = outlets.read_bytes()
-    except OSError as error:
-        profiles = repr(error).encode()
-    return digest(include_drafts, profiles, [(article.path, summaries[article.slug]) for article in articles])
+        return path.read_bytes()
+    except OSError as error:  # missing or unreadable: its problem is reported when it is read
+        return repr(error).encode()
 
 
 def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: str, state: BuildState,

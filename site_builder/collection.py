@@ -21,7 +21,9 @@ from collections.abc import Iterable, Mapping
 from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem
+from site_builder.events import EVENTS_FILE, EventProfile
 from site_builder.outlets import OUTLETS_FILE, OutletProfile
+from site_builder.pages import MenuEntry, Page
 from site_builder.reader import Article, ArticleClaim
 from site_builder.related import RelatedPiece, related_reading
 from site_builder.urls import name_slug
@@ -61,14 +63,30 @@ class Tag:
 class Event:
     key: str
     articles: tuple[Article, ...]  # oldest first: the order the story was told
+    profile: EventProfile | None = None  # the editors' entry in content/events.yml, if any
 
     @property
     def title(self) -> str:
-        """`2015-10-07-caspian-missile-strike` -> `Caspian missile strike`."""
+        """The editors' title; else from the key: `2015-10-07-caspian-missile-strike` -> `Caspian missile strike`."""
+        if self.profile and self.profile.title:
+            return self.profile.title
         words = self.key.split("-")
         if len(words) > 3 and all(w.isdigit() for w in words[:3]):
             words = words[3:]
         return " ".join(words).capitalize()
+
+    @property
+    def description_html(self) -> str:
+        return self.profile.description_html if self.profile else ""
+
+    @property
+    def start(self) -> date | None:
+        """The first day of the story: from events.yml, else the date its key starts with."""
+        return self.profile.start if self.profile and self.profile.start else self.day
+
+    @property
+    def end(self) -> date | None:
+        return self.profile.end if self.profile else None
 
     @property
     def day(self) -> date | None:
@@ -109,6 +127,8 @@ class Collection:
     claims: tuple[Claim, ...] = ()
     related: Mapping[str, tuple[RelatedPiece, ...]] = field(default_factory=dict)
     backlinks: Mapping[str, tuple[Article, ...]] = field(default_factory=dict)
+    pages: tuple[Page, ...] = ()  # the editors' standalone pages, by file name
+    menu: tuple[MenuEntry, ...] = ()  # the site's navigation, as every page shows it
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -159,26 +179,32 @@ class Collection:
 
 
 def build_collection(articles: list[Article], outlets: dict[str, OutletProfile] | None, config: SiteConfig,
-                     include_drafts: bool = False, memo: dict | None = None) -> tuple[Collection, list[Problem]]:
+                     include_drafts: bool = False, memo: dict | None = None, *,
+                     events: dict[str, EventProfile] | None = None, pages: tuple[Page, ...] = (),
+                     menu: tuple[MenuEntry, ...] = ()) -> tuple[Collection, list[Problem]]:
     """Relate every published article to the others; report broken or inconsistent cross-references.
 
     `memo` (kept by the build cache) remembers related reading while nothing it depends on changed.
+    `events` are the editors' profiles from events.yml; `pages` and `menu` are carried to the pages.
     """
     published = sorted((a for a in articles if include_drafts or not a.draft), key=_newest_first)
-    problems = _check_links(articles, {a.slug for a in published})
+    problems = _check_links(articles, {a.slug for a in published}, _editors_links(pages, events))
     claims, claim_problems = _merge_claims(published)
-    events, event_problems = _group_events(published, config.strict_events)
+    grouped, event_problems = _group_events(published, config.strict_events, events)
     collection = Collection(
         articles=tuple(published),
         drafts_hidden=len(articles) - len(published),
         outlets=_group_outlets(published, outlets),
         tags=_group_tags(published),
-        events=events,
+        events=grouped,
         claims=claims,
         related=related_reading(published, config.related_count, memo),
         backlinks=MappingProxyType(_backlinks(published)),
+        pages=pages,
+        menu=menu,
     )
-    return collection, problems + claim_problems + event_problems + _check_outlets(published, outlets)
+    return collection, (problems + claim_problems + event_problems + _check_outlets(published, outlets)
+                        + _check_event_profiles(articles, grouped, events))
 
 
 def _restored_collection(plain: dict) -> Collection:
@@ -195,22 +221,32 @@ def _newest_first(article: Article) -> tuple[int, str]:
 
 # --- cross-reference checks -------------------------------------------------------------------
 
-def _check_links(articles: list[Article], published: set[str]) -> list[Problem]:
-    """Every wikilink and `related` slug must name a published article."""
+def _check_links(articles: list[Article], published: set[str],
+                 others: list[tuple[str, tuple[tuple[str, int], ...]]] = ()) -> list[Problem]:
+    """Every wikilink and `related` slug must name a published article; so must the wikilinks
+    of the editors' other texts (`others`: each file's path and its links)."""
     every_slug = sorted(a.slug for a in articles)
+    sources = [(a.path, kind, links) for a in articles for kind, links in (("wikilink", a.wikilinks),
+                                                                           ("related", a.related))]
+    sources += [(path, "wikilink", links) for path, links in others]
     problems = []
-    for article in articles:
-        for kind, links in (("wikilink", article.wikilinks), ("related", article.related)):
-            for slug, line in links:
-                if slug in published:
-                    continue
-                if slug in every_slug:
-                    problems.append(Problem(article.path, line, f"{kind} `{slug}` links to a draft",
-                                            "publish it (`draft: false`) or remove the link", code=codes.LINK_TO_DRAFT))
-                else:
-                    problems.append(Problem(article.path, line, f"{kind} `{slug}` names no article",
-                                            _closest("slug", slug, every_slug), code=codes.LINK_TO_NOTHING))
+    for path, kind, links in sources:
+        for slug, line in links:
+            if slug in published:
+                continue
+            if slug in every_slug:
+                problems.append(Problem(path, line, f"{kind} `{slug}` links to a draft",
+                                        "publish it (`draft: false`) or remove the link", code=codes.LINK_TO_DRAFT))
+            else:
+                problems.append(Problem(path, line, f"{kind} `{slug}` names no article",
+                                        _closest("slug", slug, every_slug), code=codes.LINK_TO_NOTHING))
     return problems
+
+
+def _editors_links(pages: tuple[Page, ...], events: dict[str, EventProfile] | None) -> list:
+    """The wikilinks of standalone pages and event descriptions, by file."""
+    found = [(page.path, page.wikilinks) for page in pages]
+    return found + [(EVENTS_FILE, profile.wikilinks) for profile in (events or {}).values()]
 
 
 def _check_outlets(articles: Iterable[Article], profiles: dict[str, OutletProfile] | None) -> list[Problem]:
@@ -220,6 +256,28 @@ def _check_outlets(articles: Iterable[Article], profiles: dict[str, OutletProfil
                     _outlet_hint(a.outlet, list(profiles)),
                     severity="warning", code=codes.OUTLET_WITHOUT_PROFILE)
             for a in articles if a.outlet and a.outlet not in profiles]
+
+
+def _check_event_profiles(articles: list[Article], events: tuple[Event, ...],
+                          profiles: dict[str, EventProfile] | None) -> list[Problem]:
+    """With an events.yml, every published event has a title there, and every entry is used."""
+    if profiles is None:
+        return []
+    problems = [Problem(e.articles[0].path, e.articles[0].event_line, f"event `{e.key}` has no title in {EVENTS_FILE}",
+                        _event_hint(e.key, profiles), severity="warning", code=codes.EVENT_WITHOUT_TITLE)
+                for e in events if not (e.key in profiles and profiles[e.key].title)]
+    named = sorted({a.event for a in articles if a.event})
+    return problems + [Problem(EVENTS_FILE, p.line, f"event `{p.key}` is named by no article",
+                               _closest("event", p.key, named), severity="warning", code=codes.EVENT_UNUSED)
+                       for p in profiles.values() if p.key not in named]
+
+
+def _event_hint(key: str, profiles: dict[str, EventProfile]) -> str:
+    if key in profiles:
+        return f"add a `title:` under `{key}:` in {EVENTS_FILE}"
+    add = f"add `{key}:` with a `title:` to {EVENTS_FILE}"
+    close = difflib.get_close_matches(key, list(profiles), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`, or {add}?" if close else add
 
 
 def _outlet_hint(outlet: str, profiles: list[str]) -> str:
@@ -262,7 +320,8 @@ def _group_tags(articles: list[Article]) -> tuple[Tag, ...]:
                         key=lambda t: t.name.casefold()))
 
 
-def _group_events(articles: list[Article], strict: bool) -> tuple[tuple[Event, ...], list[Problem]]:
+def _group_events(articles: list[Article], strict: bool,
+                  profiles: dict[str, EventProfile] | None) -> tuple[tuple[Event, ...], list[Problem]]:
     by_key: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         if article.event:
@@ -274,7 +333,7 @@ def _group_events(articles: list[Article], strict: bool) -> tuple[tuple[Event, .
             problems.append(Problem(items[0].path, items[0].event_line, f"event `{key}` is covered by no other piece",
                                     _closest("event", key, others) if others else "check its spelling",
                                     severity="error" if strict else "warning", code=codes.LONELY_EVENT))
-    events = [Event(key, tuple(sorted(items, key=lambda a: (a.date or date.max, a.title))))
+    events = [Event(key, tuple(sorted(items, key=lambda a: (a.date or date.max, a.title))), (profiles or {}).get(key))
               for key, items in by_key.items()]
     return tuple(sorted(events, key=lambda e: e.key)), problems
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import ClassVar, Mapping
 from urllib.parse import urlparse
 
 from pygments.styles import STYLE_MAP
 
 from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
-from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Slug, Text, TextMapping,
-                                 validate)
+from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Record, Slug, Text,
+                                 TextMapping, Url, validate)
 from site_builder.yamlsource import load_mapping
 
 CONFIG_FILE = "site.yml"
@@ -30,6 +30,58 @@ class PygmentsStyle(Choice):
         from pygments.styles import get_all_styles
 
         return Choice(tuple(sorted(get_all_styles())), about=self.about).convert(value, choices)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One link of the site's menu: a section or page by its name (`name`), or any address with
+    its own title (`title`, `url`: a full https:// address or a path inside the site)."""
+
+    name: str = ""
+    title: str = ""
+    url: str = ""
+    line: int = 0  # its line in site.yml, for a name that turns out to name nothing
+
+
+@dataclass(frozen=True)
+class SitePath(Text):
+    """A full http(s) address, or a path inside the site (`articles/x/`), which gets the base URL."""
+
+    description: str = "http(s) URL or a path inside the site"
+
+    def convert(self, value: object, choices: Choices) -> str:
+        text = Text(self.description).convert(value, choices)
+        if "://" in text or text.startswith(("http:", "https:")):
+            return Url().convert(text, choices)
+        if not text or any(c.isspace() for c in text) or text.startswith("//") or ":" in text.split("/")[0]:
+            raise Invalid(f"`{text}` is not a web address or a path inside the site",
+                          "write `https://…` for another site, or a path such as `articles/my-piece/`",
+                          code=codes.NOT_A_WEB_ADDRESS)
+        return text.lstrip("/")  # inside the site: under its base URL, like every link
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The menu: a list of section or page names (`outlets`, `about`) and `title:`/`url:` pairs."""
+
+    description: str = "list of section or page names, or `title:` and `url:` pairs"
+    link: ClassVar[Record] = Record((Field("title", Text(), "The link's text.", required=True),
+                   Field("url", SitePath(), "Where it leads.", required=True)))
+
+    def convert(self, value: object, choices: Choices) -> tuple[MenuItem, ...]:
+        if not isinstance(value, list):
+            raise Invalid("expected a list", "write one `- item` per line under `menu:`", code=codes.NOT_A_LIST)
+        items = []
+        for index, item in enumerate(value):
+            try:
+                if isinstance(item, dict):
+                    items.append(MenuItem(**self.link.convert(item, choices)))
+                else:
+                    items.append(MenuItem(name=Slug("section or page name").convert(item, choices)))
+            except Invalid as error:
+                raise Invalid(f"item {index + 1}: {error.message}", error.hint, at=(index,) + error.at,
+                              code=error.code) from None
+        return tuple(items)
 
 
 DEFAULT_STANCES = {
@@ -71,6 +123,10 @@ SITE_FIELDS: tuple[Field, ...] = (
           "keep the original.", default=True),
     Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
           "in an article body.", default="Editorial notes"),
+    Field("menu", Menu(), "The links of the site's navigation, in order: a section (`home`, `outlets`, `tags`, "
+          "`events`, `timeline`, `claims`, `search`), a page of content/pages/ by its file name, or a link "
+          "written as `title:` and `url:` lines. Empty: the sections, then the pages that set `menu:`.",
+          default=()),
     Field("pygments_style", PygmentsStyle(about="a Pygments style name (`default`, `friendly`, `monokai`, ...: "
           "see pygments.org/styles)"), "The Pygments style for code blocks.", default="default"),
 )
@@ -96,6 +152,7 @@ class SiteConfig:
     cname: str
     notes_heading: str
     pygments_style: str
+    menu: tuple[MenuItem, ...]
     base_url_given: bool = False  # base_url came from `--base-url`, not site.yml (buildinfo records it)
 
     @property
@@ -140,6 +197,8 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         raise ContentError(problems)
     for mapping in ("stances", "verdicts"):
         values[mapping] = MappingProxyType(dict(values[mapping]))
+    values["menu"] = tuple(replace(item, line=source.line_of("menu", index))  # for "names no page", found later
+                           for index, item in enumerate(values["menu"]))
     return SiteConfig(root=root, **values, base_url_given=base_url is not None)
 
 

@@ -4,7 +4,11 @@ Each page gets a dependency key: a hash of everything it shows. A page whose key
 recorded by the last build, and whose file the last build wrote, is not rendered again.
 
 - Every key starts from the site key: site_builder's code, the site options, every template
-  and static file of the theme chain, and content/outlets.yml (shown on outlet and article pages).
+  and static file of the theme chain, content/outlets.yml (shown on outlet and article pages)
+  and the menu (shown on every page; it names the standalone pages by their titles).
+- An event's entry in content/events.yml (as rendered: its description's wikilinks show other
+  pieces' titles) counts on the pages that show the event: its own page, the pages of its
+  pieces, and the lists. A standalone page depends on itself alone (its rendered text).
 - An article is hashed two ways. Its *full* key covers everything (its file's bytes, its links'
   targets, its provenance original). Its *summary* covers what other pages show of it: every
   field but the body (text, notes, table of contents, word count, author bio, provenance).
@@ -30,7 +34,7 @@ from typing import Callable, Iterable, Iterator
 import jinja2
 
 from site_builder.hashing import digest
-from site_builder.collection import Claim, Collection
+from site_builder.collection import Claim, Collection, Event
 from site_builder.parallel import in_chunks
 from site_builder.reader import Article
 from site_builder.render import OutputFile, PageJob, PageKind, render_page
@@ -38,7 +42,7 @@ from site_builder.render import OutputFile, PageJob, PageKind, render_page
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line"})
 ARTICLE_TEMPLATES = frozenset({"article.html", "source.html"})  # may show `article.<body field>`
-ITEM_TEMPLATES = frozenset({"outlet.html", "tag.html", "event.html", "claim.html"})
+ITEM_TEMPLATES = frozenset({"outlet.html", "tag.html", "event.html", "claim.html", "page.html"})
 SAFE_LOOKUPS = frozenset({"outlet_of", "event_of", "claims_in", "tag_slug", "related", "backlinks"})
 _BODY_USE = re.compile(r"(?<![\w.])(\w+(?:\.\w+)*)\.(" + "|".join(sorted(BODY_FIELDS)) + r")\b")
 _JINJA_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -125,7 +129,9 @@ class PageKeys:
         self.full = full_keys
         self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
         self._claims: dict[str, str] = {}
-        everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles])
+        site_key = digest(site_key, collection.menu)
+        everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles],
+                            [event.profile for event in collection.events])
         if not tracked:  # any page may show anything: each depends on every article in full
             everything = digest(everything, [full_keys[a.slug] for a in collection.articles])
             site_key = digest(site_key, everything)
@@ -154,7 +160,9 @@ class PageKeys:
         elif job.kind in (PageKind.OUTLET, PageKind.TAG):
             shows = (subject.name, self._summaries(subject.articles))
         elif job.kind is PageKind.EVENT:
-            shows = self._summaries(subject.articles)
+            shows = self._event(subject)
+        elif job.kind is PageKind.PAGE:
+            shows = subject
         elif job.kind is PageKind.CLAIM:
             shows = self._claim(subject)
         else:
@@ -171,8 +179,11 @@ class PageKeys:
                 [(p.article.slug, self.summary[p.article.slug], p.score, p.reasons)
                  for p in collection.related.get(article.slug, ())],
                 self._summaries(collection.backlinks.get(article.slug, ())),
-                self._summaries(event.articles) if event else None,
+                self._event(event) if event else None,
                 [self._claim(claim) for claim, _ in collection.claims_in(article)])
+
+    def _event(self, event: Event) -> tuple:
+        return event.profile, self._summaries(event.articles)
 
     def _claim(self, claim: Claim) -> str:
         key = self._claims.get(claim.id)

@@ -149,6 +149,17 @@ ARTICLE_TOO_LARGE = _kind(
     "$ ls -lh content/articles/piece.md\n-rw-r--r-- 1 me me 20M piece.md",
     "$ ls -lh content/articles/piece*.md\n-rw-r--r-- 1 me me 180K piece-part-1.md\n-rw-r--r-- 1 me me 160K piece-part-2.md")
 
+PAGE_ADDRESS = _kind(
+    "SB009", "page-address", "a standalone page's file name cannot be its address",
+    """A file in content/pages/ is published at the address of its name: content/pages/about.md at
+    /about/. The name must be a slug (lowercase letters, digits and hyphens), and it must not be
+    one of the addresses the site makes itself (articles, outlets, tags, events, timeline, claims,
+    search, static, pagefind), or the page and the section would hide each other. Rename the
+    file.""",
+    "content/pages/events.md: page `events` would take the address of the site's own /events/ section (rename the file, e.g. to `events-guide.md`) [SB009]",
+    "content/pages/events.md",
+    "content/pages/events-guide.md")
+
 YAML_SYNTAX = _kind(
     "SB010", "yaml-syntax", "front matter or a .yml file is not valid YAML",
     """Front matter, site.yml and outlets.yml are written in YAML: `key: value` lines, lists as
@@ -328,6 +339,16 @@ NOT_A_WHOLE_NUMBER = _kind(
     "feed_count: twenty",
     "feed_count: 20")
 
+EVENT_DATES = _kind(
+    "SB130", "event-dates", "an event in events.yml ends before it starts, or has an end and no start",
+    """An event's `start` and `end` in content/events.yml give the days the story ran, shown on its
+    page and in the list of events. `end` is for a story that lasted more than a day and needs a
+    `start`; a one-day event has `start` alone. An end before the start is usually two dates
+    swapped, or a mistyped year.""",
+    "content/events.yml:5: `end` (2015-10-01) is before `start` (2015-10-07) (swap the two dates, or correct the one mistyped) [SB130]",
+    "2015-10-07-hama-ground-offensive:\n  start: 2015-10-07\n  end: 2015-10-01",
+    "2015-10-07-hama-ground-offensive:\n  start: 2015-10-07\n  end: 2015-10-10")
+
 INVALID_VALUE = _kind(
     "SB199", "invalid-value", "a value does not fit its key",
     """The value does not have the form its key expects. The message says what was expected;
@@ -394,6 +415,38 @@ CLAIM_DISAGREEMENT = _kind(
     "content/articles/b.md:12: claim `six-hundred-dead` has a different verdict here than in content/articles/a.md (...) [SB206]",
     "claims:\n  - id: six-hundred-dead\n    verdict: false\n    role: reports",
     "claims:\n  - id: six-hundred-dead\n    role: reports")
+
+EVENT_WITHOUT_TITLE = _kind(
+    "SB210", "event-without-title", "an event has no title in events.yml (a warning)",
+    """When a site keeps content/events.yml, each event its articles name should have an entry
+    there with a `title` (and, ideally, a one-sentence `description` and its dates), so its page
+    and the list of events say what the story is in the editors' words. Without one, the event
+    is titled from its key ("Hama ground offensive"). The key is written differently in the
+    article and in events.yml, or the event has no entry yet.""",
+    "content/articles/piece.md:9: warning: event `2015-10-07-hama-ground-offensive` has no title in content/events.yml (add `2015-10-07-hama-ground-offensive:` with a `title:` to content/events.yml) [SB210]",
+    "# content/events.yml\n2015-10-07-caspian-missile-strike:\n  title: Caspian Sea cruise-missile strike",
+    "# content/events.yml\n2015-10-07-caspian-missile-strike:\n  title: Caspian Sea cruise-missile strike\n"
+    "2015-10-07-hama-ground-offensive:\n  title: Syrian ground offensive in northern Hama")
+
+EVENT_UNUSED = _kind(
+    "SB211", "event-unused", "an entry in events.yml is named by no article (a warning)",
+    """Every key in content/events.yml describes an event that articles name with `event:`. No
+    article, draft or published, names this one: the key is misspelt (here or in the articles), or
+    the pieces on it were removed. It gets no page. The hint names the closest key the articles
+    use.""",
+    "content/events.yml:4: warning: event `2015-10-07-hama-offensive` is named by no article (did you mean `2015-10-07-hama-ground-offensive`?) [SB211]",
+    "2015-10-07-hama-offensive:\n  title: Syrian ground offensive in northern Hama",
+    "2015-10-07-hama-ground-offensive:\n  title: Syrian ground offensive in northern Hama")
+
+MENU_NAMES_NOTHING = _kind(
+    "SB212", "menu-names-nothing", "a `menu` item in site.yml names no page or section",
+    """An item of `menu:` in site.yml written as a single word names a part of the site: one of the
+    sections (home, outlets, tags, events, timeline, claims, search) or a standalone page by its file
+    name in content/pages/ (without .md). This one names neither: it is misspelt, or the page was
+    renamed. Any other link is written as `title:` and `url:` lines.""",
+    "site.yml:12: `menu`: item 3: `abuot` names no page or section (did you mean `about`?) [SB212]",
+    "menu:\n  - home\n  - abuot",
+    "menu:\n  - home\n  - about")
 
 # --- SB3xx: the original an article was imported from -----------------------------------------
 

@@ -150,7 +150,8 @@ class PageKind(Enum):
     SOURCE = "source"  # one piece's original: its "text as collected" page, and its copy to download
     OUTLET = "outlet"  # an outlet's name and the summaries of its pieces
     TAG = "tag"  # a tag's name and the summaries of its pieces
-    EVENT = "event"  # the summaries of the pieces on an event
+    EVENT = "event"  # an event's entry in events.yml and the summaries of its pieces
+    PAGE = "page"  # one of the editors' standalone pages (content/pages/), and nothing else
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
     FEED = "feed"  # the newest pieces in full
     LISTING = "listing"  # the whole collection: every piece's summary (home, lists, search, 404)
@@ -196,6 +197,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     env = make_environment(config, themes, compiled_templates)
     env.globals["collection"] = collection
     env.globals["piece_item"] = _once_per_article(env, "_piece_item.html")
+    env.globals["menu"] = collection.menu
     assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
     env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted
     items: list[PageJob | OutputFile] = [OutputFile(asset.path, asset.content) for asset in assets]
@@ -229,8 +231,11 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     if core_only:
         items.append(PageJob("404.html", "404.html", {}))
         return SitePlan(env, items)
+    listing("events.html", "events/index.html", _newest(a for event in collection.events for a in event.articles))
     for event in collection.events:
         about(PageKind.EVENT, f"events/{event.key}/index.html", _newest(event.articles), event)
+    for page in collection.pages:
+        about(PageKind.PAGE, f"{page.slug}/index.html", None, page)
     listing("timeline.html", "timeline/index.html", _newest_of_sorted(articles))
     claimed = [a.article for claim in collection.claims for a in claim.appearances]
     listing("claims.html", "claims/index.html", _newest(claimed))

@@ -36,6 +36,7 @@ STARTER_FILES = {  # where each starter file goes in the new site (dot-files are
     ".gitignore": "gitignore",
     ".github/workflows/pages.yml": "pages.yml",
     "content/outlets.yml": "outlets.yml",
+    "content/pages/about.md": "about.md",
 }
 ALLOWED_IN_EMPTY_FOLDER = {".git"}  # a freshly cloned or `git init`ed repository counts as empty
 COMMENT_WIDTH = 96

@@ -3,7 +3,8 @@
 The site is generated here: ten articles, each carrying a tenth of the payloads (hostile_payloads.py)
 in every front-matter field that reaches a page (title, outlet, authors, language, stance notes,
 caveats, tags, author bio, claims' text, author, note and evidence, source URL), and ALL payloads
-in its body, footnotes and editorial notes; outlet profiles (content/outlets.yml) and site.yml's
+in its body, footnotes and editorial notes; outlet and event profiles (content/outlets.yml,
+content/events.yml), a standalone page, the menu and site.yml's
 texts carry them too, and two imported originals (a saved web page with the payloads as live HTML,
 and a scraped text) go through `site-builder import` to their article and "as collected" pages
 (and copies to download). Then every built page, the originals' copies, the feeds, the sitemap, the search page with results
@@ -105,7 +106,12 @@ def write_site(root: Path) -> Site:
         "description": "\"><img src=x onerror=top.__xss_desc=1>",
         "stances": {"mixed": "Several <b onmouseover=top.__xss_st=1>accounts</b>", "news": "Reports."},
         "verdicts": {"disputed": "<script>top.__xss_verdict=1</script>"},
+        "menu": ["home", "hostile-page", {"title": "<img src=x onerror=top.__xss_menu=1>", "url": "events/"}],
     }, allow_unicode=True))
+    site.write("content/events.yml", yaml.safe_dump({"hostile-event": {
+        "title": joined(0), "description": "\n\n".join(group(1)) + "\n\nSee [[hostile-1]]."}}, allow_unicode=True))
+    site.write("content/pages/hostile-page.md", "---\n" + yaml.safe_dump(
+        {"title": joined(2), "description": group(3)[0]}, allow_unicode=True) + "---\n\n" + body(4))
     outlets = {}
     for k in range(GROUPS):
         site.write(f"content/articles/hostile-{k}.md",

@@ -146,11 +146,35 @@ def _template(site: Path) -> None:
     replace_in(override, "{% block main %}", "{% block main %}<p class=\"override\">Overridden.</p>")
 
 
+def _events(site: Path) -> None:
+    """An events.yml appears: the event's pages, its pieces' pages and the lists show its title."""
+    key = next(re.search(r"^event: (\S+)", path.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+               for path in articles(site) if "\nevent: " in path.read_text(encoding="utf-8"))
+    (site / "content" / "events.yml").write_text(
+        f"{key}:\n  title: An event of the editors' naming\n  description: Compare [[{unlinked(site)[0].stem}]].\n"
+        "  start: 2015-10-07\n  end: 2015-10-09\n", encoding="utf-8")
+
+
+def _retitle_a_piece_an_event_names(site: Path) -> None:
+    replace_in(unlinked(site)[0], "title: ", "title: Named by an event, retitled ")
+
+
+def _page(site: Path) -> None:
+    (site / "content" / "pages").mkdir(exist_ok=True)
+    (site / "content" / "pages" / "about.md").write_text(
+        f"---\ntitle: About\nmenu: 1\n---\n\nStart with [[{articles(site)[1].stem}]].\n", encoding="utf-8")
+
+
+def _retitle_page(site: Path) -> None:
+    replace_in(site / "content" / "pages" / "about.md", "title: About", "title: About this collection")
+
+
 def _untouched_rebuild(site: Path) -> None:
     os.utime(site / "site.yml")  # a save without changes: everything is re-read, nothing rewritten
 
 
-EDITS = [_edit_text, _retitle, _retitle_a_linked_piece, _retag, _rename, _delete, _add, _outlets, _site_options, _template, _untouched_rebuild]
+EDITS = [_edit_text, _retitle, _retitle_a_linked_piece, _retag, _rename, _delete, _add, _outlets, _events,
+         _retitle_a_piece_an_event_names, _page, _retitle_page, _site_options, _template, _untouched_rebuild]
 
 
 @pytest.mark.slow

@@ -1,7 +1,7 @@
 """The default theme measured by the tools web professionals use, on the bundled collection.
 
 - axe-core (npm), injected with Playwright into Debian's chromium, on the home, an article, an
-  outlet, the claims and the search page (with results shown), in light and dark: 0 violations.
+  outlet, an event, the claims and the search page (with results shown), in light and dark: 0 violations.
 - Lighthouse (npm) on the same pages: performance, accessibility, best practices and SEO >= 0.95.
 - The W3C Nu HTML checker (npm vnu-jar, run by Debian's Java) on every built page: 0 errors.
 
@@ -39,6 +39,7 @@ PAGES = {
     "home": "",
     "article": "articles/russia-and-syria-on-the-offensive-against-isis-ground-operations-coordinated/",
     "outlet": "outlets/global-research/",
+    "event": "events/2015-10-07-hama-ground-offensive/",
     "claims": "claims/",
     "search": "search/",
 }

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from site_builder import problem_codes as codes
+from site_builder.annotations import Annotation, highlight, read_annotations
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
@@ -114,6 +115,7 @@ class Article(LazyTexts):
     related: tuple[tuple[str, int], ...] = ()  # (slug, line) linked by hand
     wikilinks: tuple[tuple[str, int], ...] = ()  # (slug, line) linked from the text, notes or context
     claims: tuple[ArticleClaim, ...] = ()
+    annotations: tuple[Annotation, ...] = ()  # every one declared; those not placed have no span
     outlet_line: int = 0
     event_line: int = 0
 
@@ -330,7 +332,8 @@ def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem
     if any(problem.code in UNREADABLE_BLOCK for problem in problems):
         return None, problems  # an unreadable block has no values: "missing `title`" would be false
     values, field_problems = validate(source, ARTICLE_FIELDS, shown,
-                                      {"stances": list(config.stances), "verdicts": list(config.verdicts)})
+                                      {"stances": list(config.stances), "verdicts": list(config.verdicts),
+                                       "annotation_kinds": list(config.annotation_kinds)})
     problems += field_problems
     if not SLUG_RE.match(path.stem):
         problems.append(Problem(shown, 0, f"file name `{path.name}` does not make a stable URL",
@@ -358,6 +361,8 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
     text_render = renderer.render(body.text)
     provenance, problems = read_provenance(values["provenance"], config, shown, source.line_of("provenance"))
     problems += _body_problems(body, parsed, config.notes_heading)
+    annotations, found = read_annotations(values["annotations"], source, text_render.html, shown, renderer)
+    problems += found
     article = Article(
         slug=parsed.path.stem,
         path=shown,
@@ -371,7 +376,7 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         caveats_html=tuple(renderer.render_inline(c) for c in values["caveats"]),
         tags=values["tags"],
         draft=values["draft"],
-        text_html=text_render.html,
+        text_html=highlight(text_render.html, annotations),
         notes_html=renderer.render(body.notes, footnote_prefix="notes").html if body.notes.strip() else "",
         toc=text_render.toc,
         word_count=count_words(body.text),
@@ -381,7 +386,8 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         event=values["event"],
         related=tuple((slug, source.line_of("related", i)) for i, slug in enumerate(values["related"])),
         wikilinks=_wikilinks(parsed),
-        claims=tuple(_claim(c, i, source, renderer) for i, c in enumerate(values["claims"])),
+        claims=tuple(_claim(c, i, source, renderer) for i, c in enumerate(values["claims"]) if c),
+        annotations=annotations,
         outlet_line=source.line_of("outlet"),
         event_line=source.line_of("event"),
     )
@@ -409,9 +415,10 @@ def _wikilinks(parsed: _Parsed) -> tuple[tuple[str, int], ...]:
         found += wikilinks_in(str(source.values.get(key) or ""), source.line_of(key))
     for index, caveat in enumerate(_as_list(source.values.get("caveats"))):
         found += wikilinks_in(str(caveat or ""), source.line_of("caveats", index))
-    for index, claim in enumerate(_as_list(source.values.get("claims"))):
-        note = claim.get("note") if isinstance(claim, dict) else None
-        found += wikilinks_in(str(note or ""), source.line_of("claims", index, "note"))
+    for key in ("claims", "annotations"):
+        for index, item in enumerate(_as_list(source.values.get(key))):
+            note = item.get("note") if isinstance(item, dict) else None
+            found += wikilinks_in(str(note or ""), source.line_of(key, index, "note"))
     return tuple(found)
 
 

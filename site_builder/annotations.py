@@ -196,7 +196,8 @@ def _place(quote: TextQuote, text: str, squeezed: _Squeezed, shown: str, line: i
     found = squeezed.anchor(quote)
     shown_quote = _shorten(exact)
     if isinstance(found, Unanchored):
-        closest = f"; the closest passage is `{_shorten(squeezed.text[slice(*found.closest)])}`" if found.closest else ""
+        passage = _whole_words(squeezed.text, found.closest) if found.closest else exact
+        closest = f"; the closest passage is `{_shorten(passage)}`" if passage != exact else ""
         return None, [Problem(shown, line, f"{where}the quote `{shown_quote}` cannot be placed: {found.reason}{closest}",
                               "copy the words exactly as the page shows them into `quote:`; for words the text holds "
                               "more than once, add `prefix:` or `suffix:` with the words around them",
@@ -259,6 +260,16 @@ class _Squeezed:
             return 0
         squeezed, original, length, space = self._stretches[max(0, bisect_right(self._original_starts, position) - 1)]
         return squeezed if space else squeezed + min(position - original, length)
+
+
+def _whole_words(text: str, span: tuple[int, int]) -> str:
+    """The passage at `span`, widened to the words it cuts (the editor copies whole words)."""
+    start, end = span
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return text[start:end]
 
 
 def _shorten(text: str) -> str:

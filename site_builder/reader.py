@@ -26,7 +26,7 @@ from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.hashing import digest, file_stat, trusted_stat
-from site_builder.markup import (FENCE_RE, WIKILINK_RE, Footnotes, LinkTarget, MarkdownRenderer, TocEntry,
+from site_builder.markup import (FENCE_RE, WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry, footnote_problems,
                                  footnotes_in, prose_lines)
 from site_builder.parallel import in_chunks
 from site_builder.schema import ARTICLE_FIELDS
@@ -435,44 +435,14 @@ def _body_problems(body: Body, parsed: _Parsed, heading: str) -> list[Problem]:
     notes_line = text_line + body.text.count("\n") + 1  # the line after the notes heading
     text, notes = footnotes_in(body.text, text_line), footnotes_in(body.notes, notes_line)
     in_notes = f"the notes under `## {heading}`"
-    problems = _footnote_problems(parsed.shown, text, notes, "the text", in_notes)
-    problems += _footnote_problems(parsed.shown, notes, text, in_notes, "the text")
+    problems = footnote_problems(parsed.shown, text, notes, "the text", in_notes)
+    problems += footnote_problems(parsed.shown, notes, text, in_notes, "the text")
     pattern = _notes_heading_re(heading)
     for line, prose in prose_lines(body.notes, notes_line):
         if pattern.match(prose):
             problems.append(Problem(parsed.shown, line, f"a second `{prose.strip()}` heading: the page would show it "
                                     "twice", f"the notes already start at line {notes_line - 1}; delete this heading",
                                     severity="warning", code=codes.NOTES_HEADING_REPEATED))
-    return problems
-
-
-def _footnote_problems(shown: str, part: Footnotes, other: Footnotes, where: str, elsewhere: str) -> list[Problem]:
-    """In one part of the body (`where`): marks without a note, notes without a mark or given twice.
-    A note or mark found in the other part (`elsewhere`) is named in the hint."""
-    problems = []
-    noted, marked = {label for label, _ in part.notes}, {label for label, _ in part.marks}
-    other_notes, other_marks = dict(reversed(other.notes)), dict(reversed(other.marks))  # the first of each label
-    for label, line in part.marks:
-        if label not in noted:
-            hint = (f"its note on line {other_notes[label]} is in {elsewhere}, which is shown apart: move it into {where}"
-                    if label in other_notes else f"add a note `[^{label}]: ...` on its own line in {where}, "
-                                                 "or remove the mark")
-            problems.append(Problem(shown, line, f"footnote mark `[^{label}]` has no note in {where}: the page would "
-                                                 f"show `[^{label}]` as typed", hint, code=codes.FOOTNOTE_WITHOUT_NOTE))
-    seen: dict[str, int] = {}
-    for label, line in part.notes:
-        if label in seen:
-            problems.append(Problem(shown, line, f"footnote note `[^{label}]:` is given twice in {where}: the page "
-                                                 "would show only this one",
-                                    f"the other is on line {seen[label]}; merge them, or give one another label",
-                                    code=codes.FOOTNOTE_NOTE_TWICE))
-        elif label not in marked:
-            hint = (f"its mark on line {other_marks[label]} is in {elsewhere}, which is shown apart: move the note there"
-                    if label in other_marks else f"put `[^{label}]` right after the words it is about, "
-                                                 "or delete the note")
-            problems.append(Problem(shown, line, f"footnote note `[^{label}]:` has no mark in {where}: it is attached "
-                                                 "to no words", hint, severity="warning", code=codes.NOTE_WITHOUT_MARK))
-        seen.setdefault(label, line)
     return problems
 
 

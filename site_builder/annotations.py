@@ -291,7 +291,7 @@ def highlight(text_html: str, annotations: Sequence[Annotation]) -> str:
     to it follow the passage's last words, outside any link or emphasis they are in (after a
     heading or preformatted block, not inside it). The text's words are unchanged: `plain_text`
     of the result is that of `text_html`."""
-    placed = sorted((a for a in annotations if a.span and a.span[1] > a.span[0]), key=lambda a: (a.span[0], -a.span[1]))
+    placed = in_reading_order(annotations)
     if not placed:
         return text_html
     root = _parse(text_html)
@@ -303,6 +303,22 @@ def highlight(text_html: str, annotations: Sequence[Annotation]) -> str:
     for annotation in placed:
         if annotation.id in last_marks:
             _add_note(last_marks[annotation.id], annotation, numbers[annotation.id], after)
+    return _serialise(root)
+
+
+def in_reading_order(annotations: Sequence[Annotation]) -> list[Annotation]:
+    """The placed annotations as the page numbers them: by where their passage starts."""
+    return sorted((a for a in annotations if a.span and a.span[1] > a.span[0]), key=lambda a: (a.span[0], -a.span[1]))
+
+
+def notes_apart(text_html: str) -> str:
+    """The highlighted text without the notes (its marks and numbered links kept): for a feed,
+    whose readers ignore the theme and would run the notes into the outlet's sentences."""
+    if "annotation-note" not in text_html:
+        return text_html
+    root = _parse(text_html)
+    for note in root.xpath("//span[contains(concat(' ', @class, ' '), ' annotation-note ')]"):
+        note.drop_tree()  # keeps its tail: the outlet's words after it
     return _serialise(root)
 
 

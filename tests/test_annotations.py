@@ -234,3 +234,17 @@ def test_the_kinds_are_the_ones_site_yml_declares(site, run, kinds):
     site.write("content/articles/a.md", annotated("  - quote: about 20 sorties\n    note: x\n    kind: remark\n"))
     assert run("build", "--site", site.root).code == 0
     assert site.page("articles/a/").cssselect(".annotation-note.annotation-kind-remark")
+
+
+def test_a_feed_shows_the_notes_after_the_text_never_inside_the_outlets_sentences(site, run):
+    import json
+
+    site.write("content/articles/a.md", annotated("  - quote: about 20 sorties\n    note: The ministry's own figure.\n"))
+    assert run("build", "--site", site.root).code == 0
+    [entry] = json.loads((site.build_dir / "feed.json").read_text())["items"]
+    content = parsed(entry["content_html"])
+    paragraph = [p for p in content.iter("p") if "warplanes" in p.text_content()][0]
+    assert "ministry's own figure" not in paragraph.text_content(), "the outlet's sentence is whole"
+    assert paragraph.cssselect("mark")[0].text == "about 20 sorties"
+    [note] = content.cssselect("ol li")
+    assert note.text_content() == "Editors' note (comment) on “about 20 sorties”: The ministry's own figure."

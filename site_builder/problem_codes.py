@@ -537,9 +537,10 @@ ANNOTATION_NOT_PLACED = _kind(
     stops. The message shows the closest passage found: copy the words exactly as the page shows
     them into `quote:`, and for a passage the text holds more than once add `prefix:` or `suffix:`
     with a few words around it.""",
-    "content/articles/piece.md:12: `annotations`: item 1: the quote \"about 600 terrorists\" cannot be placed: "
-    "not in the text (a quote under 12 characters must match exactly); closest: \"about 600 ISIS terrorists\" "
-    "(copy the words exactly as the page shows them into `quote:`) [SB603]",
+    "content/articles/piece.md:12: `annotations`: item 1: the quote `the strike` cannot be placed: it fits 2 places "
+    "equally well: add words before or after it (prefix, suffix) or its position (copy the words exactly as the page "
+    "shows them into `quote:`; for words the text holds more than once, add `prefix:` or `suffix:` with the words "
+    "around them) [SB603]",
     'annotations:\n  - quote: "the strike"\n    note: Only the ministry says so.',
     'annotations:\n  - quote: "the strike"\n    suffix: " was part of a massive"\n    note: Only the ministry says so.')
 
@@ -549,9 +550,9 @@ ANNOTATION_PLACED_APPROXIMATELY = _kind(
     but one passage matches it closely, with its context, so the note is attached there and the
     page is built. Check that the passage shown is the one the note is about, then copy it into
     `quote:` so the annotation matches exactly again.""",
-    "content/articles/piece.md:12: warning: `annotations`: item 1: the quote \"killed about 600 ISIS terorists\" is "
-    "not in the text word for word; placed on \"killed about 600 ISIS terrorists\" (if that is the passage, copy "
-    "it into `quote:`) [SB604]",
+    "content/articles/piece.md:12: warning: `annotations`: item 1: the quote `killed about 600 ISIS terorists` is "
+    "not in the text word for word; placed on `killed about 600 ISIS terrorists` (if that is the passage, copy it "
+    "into `quote:` so it matches exactly) [SB604]",
     'annotations:\n  - quote: "killed about 600 ISIS terorists"',
     'annotations:\n  - quote: "killed about 600 ISIS terrorists"')
 

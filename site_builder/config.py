@@ -98,6 +98,13 @@ DEFAULT_VERDICTS = {
     "opinion": "A judgement or prediction, not a checkable statement of fact.",
 }
 
+DEFAULT_ANNOTATION_KINDS = {
+    "comment": "The editors' remark on the passage.",
+    "context": "What a reader needs to know to weigh the passage: a source, a date, what happened next.",
+    "correction": "The passage is wrong, and what is right.",
+    "question": "What the passage leaves open, for readers or a class to look into.",
+}
+
 SITE_FIELDS: tuple[Field, ...] = (
     Field("title", Text(), "The site's name, shown in the header and the browser tab.", required=True),
     Field("description", Text(), "One sentence saying what the collection is; shown on the home page.", default=""),
@@ -110,6 +117,8 @@ SITE_FIELDS: tuple[Field, ...] = (
           "`key: what it means`.", default=MappingProxyType(DEFAULT_STANCES)),
     Field("verdicts", TextMapping(), "The verdicts a claim may receive, in display order: `key: what it means`.",
           default=MappingProxyType(DEFAULT_VERDICTS)),
+    Field("annotation_kinds", TextMapping(), "The kinds of note an annotation may be, in display order: "
+          "`key: what it means`.", default=MappingProxyType(DEFAULT_ANNOTATION_KINDS)),
     Field("related_count", Integer(), "How many pieces the *Related reading* block shows at most.", default=5),
     Field("strict_events", Boolean(), "Treat an `event` used by only one piece as an error (a typo, usually) "
           "instead of a warning.", default=False),
@@ -144,6 +153,7 @@ class SiteConfig:
     theme: str
     stances: Mapping[str, str]
     verdicts: Mapping[str, str]
+    annotation_kinds: Mapping[str, str]
     related_count: int
     strict_events: bool
     search: bool
@@ -195,7 +205,7 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         problems += _override_base_url(values, base_url)
     if errors_only(problems):
         raise ContentError(problems)
-    for mapping in ("stances", "verdicts"):
+    for mapping in ("stances", "verdicts", "annotation_kinds"):
         values[mapping] = MappingProxyType(dict(values[mapping]))
     values["menu"] = tuple(replace(item, line=source.line_of("menu", index))  # for "names no page", found later
                            for index, item in enumerate(values["menu"]))

@@ -18,6 +18,7 @@ from datetime import date, datetime, timezone
 from markupsafe import Markup
 
 from site_builder import __version__
+from site_builder.annotations import in_reading_order, notes_apart
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
 from site_builder.reader import Article
@@ -151,7 +152,13 @@ def full_html(article: Article, config: SiteConfig) -> str:
     """Context first, then the outlet's text and the editors' notes, each under its own heading."""
     parts = [context_html(article, config),
              str(Markup("<hr><h2>The text, as published by {}</h2>").format(article.outlet or "an unknown outlet")),
-             _absolute_links(article.text_html, config, article)]
+             _absolute_links(notes_apart(article.text_html), config, article)]
+    placed = in_reading_order(article.annotations)
+    if placed:
+        parts += ["<h2>The editors' notes on passages</h2>", "<ol>", *(
+            str(Markup("<li><strong>{}</strong> ({}) on “{}”: {}</li>").format(
+                a.label, a.kind, a.quote.exact, Markup(_absolute_links(a.note_html, config, article))))
+            for a in placed), "</ol>"]
     if article.notes_html:
         parts += [str(Markup("<h2>{}</h2>").format(config.notes_heading)),
                   _absolute_links(article.notes_html, config, article)]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlparse
 
 from site_builder import problem_codes as codes
-from site_builder.errors import Problem
+from site_builder.errors import Problem, errors_only
 from site_builder.yamlsource import SourceMapping
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -60,6 +60,20 @@ class Text:
             raise Invalid(f"expected {self.description}, found {_kind(value)}",
                           "write it on one line after the colon, in quotes if it contains ': '", code=codes.NOT_TEXT)
         return printable(str(value)).strip()
+
+
+@dataclass(frozen=True)
+class Verbatim(Text):
+    """Text kept exactly as written, spaces at its ends included: an annotation's quoted words,
+    where " against 12" and "against 12" are not the same context."""
+
+    description: str = "text, exactly as the page shows it"
+
+    def convert(self, value: Any, choices: Choices) -> str:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise Invalid(f"expected {self.description}, found {_kind(value)}",
+                          'write it on one line after the colon, in double quotes: "..."', code=codes.NOT_TEXT)
+        return printable(str(value))
 
 
 @dataclass(frozen=True)
@@ -272,7 +286,7 @@ class Record:
         return result
 
 
-FieldType = Text | Slug | IsoDate | Boolean | Url | BaseUrl | Choice | TextList | TextMapping | Integer | Record
+FieldType = Text | Verbatim | Slug | IsoDate | Boolean | Url | BaseUrl | Choice | TextList | TextMapping | Integer | Record
 
 
 @dataclass(frozen=True)
@@ -307,6 +321,10 @@ def validate(source: SourceMapping, fields: Sequence[Field], path: str,
         values[declared.name] = declared.default
         if raw is None or raw == "" or raw == []:
             continue
+        if _is_record_list(declared) and isinstance(raw, list):
+            values[declared.name], found = _validate_items(source, declared, path, choices)
+            problems += found
+            continue
         try:
             values[declared.name] = declared.type.convert(raw, choices)
         except Invalid as error:
@@ -325,6 +343,47 @@ def validate(source: SourceMapping, fields: Sequence[Field], path: str,
                                     f"add a `{declared.name}:` line: {declared.type.description}{unless}",
                                     code=codes.MISSING_REQUIRED))
     return values, problems
+
+
+def _is_record_list(declared: Field) -> bool:
+    return isinstance(declared.type, TextList) and isinstance(declared.type.item, Record)
+
+
+def _validate_items(source: SourceMapping, declared: Field, path: str,
+                    choices: Choices) -> tuple[tuple[dict[str, Any] | None, ...], list[Problem]]:
+    """Each item of a list of records (claims, annotations) checked on its own: every problem of
+    every item is reported at its own line, and a bad item (None in the result, so the others
+    keep their index and line) does not hide the good ones."""
+    items: list[dict[str, Any] | None] = []
+    problems: list[Problem] = []
+    record: Record = declared.type.item
+    for index, item in enumerate(source.values[declared.name]):
+        where = f"`{declared.name}`: item {index + 1}: "
+        if not isinstance(item, dict):
+            error = (Invalid("empty list item", "remove the lone `-` or give it a value", code=codes.EMPTY_LIST_ITEM)
+                     if item is None else _not_a_record(record, item))
+            problems.append(Problem(path, source.line_of(declared.name, index), where + error.message, error.hint,
+                                    code=error.code))
+            items.append(None)
+            continue
+        values, found = validate(_item_source(source, declared.name, index), record.fields, path, choices)
+        problems += [replace(problem, message=where + problem.message) for problem in found]
+        items.append(None if errors_only(found) else values)
+    return tuple(items), problems
+
+
+def _not_a_record(record: Record, item: Any) -> Invalid:
+    try:
+        record.convert(item, {})
+    except Invalid as error:
+        return error
+    raise AssertionError("only a mapping is a record")
+
+
+def _item_source(source: SourceMapping, name: str, index: int) -> SourceMapping:
+    """The mapping of list item `index` under `name`, with its own lines."""
+    lines = {key[2:]: line for key, line in source.lines.items() if key[:2] == (name, index) and len(key) > 2}
+    return SourceMapping(source.values[name][index], lines, source.line_of(name, index))
 
 
 def _unknown_key(source: SourceMapping, key: str, path: str, known: list[str]) -> Problem:

@@ -39,7 +39,7 @@ from site_builder.parallel import in_chunks
 from site_builder.reader import Article
 from site_builder.render import OutputFile, PageJob, PageKind, render_page
 
-BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "word_count", "author_bio_html", "provenance",
+BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "annotations", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line"})
 ARTICLE_TEMPLATES = frozenset({"article.html", "source.html"})  # may show `article.<body field>`
 ITEM_TEMPLATES = frozenset({"outlet.html", "tag.html", "event.html", "claim.html", "page.html"})

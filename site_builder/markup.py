@@ -39,6 +39,8 @@ from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from site_builder import problem_codes as codes
+from site_builder.errors import Problem
 from site_builder.fields import printable
 
 ANNOTATIONS_HEADING = "Editor's annotations"
@@ -144,6 +146,36 @@ def footnotes_in(text: str, first_line: int = 1) -> Footnotes:
             prose = prose[note.end():]
         marks += [(mark.group("label"), line) for mark in FOOTNOTE_MARK_RE.finditer(prose)]
     return Footnotes(tuple(marks), tuple(notes))
+
+
+def footnote_problems(shown: str, part: Footnotes, other: Footnotes, where: str, elsewhere: str) -> list[Problem]:
+    """In one part of the body (`where`): marks without a note, notes without a mark or given twice.
+    A note or mark found in the other part (`elsewhere`) is named in the hint."""
+    problems = []
+    noted, marked = {label for label, _ in part.notes}, {label for label, _ in part.marks}
+    other_notes, other_marks = dict(reversed(other.notes)), dict(reversed(other.marks))  # the first of each label
+    for label, line in part.marks:
+        if label not in noted:
+            hint = (f"its note on line {other_notes[label]} is in {elsewhere}, which is shown apart: move it into {where}"
+                    if label in other_notes else f"add a note `[^{label}]: ...` on its own line in {where}, "
+                                                 "or remove the mark")
+            problems.append(Problem(shown, line, f"footnote mark `[^{label}]` has no note in {where}: the page would "
+                                                 f"show `[^{label}]` as typed", hint, code=codes.FOOTNOTE_WITHOUT_NOTE))
+    seen: dict[str, int] = {}
+    for label, line in part.notes:
+        if label in seen:
+            problems.append(Problem(shown, line, f"footnote note `[^{label}]:` is given twice in {where}: the page "
+                                                 "would show only this one",
+                                    f"the other is on line {seen[label]}; merge them, or give one another label",
+                                    code=codes.FOOTNOTE_NOTE_TWICE))
+        elif label not in marked:
+            hint = (f"its mark on line {other_marks[label]} is in {elsewhere}, which is shown apart: move the note there"
+                    if label in other_marks else f"put `[^{label}]` right after the words it is about, "
+                                                 "or delete the note")
+            problems.append(Problem(shown, line, f"footnote note `[^{label}]:` has no mark in {where}: it is attached "
+                                                 "to no words", hint, severity="warning", code=codes.NOTE_WITHOUT_MARK))
+        seen.setdefault(label, line)
+    return problems
 
 
 def prose_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:

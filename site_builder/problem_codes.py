@@ -7,7 +7,8 @@ search for one, and a teacher can refer to one in a handout.
 
 Numbering: SB0xx a file as a whole or its YAML, SB1xx a front-matter or site.yml value, SB2xx
 links between pieces, SB3xx the original an article was imported from, SB4xx the theme and build,
-SB5xx footnotes and headings in an article's text and notes.
+SB5xx footnotes and headings in an article's text and notes, SB6xx annotations (notes anchored to
+quoted passages).
 This module imports nothing from the package, so any stage can use its constants.
 """
 
@@ -555,3 +556,65 @@ FOOTNOTE_NOTE_TWICE = _kind(
     "(the other is on line 31; merge them, or give one another label) [SB504]",
     "Text[^1] and more text.\n\n[^1]: The first note.\n[^1]: The second note.",
     "Text[^1] and more text.[^2]\n\n[^1]: The first note.\n[^2]: The second note.")
+
+# --- SB6xx: annotations, notes anchored to a quoted passage of the text ---------------------------
+
+ANNOTATION_QUOTE_EMPTY = _kind(
+    "SB601", "annotation-quote-empty", "an annotation's quote is only spaces",
+    """An annotation is found on the page by quoting its passage: `quote:` holds the words the note
+    is about, exactly as the page shows them. A quote of nothing but spaces names no words, so the
+    note could be attached anywhere. Copy the words from the page into the quote.""",
+    "content/articles/piece.md:12: `annotations`: item 1: the quote is empty "
+    "(copy the words the note is about from the page into `quote:`) [SB601]",
+    'annotations:\n  - quote: " "\n    note: The ministry is the only source.',
+    'annotations:\n  - quote: "about 600 ISIS terrorists"\n    note: The ministry is the only source.')
+
+ANNOTATION_QUOTE_TOO_LONG = _kind(
+    "SB602", "annotation-quote-too-long", "an annotation's quote is longer than the whole text",
+    """The quote must be a passage of the piece's text, but it is longer than the text itself: it was
+    probably copied from another piece, or with the notes or the page around the text. Quote only
+    the words of this piece's text that the note is about.""",
+    "content/articles/piece.md:12: `annotations`: item 1: the quote (2,400 characters) is longer than "
+    "the text (1,800) (quote only the words of this text the note is about) [SB602]",
+    "annotations:\n  - quote: \"(a whole other article)\"",
+    'annotations:\n  - quote: "killed about 600 ISIS terrorists"')
+
+ANNOTATION_NOT_PLACED = _kind(
+    "SB603", "annotation-not-placed", "an annotation's quote cannot be placed in the text with confidence",
+    """Each annotation is attached to the passage its quote names. The quote is looked for exactly,
+    then, when the text has changed since the note was written, approximately (as Hypothesis does):
+    by the quote, the words before and after it (`prefix`, `suffix`) and its position (`at`). This
+    one could not be placed with confidence: the words are not in the text (often a straight ' or "
+    where the page has a curly one, or words changed by a re-import), or they occur several times
+    and nothing tells which is meant. Rather than attach the note to the wrong words, the build
+    stops. The message shows the closest passage found: copy the words exactly as the page shows
+    them into `quote:`, and for a passage the text holds more than once add `prefix:` or `suffix:`
+    with a few words around it.""",
+    "content/articles/piece.md:12: `annotations`: item 1: the quote `the strike` cannot be placed: it fits 2 places "
+    "equally well: add words before or after it (prefix, suffix) or its position (copy the words exactly as the page "
+    "shows them into `quote:`; for words the text holds more than once, add `prefix:` or `suffix:` with the words "
+    "around them) [SB603]",
+    'annotations:\n  - quote: "the strike"\n    note: Only the ministry says so.',
+    'annotations:\n  - quote: "the strike"\n    suffix: " was part of a massive"\n    note: Only the ministry says so.')
+
+ANNOTATION_PLACED_APPROXIMATELY = _kind(
+    "SB604", "annotation-placed-approximately", "an annotation's quote was found only approximately (a warning)",
+    """The quote is no longer in the text word for word (the text was re-imported, or a typo fixed),
+    but one passage matches it closely, with its context, so the note is attached there and the
+    page is built. Check that the passage shown is the one the note is about, then copy it into
+    `quote:` so the annotation matches exactly again.""",
+    "content/articles/piece.md:12: warning: `annotations`: item 1: the quote `killed about 600 ISIS terorists` is "
+    "not in the text word for word; placed on `killed about 600 ISIS terrorists` (if that is the passage, copy it "
+    "into `quote:` so it matches exactly) [SB604]",
+    'annotations:\n  - quote: "killed about 600 ISIS terorists"',
+    'annotations:\n  - quote: "killed about 600 ISIS terrorists"')
+
+ANNOTATION_ID_TWICE = _kind(
+    "SB605", "annotation-id-twice", "two annotations of one article have the same id",
+    """An annotation's `id` names it on the page (its address, `#annotation-<id>`) and in the
+    exported annotations, so within one article each must be different. Two annotations were given
+    the same `id:`; rename one.""",
+    "content/articles/piece.md:20: `annotations`: item 2: the id `source-of-figure` is already used by the "
+    "annotation on line 12 (give this one another `id:`) [SB605]",
+    "annotations:\n  - quote: 600 ISIS\n    id: source-of-figure\n  - quote: 522 sorties\n    id: source-of-figure",
+    "annotations:\n  - quote: 600 ISIS\n    id: source-of-figure\n  - quote: 522 sorties\n    id: sorties-figure")

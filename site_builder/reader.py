@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from site_builder import problem_codes as codes
+from site_builder.annotations import Annotation, highlight, read_annotations
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.hashing import digest, file_stat, trusted_stat
-from site_builder.markup import (FENCE_RE, WIKILINK_RE, Footnotes, LinkTarget, MarkdownRenderer, TocEntry,
+from site_builder.markup import (FENCE_RE, WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry, footnote_problems,
                                  footnotes_in, prose_lines)
 from site_builder.parallel import in_chunks
 from site_builder.schema import ARTICLE_FIELDS
@@ -114,6 +115,7 @@ class Article(LazyTexts):
     related: tuple[tuple[str, int], ...] = ()  # (slug, line) linked by hand
     wikilinks: tuple[tuple[str, int], ...] = ()  # (slug, line) linked from the text, notes or context
     claims: tuple[ArticleClaim, ...] = ()
+    annotations: tuple[Annotation, ...] = ()  # every one declared; those not placed have no span
     outlet_line: int = 0
     event_line: int = 0
 
@@ -330,7 +332,8 @@ def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem
     if any(problem.code in UNREADABLE_BLOCK for problem in problems):
         return None, problems  # an unreadable block has no values: "missing `title`" would be false
     values, field_problems = validate(source, ARTICLE_FIELDS, shown,
-                                      {"stances": list(config.stances), "verdicts": list(config.verdicts)})
+                                      {"stances": list(config.stances), "verdicts": list(config.verdicts),
+                                       "annotation_kinds": list(config.annotation_kinds)})
     problems += field_problems
     if not SLUG_RE.match(path.stem):
         problems.append(Problem(shown, 0, f"file name `{path.name}` does not make a stable URL",
@@ -358,6 +361,8 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
     text_render = renderer.render(body.text)
     provenance, problems = read_provenance(values["provenance"], config, shown, source.line_of("provenance"))
     problems += _body_problems(body, parsed, config.notes_heading)
+    annotations, found = read_annotations(values["annotations"], source, text_render.html, shown, renderer)
+    problems += found
     article = Article(
         slug=parsed.path.stem,
         path=shown,
@@ -371,7 +376,7 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         caveats_html=tuple(renderer.render_inline(c) for c in values["caveats"]),
         tags=values["tags"],
         draft=values["draft"],
-        text_html=text_render.html,
+        text_html=highlight(text_render.html, annotations),
         notes_html=renderer.render(body.notes, footnote_prefix="notes").html if body.notes.strip() else "",
         toc=text_render.toc,
         word_count=count_words(body.text),
@@ -381,7 +386,8 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         event=values["event"],
         related=tuple((slug, source.line_of("related", i)) for i, slug in enumerate(values["related"])),
         wikilinks=_wikilinks(parsed),
-        claims=tuple(_claim(c, i, source, renderer) for i, c in enumerate(values["claims"])),
+        claims=tuple(_claim(c, i, source, renderer) for i, c in enumerate(values["claims"]) if c),
+        annotations=annotations,
         outlet_line=source.line_of("outlet"),
         event_line=source.line_of("event"),
     )
@@ -409,9 +415,10 @@ def _wikilinks(parsed: _Parsed) -> tuple[tuple[str, int], ...]:
         found += wikilinks_in(str(source.values.get(key) or ""), source.line_of(key))
     for index, caveat in enumerate(_as_list(source.values.get("caveats"))):
         found += wikilinks_in(str(caveat or ""), source.line_of("caveats", index))
-    for index, claim in enumerate(_as_list(source.values.get("claims"))):
-        note = claim.get("note") if isinstance(claim, dict) else None
-        found += wikilinks_in(str(note or ""), source.line_of("claims", index, "note"))
+    for key in ("claims", "annotations"):
+        for index, item in enumerate(_as_list(source.values.get(key))):
+            note = item.get("note") if isinstance(item, dict) else None
+            found += wikilinks_in(str(note or ""), source.line_of(key, index, "note"))
     return tuple(found)
 
 
@@ -428,44 +435,14 @@ def _body_problems(body: Body, parsed: _Parsed, heading: str) -> list[Problem]:
     notes_line = text_line + body.text.count("\n") + 1  # the line after the notes heading
     text, notes = footnotes_in(body.text, text_line), footnotes_in(body.notes, notes_line)
     in_notes = f"the notes under `## {heading}`"
-    problems = _footnote_problems(parsed.shown, text, notes, "the text", in_notes)
-    problems += _footnote_problems(parsed.shown, notes, text, in_notes, "the text")
+    problems = footnote_problems(parsed.shown, text, notes, "the text", in_notes)
+    problems += footnote_problems(parsed.shown, notes, text, in_notes, "the text")
     pattern = _notes_heading_re(heading)
     for line, prose in prose_lines(body.notes, notes_line):
         if pattern.match(prose):
             problems.append(Problem(parsed.shown, line, f"a second `{prose.strip()}` heading: the page would show it "
                                     "twice", f"the notes already start at line {notes_line - 1}; delete this heading",
                                     severity="warning", code=codes.NOTES_HEADING_REPEATED))
-    return problems
-
-
-def _footnote_problems(shown: str, part: Footnotes, other: Footnotes, where: str, elsewhere: str) -> list[Problem]:
-    """In one part of the body (`where`): marks without a note, notes without a mark or given twice.
-    A note or mark found in the other part (`elsewhere`) is named in the hint."""
-    problems = []
-    noted, marked = {label for label, _ in part.notes}, {label for label, _ in part.marks}
-    other_notes, other_marks = dict(reversed(other.notes)), dict(reversed(other.marks))  # the first of each label
-    for label, line in part.marks:
-        if label not in noted:
-            hint = (f"its note on line {other_notes[label]} is in {elsewhere}, which is shown apart: move it into {where}"
-                    if label in other_notes else f"add a note `[^{label}]: ...` on its own line in {where}, "
-                                                 "or remove the mark")
-            problems.append(Problem(shown, line, f"footnote mark `[^{label}]` has no note in {where}: the page would "
-                                                 f"show `[^{label}]` as typed", hint, code=codes.FOOTNOTE_WITHOUT_NOTE))
-    seen: dict[str, int] = {}
-    for label, line in part.notes:
-        if label in seen:
-            problems.append(Problem(shown, line, f"footnote note `[^{label}]:` is given twice in {where}: the page "
-                                                 "would show only this one",
-                                    f"the other is on line {seen[label]}; merge them, or give one another label",
-                                    code=codes.FOOTNOTE_NOTE_TWICE))
-        elif label not in marked:
-            hint = (f"its mark on line {other_marks[label]} is in {elsewhere}, which is shown apart: move the note there"
-                    if label in other_marks else f"put `[^{label}]` right after the words it is about, "
-                                                 "or delete the note")
-            problems.append(Problem(shown, line, f"footnote note `[^{label}]:` has no mark in {where}: it is attached "
-                                                 "to no words", hint, severity="warning", code=codes.NOTE_WITHOUT_MARK))
-        seen.setdefault(label, line)
     return problems
 
 

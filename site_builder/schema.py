@@ -6,7 +6,8 @@ generated reference all follow from this tuple.
 
 from __future__ import annotations
 
-from site_builder.fields import Boolean, Choice, Field, Integer, IsoDate, Markdown, Record, Slug, Text, TextList, Url
+from site_builder.fields import (Boolean, Choice, Field, Integer, IsoDate, Markdown, Record, Slug, Text, TextList, Url,
+                                 Verbatim)
 
 PROVENANCE_FIELDS: tuple[Field, ...] = (
     Field("source", Text(), "The original, byte for byte, under content/sources/.", required=True),
@@ -33,6 +34,23 @@ CLAIM_FIELDS: tuple[Field, ...] = (
     Field("evidence", TextList(Url()), "Addresses of the evidence the verdict rests on.", default=()),
 )
 
+ANNOTATION_FIELDS: tuple[Field, ...] = (
+    Field("quote", Verbatim(), "The passage the note is about, word for word as the page shows it.", required=True),
+    Field("prefix", Verbatim(), "The words just before the passage, to tell apart a passage the text holds more "
+          "than once.", default=""),
+    Field("suffix", Verbatim(), "The words just after the passage (as `prefix`).", default=""),
+    Field("at", Integer(), "Where the passage starts: characters from the start of the text (a hint when the "
+          "passage occurs more than once; imports fill it).", default=None),
+    Field("note", Markdown(), "The editors' note on the passage, in Markdown.", required=True),
+    Field("kind", Choice(choices_from="annotation_kinds"), "What kind of note it is, one of the "
+          "`annotation_kinds` in site.yml.", default="comment"),
+    Field("by", Text(), "Who wrote the note, when not the editors (a student, a guest annotator).", default=""),
+    Field("tags", TextList(), "Topics of the note.", default=()),
+    Field("id", Slug(), "A stable name for the note (its address on the page and in the exported annotations); "
+          "by default made from the quote and its context.", default=""),
+    Field("created", IsoDate(), "When the note was written.", default=None),
+)
+
 ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("title", Text(), "The headline as the outlet published it.", required=True),
     Field("outlet", Text(), "The publication the piece appeared in.", required=True, required_unless="draft"),
@@ -51,6 +69,8 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("related", TextList(Slug()), "Slugs of articles the editors link to this one by hand.", default=()),
     Field("claims", TextList(Record(CLAIM_FIELDS)), "Checkable claims the piece makes, reports or disputes.",
           default=()),
+    Field("annotations", TextList(Record(ANNOTATION_FIELDS)), "The editors' notes on passages of the text, "
+          "each found by quoting its passage: highlighted on the page, the note beside it.", default=()),
     Field("draft", Boolean(), "A draft is checked but not published.", default=False),
     Field("language", Text(), "The language of the text as a BCP 47 tag, if not the site's.", default=""),
     Field("author_bio", Markdown(), "What the page said about the author (moved out of the text on import).",

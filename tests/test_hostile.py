@@ -3,7 +3,8 @@
 The site is generated here: ten articles, each carrying a tenth of the payloads (hostile_payloads.py)
 in every front-matter field that reaches a page (title, outlet, authors, language, stance notes,
 caveats, tags, author bio, claims' text, author, note and evidence, source URL), and ALL payloads
-in its body, footnotes and editorial notes; outlet and event profiles (content/outlets.yml,
+in its body, footnotes and editorial notes, and in its annotations' notes, annotators and tags
+(anchored to passages of the text); outlet and event profiles (content/outlets.yml,
 content/events.yml), a standalone page, the menu and site.yml's
 texts carry them too, and two imported originals (a saved web page with the payloads as live HTML,
 and a scraped text) go through `site-builder import` to their article and "as collected" pages
@@ -60,6 +61,9 @@ def front_matter(k: int) -> dict:
         "claims": [{"id": f"claim-{k}", "text": joined(k), "by": group(k)[1], "verdict": "disputed",
                     "role": "reports", "note": joined(k),
                     "evidence": [f'https://example.invalid/e{k}"><script>top.__xss_evidence_{k}=1</script>']}],
+        "annotations": [{"quote": f"Hostile text {k}", "note": "\n\n".join(group(k)), "by": group(k)[1],
+                         "tags": group(k)},
+                        {"quote": THE_END.format(k=k), "note": joined(k), "kind": "question"}],
     }
 
 
@@ -232,6 +236,9 @@ def test_text_around_raw_html_survives_and_hostile_text_is_shown_as_text(hostile
         assert THE_END.format(k=k) in text, "an unclosed <style>/<textarea> swallowed the rest of the text"
         assert "<textarea>" in text and "<script>top.__xss_1=1</script>" in text, "shown as the outlet's characters"
         assert f"Editors' last word on {k}." in page.cssselect(".editorial-notes")[0].text_content()
+        notes = page.cssselect(".article-text .annotation-note")
+        assert len(notes) == 2 and "Note by " in notes[0].text_content(), "annotation notes shown, hostile HTML as text"
+        assert all(page.get_element_by_id(m.get("aria-details")) is not None for m in page.cssselect("mark"))
         assert page.cssselect("h1")[0].text_content() == printable(f"Hostile {k} {joined(k)}")  # controls dropped
 
 

@@ -94,6 +94,12 @@ def _edit_text(site: Path) -> None:
     replace_in(articles(site)[3], "## Editorial notes", "A new closing paragraph, added by the editors.\n\n## Editorial notes")
 
 
+def _annotate(site: Path) -> None:
+    """An annotation on the paragraph _edit_text added: the page marks it, no other page changes."""
+    replace_in(articles(site)[3], "\n---\n", "\nannotations:\n  - quote: added by the editors\n"
+               "    note: An editors' note on their own words.\n---\n")
+
+
 def _retitle(site: Path) -> None:
     replace_in(articles(site)[5], "title: ", "title: Retitled ")
 
@@ -173,7 +179,7 @@ def _untouched_rebuild(site: Path) -> None:
     os.utime(site / "site.yml")  # a save without changes: everything is re-read, nothing rewritten
 
 
-EDITS = [_edit_text, _retitle, _retitle_a_linked_piece, _retag, _rename, _delete, _add, _outlets, _events,
+EDITS = [_edit_text, _annotate, _retitle, _retitle_a_linked_piece, _retag, _rename, _delete, _add, _outlets, _events,
          _retitle_a_piece_an_event_names, _page, _retitle_page, _site_options, _template, _untouched_rebuild]
 
 

@@ -79,8 +79,8 @@ def test_site_yml_has_every_option_commented_and_set_to_its_default(new_site):
     assert config.title == "Bridge watch", "the title comes from the folder's name"
     for field in SITE_FIELDS[1:]:
         value = getattr(config, field.name)
-        assert (dict(value) if field.name in ("stances", "verdicts") else value) == \
-            (dict(field.default) if field.name in ("stances", "verdicts") else field.default), field.name
+        mapping = field.name in ("stances", "verdicts", "annotation_kinds")
+        assert (dict(value) if mapping else value) == (dict(field.default) if mapping else field.default), field.name
 
 
 def test_the_example_article_shows_each_editorial_feature(new_site):
@@ -101,9 +101,13 @@ def test_the_example_article_shows_each_editorial_feature(new_site):
     assert [a.get("href") for a in article.cssselect(".stance-notes a")] == [other_href]
     [notes_link] = article.cssselect(".editorial-notes a.internal-link")
     assert notes_link.get("href") == other_href and notes_link.text_content().startswith("Council to close")
-    # footnotes: editor's annotations, shown as sidenotes in the margin
-    assert len(article.cssselect(".article-text .sidenote")) == 2
-    assert article.cssselect(".footnote.annotations li")
+    # annotations: passages highlighted, each with its note (the editors', or a named annotator's)
+    text = article.cssselect(".article-text")[0]
+    assert [m.text_content() for m in text.cssselect("mark")] == ["£50,000 a week", "with a weight limit",
+                                                                  "plan a temporary footbridge first"]
+    labels = [n.cssselect(".annotation-label")[0].text_content() for n in text.cssselect(".annotation-note")]
+    assert labels == ["1 Editors' note · context", "2 Editors' note · correction", "3 Note by Jo Student · question"]
+    assert not text.cssselect(".footnote"), "no footnote marks in the outlet's text"
     # the editorial-notes section, apart from the outlet's text
     [notes] = article.cssselect("section.editorial-notes")
     assert notes.cssselect("h2")[0].text_content() == "Editorial notes"
@@ -114,12 +118,13 @@ def test_the_example_article_shows_each_editorial_feature(new_site):
 
 
 IMPORT_ONLY_FIELDS = {"language", "author_bio", "word_count", "provenance"}  # written by `import`, not by editors
+IMPORT_ONLY_ANNOTATION_FIELDS = {"at", "created"}  # filled when annotations are imported
 
 
 def test_the_example_article_sets_every_editorial_key_the_schema_declares():
     """A key added to the schema must be shown in the example too, or editors never meet it."""
     from site_builder.reader import split_front_matter
-    from site_builder.schema import ARTICLE_FIELDS, CLAIM_FIELDS
+    from site_builder.schema import ANNOTATION_FIELDS, ARTICLE_FIELDS, CLAIM_FIELDS
 
     text = (STARTER_DIR / "articles" / f"{EXAMPLE}.md").read_text(encoding="utf-8")
     front_matter = yaml.safe_load(split_front_matter(text, EXAMPLE)[0])
@@ -127,6 +132,8 @@ def test_the_example_article_sets_every_editorial_key_the_schema_declares():
     claim_keys = {key for claim in front_matter["claims"] for key in claim}
     assert {f.name for f in CLAIM_FIELDS} <= claim_keys
     assert {claim["role"] for claim in front_matter["claims"]} >= {"makes", "disputes"}
+    annotation_keys = {key for annotation in front_matter["annotations"] for key in annotation}
+    assert {f.name for f in ANNOTATION_FIELDS} - IMPORT_ONLY_ANNOTATION_FIELDS <= annotation_keys
 
 
 def test_the_claims_tracker_and_event_page_come_from_the_example(new_site):

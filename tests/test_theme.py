@@ -204,7 +204,7 @@ def tab_for(browser):
 
 CHARACTERS_PER_LINE = """() => {
   const counts = [];
-  for (const p of document.querySelectorAll('.article-text > p')) {
+  for (const p of document.querySelectorAll('.article-text > p:not(:has(.annotation-note))')) {
     const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
     if (lines >= 3) counts.push(p.textContent.length / (lines - 0.5));  // the last line is half full
   }
@@ -228,16 +228,16 @@ def test_no_page_scrolls_sideways_on_a_320_px_phone(tab_for, bundled, bundled_ur
         assert tab.evaluate("document.documentElement.scrollWidth") <= 320, where
 
 
-def test_sidenotes_sit_in_the_margin_when_there_is_room_else_notes_follow_the_text(tab_for, bundled_url):
+def test_annotation_notes_sit_in_the_margin_when_there_is_room_else_right_after_their_passage(tab_for, bundled_url):
     wide = tab_for(1280)
     wide.goto(bundled_url + ARTICLE)
-    note, text = wide.locator(".sidenote").first, wide.locator(".article-text > p").first
+    note, text = wide.locator(".annotation-note").first, wide.locator(".article-text > p").first
     assert note.is_visible()
     assert note.bounding_box()["x"] >= text.bounding_box()["x"] + text.bounding_box()["width"], "in the right margin"
     phone = tab_for(375)
     phone.goto(bundled_url + ARTICLE)
-    assert not phone.locator(".sidenote").first.is_visible()
-    assert phone.locator(".article-text .annotations").is_visible(), "the notes follow the text"
+    note, mark = phone.locator(".annotation-note").first, phone.locator("mark").first
+    assert note.is_visible() and note.bounding_box()["y"] >= mark.bounding_box()["y"], "below its passage"
 
 
 def background(tab, selector: str) -> str:
@@ -272,13 +272,13 @@ def test_article_pages_work_without_javascript(tab_for, bundled_url):
     assert background(tab, "body") == "rgb(20, 20, 22)", "the system's dark scheme still applies"
 
 
-def test_print_drops_navigation_prints_addresses_and_keeps_notes_as_footnotes(tab_for, bundled_url):
+def test_print_drops_navigation_prints_addresses_and_keeps_the_notes(tab_for, bundled_url):
     tab = tab_for(1280)
     tab.goto(bundled_url + ARTICLE)
     tab.emulate_media(media="print")
-    for hidden in (".site-header nav", ".site-search", ".site-footer", ".sidenote"):
+    for hidden in (".site-header nav", ".site-search", ".site-footer"):
         assert not tab.locator(hidden).first.is_visible(), hidden
-    assert tab.locator(".article-text .annotations").is_visible(), "notes printed as footnotes"
+    assert tab.locator(".article-text .annotation-note").first.is_visible(), "notes printed beside their passage"
     source = tab.locator("main a[href^='http']").first
     printed = source.evaluate("a => getComputedStyle(a, '::after').content")
     assert source.get_attribute("href") in printed, "a printed link shows its address"

@@ -43,7 +43,7 @@ from site_builder import problem_codes as codes
 from site_builder.errors import Problem
 from site_builder.fields import printable
 
-ANNOTATIONS_HEADING = "Editor's annotations"
+FOOTNOTES_HEADING = "Footnotes"
 WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
 # Footnotes as Python-Markdown's footnotes extension reads them: a note is a line starting (after
 # up to 3 spaces) with `[^label]:`; any other `[^label]` is a mark, shown literally if no note has
@@ -195,10 +195,12 @@ class Rendered:
 
 
 class _LabelFootnotes(Treeprocessor):
-    """Turn the footnotes block into a labelled "Editor's annotations" section.
+    """Turn the footnotes block into a labelled "Footnotes" section.
 
-    Footnotes in article text are the editor's inline annotations, so a reader must see that they
-    are not the outlet's words. Runs after the footnotes and inline processors.
+    The footnotes are those of the part they end: the outlet's own in its text, the editors' in
+    their notes (the editors annotate the outlet's text with anchored annotations, never with
+    footnote marks in it), so the label names no voice; the part's own heading does. Runs after
+    the footnotes and inline processors.
     """
 
     def run(self, root: ElementTree.Element) -> None:
@@ -209,7 +211,7 @@ class _LabelFootnotes(Treeprocessor):
                 for rule in block.findall("hr"):
                     block.remove(rule)
                 heading = ElementTree.Element("h2", {"class": "annotations-heading"})
-                heading.text = ANNOTATIONS_HEADING
+                heading.text = FOOTNOTES_HEADING
                 block.insert(0, heading)
 
 

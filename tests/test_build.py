@@ -75,7 +75,7 @@ def test_context_panel_comes_before_the_text_and_notes_after(site, run):
     assert caveats[0].cssselect("strong")[0].text == "one party"
 
 
-def test_editorial_notes_and_annotations_are_kept_apart_from_the_outlets_text(site, run):
+def test_editorial_notes_are_kept_apart_from_the_outlets_text_and_its_footnotes_stay_its_own(site, run):
     build_two_articles(site, run)
     page = site.page("articles/newer-piece/")
     text = page.cssselect(".article-text")[0]
@@ -84,7 +84,8 @@ def test_editorial_notes_and_annotations_are_kept_apart_from_the_outlets_text(si
     assert "The editor's own view of this piece." in notes.text_content()
     assert notes.cssselect("h2")[0].text_content() == "Editorial notes"
     annotations = text.cssselect(".annotations")[0]
-    assert "Editor's annotations" in annotations.text_content()
+    assert "Footnotes" in annotations.text_content()  # the outlet's own: not labelled as the editors'
+    assert "Editor" not in annotations.cssselect("h2")[0].text_content()
     assert "The editor doubts this claim." in annotations.text_content()
 
 

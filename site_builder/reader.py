@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from site_builder import problem_codes as codes
+from site_builder.annotations import read_annotations
 from site_builder.config import SiteConfig
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
@@ -116,6 +117,7 @@ class Article(LazyTexts):
     claims: tuple[ArticleClaim, ...] = ()
     outlet_line: int = 0
     event_line: int = 0
+    annotations: tuple = ()  # STAND-IN for ann-core: tuple[annotations.Annotation, ...]
 
 
 @dataclass(frozen=True)
@@ -384,6 +386,9 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         claims=tuple(_claim(c, i, source, renderer) for i, c in enumerate(values["claims"])),
         outlet_line=source.line_of("outlet"),
         event_line=source.line_of("event"),
+        annotations=read_annotations(values["annotations"], [source.line_of("annotations", i)
+                                     for i in range(len(values["annotations"]))], text_render.html,
+                                     lambda note: renderer.render(note).html),
     )
     return article, problems
 

@@ -33,6 +33,19 @@ CLAIM_FIELDS: tuple[Field, ...] = (
     Field("evidence", TextList(Url()), "Addresses of the evidence the verdict rests on.", default=()),
 )
 
+ANNOTATION_FIELDS: tuple[Field, ...] = (  # STAND-IN for ann-core's declaration
+    Field("quote", Text(), "The passage, word for word as the page shows it.", required=True),
+    Field("prefix", Text(), "The words just before it.", default=""),
+    Field("suffix", Text(), "The words just after it.", default=""),
+    Field("at", Integer(), "Position hint: code points from the start of the text.", default=None),
+    Field("note", Markdown(), "The editors' note, in Markdown.", required=True),
+    Field("kind", Text(), "One of site.yml `annotation_kinds`.", default=""),
+    Field("by", Text(), "The annotator.", default=""),
+    Field("tags", TextList(), "Tags.", default=()),
+    Field("id", Text(), "A stable id.", default=""),
+    Field("created", IsoDate(), "When it was written.", default=None),
+)
+
 ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("title", Text(), "The headline as the outlet published it.", required=True),
     Field("outlet", Text(), "The publication the piece appeared in.", required=True, required_unless="draft"),
@@ -50,6 +63,8 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
           "pieces with the same event are shown side by side.", default=""),
     Field("related", TextList(Slug()), "Slugs of articles the editors link to this one by hand.", default=()),
     Field("claims", TextList(Record(CLAIM_FIELDS)), "Checkable claims the piece makes, reports or disputes.",
+          default=()),
+    Field("annotations", TextList(Record(ANNOTATION_FIELDS)), "Notes anchored to passages of the text.",
           default=()),
     Field("draft", Boolean(), "A draft is checked but not published.", default=False),
     Field("language", Text(), "The language of the text as a BCP 47 tag, if not the site's.", default=""),

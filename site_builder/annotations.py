@@ -49,12 +49,15 @@ def default_id(exact: str, prefix: str, suffix: str) -> str:
     return "a-" + hashlib.sha256(f"{prefix}\x00{exact}\x00{suffix}".encode()).hexdigest()[:10]
 
 
-def read_annotations(entries: tuple[dict, ...], lines: list[int], text_html: str, render) -> tuple[Annotation, ...]:
-    """The declared annotations of one article, each anchored in its text where it can be."""
+def read_annotations(entries: tuple[dict, ...], raw: list, lines: list[int], text_html: str,
+                     render) -> tuple[Annotation, ...]:
+    """The declared annotations of one article, each anchored in its text where it can be; the
+    quote and its context as written (`raw`: validation strips the spaces that tell words apart)."""
     text = plain_text(text_html)
     found = []
-    for entry, line in zip(entries, lines):
-        quote = TextQuote(entry["quote"], entry["prefix"], entry["suffix"], entry["at"])
+    for entry, given, line in zip(entries, raw, lines):
+        exact, prefix, suffix = (str(given.get(key) or "") for key in ("quote", "prefix", "suffix"))
+        quote = TextQuote(exact, prefix, suffix, entry["at"])
         placed = anchor(text, quote)
         found.append(Annotation(
             id=entry["id"] or default_id(quote.exact, quote.prefix, quote.suffix), quote=quote,

@@ -386,9 +386,9 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         claims=tuple(_claim(c, i, source, renderer) for i, c in enumerate(values["claims"])),
         outlet_line=source.line_of("outlet"),
         event_line=source.line_of("event"),
-        annotations=read_annotations(values["annotations"], [source.line_of("annotations", i)
-                                     for i in range(len(values["annotations"]))], text_render.html,
-                                     lambda note: renderer.render(note).html),
+        annotations=read_annotations(values["annotations"], source.values.get("annotations"),
+                                     [source.line_of("annotations", i) for i in range(len(values["annotations"]))],
+                                     text_render.html, lambda note: renderer.render(note).html),
     )
     return article, problems
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from site_builder.scaffold import GitSetup
 
 DRY_RUN_STATUS = {"imported": "would import", "updated": "would update"}
+ANNOTATION_DRY_RUN = {"attached": "would attach", "updated": "would update"}
 PROGRESS_BAR_FROM = 10  # files; smaller batches finish before a bar would be worth reading
 
 
@@ -360,11 +361,21 @@ def _explain(code: str) -> int:
 
 
 def _run_import(root: Path, args: argparse.Namespace) -> int:
-    from site_builder.ingest.importer import discover, import_sources  # heavy (trafilatura): load on demand
-
     config = load_config(root)
     started = time.perf_counter()
-    files, outcomes = discover(args.paths)
+    annotation_files = [path for path in args.paths if path.is_file() and path.suffix.lower() in (".json", ".jsonld")]
+    sources = [path for path in args.paths if path not in annotation_files]
+    failed = _import_sources(sources, config, args, started) if sources else False
+    if annotation_files:
+        failed = _import_annotations(annotation_files, config, args) or failed
+    return 1 if failed else 0
+
+
+def _import_sources(paths: list[Path], config, args: argparse.Namespace, started: float) -> bool:
+    """Raw articles (.txt, .html, .md): one line each, then the counts; True if any failed."""
+    from site_builder.ingest.importer import discover, import_sources  # heavy (trafilatura): load on demand
+
+    files, outcomes = discover(paths)
     for outcome in outcomes:
         _print_outcome(outcome, args)
     results = import_sources(files, config, dry_run=args.dry_run, force=args.force)
@@ -379,7 +390,32 @@ def _run_import(root: Path, args: argparse.Namespace) -> int:
     verb = "Would import" if args.dry_run else "Imported"
     print(f"{verb} {counts['imported']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
           f"failed {counts['failed']} ({time.perf_counter() - started:.2f} s).", file=sys.stderr if args.quiet else sys.stdout)
-    return 1 if counts["failed"] else 0
+    return bool(counts["failed"])
+
+
+def _import_annotations(paths: list[Path], config, args: argparse.Namespace) -> bool:
+    """Hypothesis or W3C annotation files: one line per annotation with what became of it (every
+    one not attached says why, even with -q), then the counts; True if any failed."""
+    from site_builder.ingest.annotation_import import import_annotations
+    from site_builder.reader import read_articles
+
+    articles = read_articles(config)[0]
+    counts = dict.fromkeys(("attached", "updated", "unchanged", "skipped", "failed"), 0)
+    for path in paths:
+        for line in import_annotations(path, config, dry_run=args.dry_run, articles=articles):
+            counts[line.status] += 1
+            status = ANNOTATION_DRY_RUN.get(line.status, line.status) if args.dry_run else line.status
+            if line.status == "failed":
+                print(f"{line}", file=sys.stderr)
+            elif line.status == "skipped" or not args.quiet:
+                print(f"{status:14} {line}")
+        if not args.dry_run:
+            articles = read_articles(config)[0]  # the next file sees what this one attached
+    verb = "Would attach" if args.dry_run else "Attached"
+    print(f"Annotations: {verb} {counts['attached']}, updated {counts['updated']}, "
+          f"unchanged {counts['unchanged']}, skipped {counts['skipped']}, failed {counts['failed']}.",
+          file=sys.stderr if args.quiet else sys.stdout)
+    return bool(counts["failed"])
 
 
 def _print_outcome(outcome, args: argparse.Namespace) -> None:

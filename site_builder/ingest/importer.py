@@ -153,7 +153,7 @@ def _import_one(path: Path, config: SiteConfig, known: _Known, *, dry_run: bool,
     if not dry_run:
         try:
             _write_new(source, data)
-            _write_atomically(target, content)
+            write_atomically(target, content)
         except OSError as error:  # a full disk, say: the article is left exactly as it was
             return Outcome(str(path), "failed", _shown(target, config), found=found, warnings=warnings,
                            message=f"cannot write {_shown(target, config)} ({error.strerror or error}); it is unchanged")
@@ -208,10 +208,10 @@ def _provenance(text: str) -> dict:
 def _write_new(path: Path, data: bytes) -> None:
     """Originals are written once and never replaced: the same name always holds the same bytes."""
     if not path.exists():
-        _write_atomically(path, data)
+        write_atomically(path, data)
 
 
-def _write_atomically(path: Path, content: str | bytes) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
     """Write a temporary file beside `path`, flush it to the disk, then rename it over `path`.
 
     An import killed at any moment (or a power cut) leaves the old file or the new one, never

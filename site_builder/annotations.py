@@ -55,7 +55,7 @@ def read_annotations(entries: tuple[dict, ...], raw: list, lines: list[int], tex
     quote and its context as written (`raw`: validation strips the spaces that tell words apart)."""
     text = plain_text(text_html)
     found = []
-    for entry, given, line in zip(entries, raw, lines):
+    for entry, given, line in zip(entries, raw or [], lines):
         exact, prefix, suffix = (str(given.get(key) or "") for key in ("quote", "prefix", "suffix"))
         quote = TextQuote(exact, prefix, suffix, entry["at"])
         placed = anchor(text, quote)

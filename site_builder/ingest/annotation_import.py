@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from site_builder.anchoring import Anchor, TextQuote, anchor
 from site_builder.annotation_export import DEFAULT_MOTIVATION, EXPORT_PATH, MOTIVATIONS
@@ -95,7 +95,7 @@ def read_file(path: Path, config: SiteConfig) -> list[Incoming]:
             raise NotAnnotations(f"{size / 1e6:.1f} MB is more than an annotation file may hold "
                                  f"({MAX_FILE_BYTES // 1_000_000} MB): export fewer annotations at a time "
                                  "(one group or one document)")
-        data = json.loads(path.read_bytes())
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except OSError as error:
         raise NotAnnotations(f"cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError:
@@ -336,7 +336,7 @@ def normalise_url(url: str) -> str:
         host += f":{parts.port}"
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if not _TRACKING_RE.match(k)))
-    return urlunsplit(("", host, parts.path.rstrip("/") or "", query, ""))
+    return host + parts.path.rstrip("/") + (f"?{query}" if query else "")
 
 
 def _is_ours(url: str, config: SiteConfig) -> bool:

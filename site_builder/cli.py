@@ -88,14 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
     new_cmd.set_defaults(command="new", run=_run_new)
 
     import_cmd = commands.add_parser(
-        "import", help="turn raw articles (.txt, .html, .md) into draft articles",
+        "import", help="turn raw articles (.txt, .html, .md) into draft articles; attach annotations (.json)",
         description="Convert scraped text, saved HTML pages or Markdown into content/articles/<slug>.md "
                     "with the metadata found filled in, the page's debris removed, and the original kept "
-                    "byte for byte in content/sources/. Re-importing the same file changes nothing.")
-    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (searched recursively)")
+                    "byte for byte in content/sources/. A .json or .jsonld file of annotations (a Hypothesis "
+                    "export or API result, or W3C Web Annotations) adds each to the front matter of the piece "
+                    "it is on, and says why for every one it does not. Re-importing the same file changes nothing.")
+    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                            help="files or folders (searched recursively); annotation files by name")
     _site_option(import_cmd)
     import_cmd.add_argument("--dry-run", action="store_true",
-                            help="print the metadata found and every line removed as debris; write nothing")
+                            help="print the metadata found and every line removed as debris, or where each "
+                                 "annotation would go; write nothing")
     import_cmd.add_argument("--force", action="store_true",
                             help="re-import even unchanged or edited articles (front matter, notes and "
                                  "editorial footnotes are kept, or nothing is written)")
@@ -363,7 +367,9 @@ def _explain(code: str) -> int:
 def _run_import(root: Path, args: argparse.Namespace) -> int:
     config = load_config(root)
     started = time.perf_counter()
-    annotation_files = [path for path in args.paths if path.is_file() and path.suffix.lower() in (".json", ".jsonld")]
+    from site_builder.ingest.annotation_import import is_annotation_file
+
+    annotation_files = [path for path in args.paths if path.is_file() and is_annotation_file(path)]
     sources = [path for path in args.paths if path not in annotation_files]
     failed = _import_sources(sources, config, args, started) if sources else False
     if annotation_files:

@@ -55,13 +55,13 @@ W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
 def write_collection(site, base_url="https://example.org/reading/", with_annotations=True):
     site.write("site.yml", site.root.joinpath("site.yml").read_text().replace("base_url: /", f"base_url: {base_url}"))
-    for slug, title, date, url, language, annotations, text in (
+    for slug, title, date, url, language, entries, text in (
             ("strike", "Strike", "2015-10-08", "https://www.example.com/news/strike", "en", STRIKE_ANNOTATIONS,
              STRIKE_TEXT),
             ("other", "Autre", "2015-10-09", "", "fr", OTHER_ANNOTATIONS, "Le texte 😀 dit ceci, et le reste.")):
         site.write(f"content/articles/{slug}.md", ARTICLE.format(
             title=title, date=date, source_url=url, language=language, text=text,
-            annotations=annotations if with_annotations else "").replace("annotations:\n\n", ""))
+            annotations=entries if with_annotations else "").replace("annotations:\n\n", ""))
     site.write("content/articles/plain.md", "---\ntitle: Plain\noutlet: O\ndate: 2015-10-01\n---\n\nNo notes here.\n")
 
 

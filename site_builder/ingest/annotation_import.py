@@ -267,7 +267,8 @@ def _bodies(entry: dict) -> tuple[list[str], list[str], list[str]]:
             external.append(body)
         elif isinstance(body, dict) and "value" in body:
             value = _text(body.get("value"))
-            (tags if "tagging" in _as_list(body.get("purpose")) else notes).append(value) if value else None
+            if value:
+                (tags if "tagging" in _as_list(body.get("purpose")) else notes).append(value)
         elif isinstance(body, dict) and (body.get("id") or body.get("source")):
             external.append(_text(body.get("id") or body.get("source")))
     return notes, tags, external

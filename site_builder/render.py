@@ -154,7 +154,7 @@ class PageKind(Enum):
     TAG = "tag"  # a tag's name and the summaries of its pieces
     EVENT = "event"  # the summaries of the pieces on an event
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
-    FEED = "feed"  # the newest pieces in full
+    FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
     LISTING = "listing"  # the whole collection: every piece's summary (home, lists, search, 404)
 
 

@@ -109,7 +109,8 @@ def test_an_empty_list_keeps_its_comment():
 
 
 @pytest.mark.parametrize("value", ["yes", "2015-10-09", "12", "a: b", "  spaced  ", "quote \"and\" 'apostrophe'",
-                                   "line\u2028separator", "tab\there", "ends with #", "[not a list]", "* star", "!tag"])
+                                   "line\u2028separator", "tab\there", "a\n---\nrule", "end\n...\n", "ends with #",
+                                   "[not a list]", "* star", "!tag"])
 def test_any_text_reads_back_as_written(value):
     edited = add_or_update_annotation("---\ntitle: x\n---\n", {"id": "q", "quote": value, "note": value, "by": value})
     entry = values(edited)["annotations"][0]

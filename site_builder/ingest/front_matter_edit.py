@@ -106,8 +106,16 @@ class _Dumper(yaml.SafeDumper):
     """Multi-line text as a literal block (`note: |`), as an editor writes it by hand."""
 
 
+def _text_style(text: str) -> str | None:
+    """A literal block for several lines, unless one of them would end the front matter (a
+    Markdown rule `---` in a note): that text is written on one line, in double quotes."""
+    if "\n" not in text:
+        return None
+    return '"' if any(line.strip() in ("---", "...") for line in text.splitlines()) else "|"
+
+
 _Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
-    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
+    "tag:yaml.org,2002:str", text, style=_text_style(text)))
 _Dumper.add_representer(tuple, lambda dumper, items: dumper.represent_list(list(items)))
 
 

@@ -407,15 +407,16 @@ def _import_annotations(paths: list[Path], config, args: argparse.Namespace) -> 
 
     articles = read_articles(config)[0]
     counts = dict.fromkeys(("attached", "updated", "unchanged", "skipped", "failed"), 0)
-    for path in paths:
-        for line in import_annotations(path, config, dry_run=args.dry_run, articles=articles):
+    for number, path in enumerate(paths, 1):
+        lines = import_annotations(path, config, dry_run=args.dry_run, articles=articles)
+        for line in lines:
             counts[line.status] += 1
             status = ANNOTATION_DRY_RUN.get(line.status, line.status) if args.dry_run else line.status
             if line.status == "failed":
                 print(f"{line}", file=sys.stderr)
             elif line.status == "skipped" or not args.quiet:
                 print(f"{status:14} {line}")
-        if not args.dry_run:
+        if number < len(paths) and not args.dry_run and any(line.status in ("attached", "updated") for line in lines):
             articles = read_articles(config)[0]  # the next file sees what this one attached
     verb = "Would attach" if args.dry_run else "Attached"
     print(f"Annotations: {verb} {counts['attached']}, updated {counts['updated']}, "

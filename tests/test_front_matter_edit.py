@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 import yaml
 
-from site_builder.ingest.front_matter_edit import CannotEdit, add_or_update_annotation, edit_annotation
+from site_builder.ingest.front_matter_edit import CannotEdit, add_or_update_annotation, edit_annotation, edit_annotations
 
 # Everything an editor does by hand: comments everywhere, odd spacing and quoting, a list indented
 # its own way, a note whose Markdown has a line that looks like a YAML comment.
@@ -126,3 +126,12 @@ def test_a_list_written_in_flow_style_or_a_broken_front_matter_is_refused():
         add_or_update_annotation("---\ntitle: [x\n---\n", NEW)
     with pytest.raises(CannotEdit, match="`annotations` is not a list"):
         add_or_update_annotation("---\ntitle: x\nannotations: some\n---\n", NEW)
+
+
+def test_several_entries_at_once_an_entry_that_cannot_be_written_costs_only_itself():
+    text = "---\ntitle: x\nannotations:\n  - {quote: a, note: b, id: inline}\n---\n\nbody\n"
+    edited, outcomes = edit_annotations(text, [{"id": "inline", "quote": "a", "note": "changed"}, NEW,
+                                               {"id": "inline", "quote": "a", "note": "b"}])
+    assert isinstance(outcomes[0], CannotEdit) and "write one `key: value` per line" in str(outcomes[0])
+    assert [o.status for o in outcomes[1:]] == ["added", "unchanged"]
+    assert edited.startswith(text.split("---\n\n")[0]) and values(edited)["annotations"][1]["id"] == "h1"

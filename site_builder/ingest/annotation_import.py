@@ -31,7 +31,7 @@ from site_builder.annotation_export import DEFAULT_MOTIVATION, EXPORT_PATH, MOTI
 from site_builder.annotations import plain_text
 from site_builder.config import SiteConfig
 from site_builder.errors import display_path
-from site_builder.ingest.front_matter_edit import CannotEdit, edit_annotation
+from site_builder.ingest.front_matter_edit import CannotEdit, edit_annotations
 from site_builder.reader import Article, read_articles
 from site_builder.urls import absolute
 
@@ -438,18 +438,16 @@ def _write_entries(path: Path, entries: list[tuple[Incoming, dict]], config: Sit
 
     shown = display_path(path, config.root)
     try:
-        text = original = path.read_text(encoding="utf-8")
+        original = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return [Line("failed", a.label, f"cannot read {shown} ({getattr(error, 'strerror', None) or error})")
                 for a, _ in entries]
     lines = []
-    for annotation, entry in entries:
-        try:
-            edit = edit_annotation(text, entry)
-        except CannotEdit as reason:
-            lines.append(Line("failed", annotation.label, f"cannot add it to {shown}: {reason}"))
+    text, edits = edit_annotations(original, [entry for _, entry in entries])
+    for (annotation, entry), edit in zip(entries, edits):
+        if isinstance(edit, CannotEdit):
+            lines.append(Line("failed", annotation.label, f"cannot add it to {shown}: {edit}"))
             continue
-        text = edit.text
         status = {"added": "attached"}.get(edit.status, edit.status)
         said = f"at {entry['at']}: “{_short(entry['quote'])}”" if edit.status == "added" else ", ".join(edit.changed)
         lines.append(Line(status, annotation.label, said, shown))

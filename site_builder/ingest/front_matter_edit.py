@@ -46,11 +46,60 @@ def add_or_update_annotation(file_text: str, entry: dict[str, Any]) -> str:
     return edit_annotation(file_text, entry).text
 
 
-def edit_annotation(file_text: str, entry: dict[str, Any]) -> Edit:
+def edit_annotations(file_text: str, entries: list[dict[str, Any]]) -> tuple[str, list[Edit | CannotEdit]]:
+    """Several entries into one file (an import's), with what became of each.
+
+    Entries already there as given are recognised from one reading of the file, the others are
+    edited in turn, and the result is checked once. If that check fails, each entry is edited and
+    checked alone, so an entry the writer cannot place costs only itself."""
+    try:
+        known = _items_by_id(file_text)
+        text, outcomes = file_text, []
+        for entry in entries:
+            item = known.get(str(entry.get("id")))
+            if item is not None and _matches(item, entry):
+                outcomes.append(Edit(text, "unchanged"))
+                continue
+            edit = edit_annotation(text, entry, verify=False)
+            text = edit.text
+            outcomes.append(edit)
+        _verify(file_text, text, [e for e, o in zip(entries, outcomes) if o.status != "unchanged"])
+        return text, outcomes
+    except CannotEdit:
+        return _one_by_one(file_text, entries)
+
+
+def _one_by_one(file_text: str, entries: list[dict[str, Any]]) -> tuple[str, list[Edit | CannotEdit]]:
+    text, outcomes = file_text, []
+    for entry in entries:
+        try:
+            edit = edit_annotation(text, entry)
+        except CannotEdit as reason:
+            outcomes.append(reason)
+            continue
+        text = edit.text
+        outcomes.append(edit)
+    return text, outcomes
+
+
+def _items_by_id(file_text: str) -> dict[str, dict]:
+    lines = file_text.splitlines(keepends=True)
+    items = _mapping(lines, _closing_line(lines)).values.get(KEY)
+    return {str(item.get("id")): item for item in items if isinstance(item, dict)} if isinstance(items, list) else {}
+
+
+def _matches(item: dict, entry: dict[str, Any]) -> bool:
+    """Whether the file's entry already says all that `entry` gives."""
+    return all(value is None or _same(item.get(key), value) or (_empty(value) and key not in item)
+               for key, value in entry.items())
+
+
+def edit_annotation(file_text: str, entry: dict[str, Any], verify: bool = True) -> Edit:
     """As `add_or_update_annotation`, saying what it did.
 
     In `entry`, a key given as None is left as the file has it; "" or an empty list removes it
-    from an existing entry (and leaves it out of a new one)."""
+    from an existing entry (and leaves it out of a new one). `verify=False` leaves the check of
+    the result to the caller (edit_annotations checks several edits at once)."""
     if not entry.get("id"):
         raise CannotEdit("an annotation needs an `id` to be added or updated")
     lines = file_text.splitlines(keepends=True)
@@ -65,8 +114,8 @@ def edit_annotation(file_text: str, entry: dict[str, Any]) -> Edit:
         raise CannotEdit(f"`{KEY}` is not a list")
     else:
         edit = _edit_list(lines, close, source, entry)
-    if edit.status != "unchanged":
-        _verify(file_text, edit.text, entry)
+    if verify and edit.status != "unchanged":
+        _verify(file_text, edit.text, [entry])
     return edit
 
 
@@ -182,6 +231,8 @@ def _update_item(lines: list[str], source, index: int, start: int, end: int, ent
                  dash_indent: str, key_indent: str) -> Edit:
     """Rewrite the keys of item `index` (lines start..end) whose value changed; add the new ones."""
     item = source.values[KEY][index]
+    if _matches(item, entry):
+        return Edit("".join(lines), "unchanged")
     if lines[start].lstrip().startswith("- {") or "{" in lines[start].split(":", 1)[0]:
         raise CannotEdit("the annotation is written on one line (`- {...}`): write one `key: value` per line")
     key_starts = sorted((source.line_of(KEY, index, key) - 1, key) for key in item)
@@ -264,19 +315,21 @@ def _trim(lines: list[str], start: int, end: int, column: int) -> int:
 
 # --- checking the result ----------------------------------------------------------------------
 
-def _verify(before: str, after: str, entry: dict[str, Any]) -> None:
-    """The entry reads back as meant, and everything else as it was; else nothing is written."""
+def _verify(before: str, after: str, entries: list[dict[str, Any]]) -> None:
+    """The entries read back as meant, and everything else as it was; else nothing is written."""
     old, new = _front_values(before), _front_values(after)
     if {k: v for k, v in old.items() if k != KEY} != {k: v for k, v in new.items() if k != KEY}:
         raise CannotEdit("the edit would change other keys: add the annotation by hand")
-    old_items = [i for i in (old.get(KEY) or []) if not _is_entry(i, entry)]
-    new_items = [i for i in (new.get(KEY) or []) if not _is_entry(i, entry)]
-    written = [i for i in (new.get(KEY) or []) if _is_entry(i, entry)]
-    if old_items != new_items or len(written) != 1:
+    ids = {str(entry["id"]) for entry in entries}
+    old_items = [i for i in (old.get(KEY) or []) if not _is_one_of(i, ids)]
+    new_items = [i for i in (new.get(KEY) or []) if not _is_one_of(i, ids)]
+    if old_items != new_items:
         raise CannotEdit("the edit would change other annotations: add this one by hand")
-    for key, value in entry.items():
-        if value is not None and not _same(written[0].get(key), value) and not (_empty(value) and key not in written[0]):
-            raise CannotEdit(f"`{key}` would not read back as written: add the annotation by hand")
+    for entry in entries:
+        written = [i for i in (new.get(KEY) or []) if _is_one_of(i, {str(entry["id"])})]
+        if len(written) != 1 or not _matches(written[0], entry):
+            raise CannotEdit("it would not read back as written (a line that ends the front matter?): "
+                             "add the annotation by hand")
 
 
 def _front_values(text: str) -> dict[str, Any]:
@@ -287,5 +340,5 @@ def _front_values(text: str) -> dict[str, Any]:
     return source.values
 
 
-def _is_entry(item: Any, entry: dict[str, Any]) -> bool:
-    return isinstance(item, dict) and str(item.get("id")) == str(entry["id"])
+def _is_one_of(item: Any, ids: set[str]) -> bool:
+    return isinstance(item, dict) and str(item.get("id")) in ids

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from site_builder.scaffold import GitSetup
 
 DRY_RUN_STATUS = {"imported": "would import", "updated": "would update"}
+ANNOTATION_DRY_RUN = {"attached": "would attach", "updated": "would update"}
 PROGRESS_BAR_FROM = 10  # files; smaller batches finish before a bar would be worth reading
 
 
@@ -87,14 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
     new_cmd.set_defaults(command="new", run=_run_new)
 
     import_cmd = commands.add_parser(
-        "import", help="turn raw articles (.txt, .html, .md) into draft articles",
+        "import", help="turn raw articles (.txt, .html, .md) into draft articles; attach annotations (.json)",
         description="Convert scraped text, saved HTML pages or Markdown into content/articles/<slug>.md "
                     "with the metadata found filled in, the page's debris removed, and the original kept "
-                    "byte for byte in content/sources/. Re-importing the same file changes nothing.")
-    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (searched recursively)")
+                    "byte for byte in content/sources/. A .json or .jsonld file of annotations (a Hypothesis "
+                    "export or API result, or W3C Web Annotations) adds each to the front matter of the piece "
+                    "it is on, and says why for every one it does not. Re-importing the same file changes nothing.")
+    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                            help="files or folders (searched recursively); annotation files by name")
     _site_option(import_cmd)
     import_cmd.add_argument("--dry-run", action="store_true",
-                            help="print the metadata found and every line removed as debris; write nothing")
+                            help="print the metadata found and every line removed as debris, or where each "
+                                 "annotation would go; write nothing")
     import_cmd.add_argument("--force", action="store_true",
                             help="re-import even unchanged or edited articles (front matter, notes and "
                                  "editorial footnotes are kept, or nothing is written)")
@@ -360,11 +365,23 @@ def _explain(code: str) -> int:
 
 
 def _run_import(root: Path, args: argparse.Namespace) -> int:
-    from site_builder.ingest.importer import discover, import_sources  # heavy (trafilatura): load on demand
-
     config = load_config(root)
     started = time.perf_counter()
-    files, outcomes = discover(args.paths)
+    from site_builder.ingest.annotation_import import is_annotation_file
+
+    annotation_files = [path for path in args.paths if path.is_file() and is_annotation_file(path)]
+    sources = [path for path in args.paths if path not in annotation_files]
+    failed = _import_sources(sources, config, args, started) if sources else False
+    if annotation_files:
+        failed = _import_annotations(annotation_files, config, args) or failed
+    return 1 if failed else 0
+
+
+def _import_sources(paths: list[Path], config, args: argparse.Namespace, started: float) -> bool:
+    """Raw articles (.txt, .html, .md): one line each, then the counts; True if any failed."""
+    from site_builder.ingest.importer import discover, import_sources  # heavy (trafilatura): load on demand
+
+    files, outcomes = discover(paths)
     for outcome in outcomes:
         _print_outcome(outcome, args)
     results = import_sources(files, config, dry_run=args.dry_run, force=args.force)
@@ -379,7 +396,33 @@ def _run_import(root: Path, args: argparse.Namespace) -> int:
     verb = "Would import" if args.dry_run else "Imported"
     print(f"{verb} {counts['imported']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
           f"failed {counts['failed']} ({time.perf_counter() - started:.2f} s).", file=sys.stderr if args.quiet else sys.stdout)
-    return 1 if counts["failed"] else 0
+    return bool(counts["failed"])
+
+
+def _import_annotations(paths: list[Path], config, args: argparse.Namespace) -> bool:
+    """Hypothesis or W3C annotation files: one line per annotation with what became of it (every
+    one not attached says why, even with -q), then the counts; True if any failed."""
+    from site_builder.ingest.annotation_import import import_annotations
+    from site_builder.reader import read_articles
+
+    articles = read_articles(config)[0]
+    counts = dict.fromkeys(("attached", "updated", "unchanged", "skipped", "failed"), 0)
+    for number, path in enumerate(paths, 1):
+        lines = import_annotations(path, config, dry_run=args.dry_run, articles=articles)
+        for line in lines:
+            counts[line.status] += 1
+            status = ANNOTATION_DRY_RUN.get(line.status, line.status) if args.dry_run else line.status
+            if line.status == "failed":
+                print(f"{line}", file=sys.stderr)
+            elif line.status == "skipped" or not args.quiet:
+                print(f"{status:14} {line}")
+        if number < len(paths) and not args.dry_run and any(line.status in ("attached", "updated") for line in lines):
+            articles = read_articles(config)[0]  # the next file sees what this one attached
+    verb = "Would attach" if args.dry_run else "Attached"
+    print(f"Annotations: {verb} {counts['attached']}, updated {counts['updated']}, "
+          f"unchanged {counts['unchanged']}, skipped {counts['skipped']}, failed {counts['failed']}.",
+          file=sys.stderr if args.quiet else sys.stdout)
+    return bool(counts["failed"])
 
 
 def _print_outcome(outcome, args: argparse.Namespace) -> None:

@@ -19,6 +19,7 @@ from site_builder.errors import Problem, errors_only
 from site_builder.yamlsource import SourceMapping
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+IDENTIFIER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 MAX_SLUG_LENGTH = 100
 # Characters no HTML page or XML feed may carry (C0 controls but tab and newlines, lone surrogates,
 # non-characters): scraped text and YAML escapes bring them in; feedgen refuses them outright.
@@ -97,6 +98,21 @@ class Slug:
         if len(text) > MAX_SLUG_LENGTH:  # it names a folder in build/: file systems refuse long names
             raise Invalid(f"a slug of {len(text)} characters is too long",
                           f"keep it to {MAX_SLUG_LENGTH} characters, e.g. `{text[:40].rstrip('-')}`", code=codes.NOT_A_SLUG)
+        return text
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A stable key that need not be a slug: an id another tool gave (Hypothesis's `Kx3m_…`, a
+    `urn:uuid:…`), used as is in a page's element ids and the export's addresses."""
+
+    description: str = "identifier (letters, digits, `-`, `_`, `.` and `:`)"
+
+    def convert(self, value: Any, choices: Choices) -> str:
+        text = Text(self.description).convert(value, choices)
+        if not IDENTIFIER_RE.fullmatch(text) or len(text) > MAX_SLUG_LENGTH:
+            raise Invalid(f"`{text}` is not an identifier", "use letters, digits, `-`, `_`, `.` and `:` (no spaces), "
+                          f"at most {MAX_SLUG_LENGTH} characters, e.g. `{slugify_hint(text)}`", code=codes.NOT_A_SLUG)
         return text
 
 

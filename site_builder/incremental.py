@@ -27,7 +27,7 @@ article in full (still correct, just slower).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -95,6 +95,9 @@ class KeysRecord:
     basis: tuple[str, str]  # (site key, summaries of every article)
     keys: dict[str, str]  # page path -> dependency key
     full_keys: dict[str, str]  # article slug -> full key
+    # Feed-like pages -> the pieces they showed in full: which pieces those are may depend on their
+    # bodies (the annotated pieces of annotations.jsonld), which the basis does not cover.
+    shown_in_full: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def summaries(articles: Iterable[Article], full_keys: dict[str, str],
@@ -129,6 +132,7 @@ class PageKeys:
         self.full = full_keys
         self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
         self._claims: dict[str, str] = {}
+        self._shown_in_full: dict[str, tuple[str, ...]] = {}
         site_key = digest(site_key, collection.menu)
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles],
                             [event.profile for event in collection.events])
@@ -142,13 +146,16 @@ class PageKeys:
 
     def record(self, keys: dict[str, str]) -> "KeysRecord":
         """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave)."""
-        return KeysRecord((self.site_key, self.everything), keys, self.full)
+        return KeysRecord((self.site_key, self.everything), keys, self.full, self._shown_in_full)
 
     def of(self, job: PageJob) -> str:
         """The page's key, from what it declares it shows (its kind, subject and pieces in full)."""
         last = self.last
+        if job.kind is PageKind.FEED:
+            self._shown_in_full[job.path] = job.in_full
         if last is not None and job.path in last.keys:
-            if all(last.full_keys.get(slug) == self.full[slug] for slug in job.in_full):
+            if all(last.full_keys.get(slug) == self.full[slug] for slug in job.in_full) and \
+                    (job.kind is not PageKind.FEED or last.shown_in_full.get(job.path) == job.in_full):
                 return last.keys[job.path]
         subject = job.subject
         if job.kind is PageKind.ARTICLE:

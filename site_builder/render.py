@@ -4,7 +4,8 @@ A site's theme (`themes/<name>/` in the site folder) may hold a single template 
 anything it lacks falls back to the default theme, so overriding one template is one file.
 
 Beside the pages, every site gets the files machines read (`site_builder.feeds`): feed.xml,
-feed.json, sitemap.xml (every page rendered here except 404.html) and robots.txt. Those, and each
+feed.json, sitemap.xml (every page rendered here except 404.html) and robots.txt, and its
+annotations as W3C Web Annotations, annotations.jsonld (`site_builder.annotation_export`). Those, and each
 page's canonical link, Open Graph tags and JSON-LD, hold absolute addresses only when site.yml's
 `base_url` is a full `https://…/` address; see `site_builder.urls`.
 """
@@ -24,6 +25,7 @@ from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
+from site_builder.annotation_export import EXPORT_PATH, annotated_articles, annotations_jsonld
 from site_builder.assets import ThemeAssets
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
@@ -153,7 +155,7 @@ class PageKind(Enum):
     EVENT = "event"  # an event's entry in events.yml and the summaries of its pieces
     PAGE = "page"  # one of the editors' standalone pages (content/pages/), and nothing else
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
-    FEED = "feed"  # the newest pieces in full
+    FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
     LISTING = "listing"  # the whole collection: every piece's summary (home, lists, search, 404)
 
 
@@ -247,10 +249,9 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     if config.search:
         listing("search.html", "search/index.html", None)
     items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
-    in_feeds = tuple(article.slug for article in feed_articles(collection, config))
-    for path in GENERATED:
+    for path, (_, shown) in GENERATED.items():
         items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
-                             PageKind.FEED, in_full=in_feeds))
+                             PageKind.FEED, in_full=tuple(article.slug for article in shown(collection, config))))
     items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
@@ -325,15 +326,20 @@ def pygments_css(style: str) -> str:
 
 # Files made by a function instead of a template, planned as pages so that a build makes them
 # again only when what they show changed (PageKeys): making the feeds, feedgen's import included,
-# is a visible part of an edit build. Each function takes the collection and the config.
-GENERATED = {"feed.xml": atom_feed, "feed.json": json_feed}  # path -> function
+# is a visible part of an edit build. Each function takes the collection and the config, and so
+# does the one saying which pieces the file shows in full (its key covers those, as for a feed).
+GENERATED = {  # path -> (function making it, pieces it shows)
+    "feed.xml": (atom_feed, feed_articles),
+    "feed.json": (json_feed, feed_articles),
+    EXPORT_PATH: (annotations_jsonld, annotated_articles),
+}
 GENERATED_TEMPLATE = "(generated)"  # their jobs' template: no theme file has that name
 ORIGINAL_TEMPLATE = "(original)"  # an imported original's copy, byte for byte (site_builder.originals)
 
 
 def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
     if job.template == GENERATED_TEMPLATE:
-        return OutputFile(job.path, GENERATED[job.path](**job.context))
+        return OutputFile(job.path, GENERATED[job.path][0](**job.context))
     if job.template == ORIGINAL_TEMPLATE:
         return OutputFile(job.path, job.context["original"].read_bytes())
     html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)

@@ -6,7 +6,7 @@ generated reference all follow from this tuple.
 
 from __future__ import annotations
 
-from site_builder.fields import (Boolean, Choice, Field, Integer, IsoDate, Markdown, Record, Slug, Text, TextList, Url,
+from site_builder.fields import (Boolean, Choice, Field, Identifier, Integer, IsoDate, Markdown, Record, Slug, Text, TextList, Url,
                                  Verbatim)
 
 PROVENANCE_FIELDS: tuple[Field, ...] = (
@@ -46,7 +46,7 @@ ANNOTATION_FIELDS: tuple[Field, ...] = (
           "`annotation_kinds` in site.yml.", default="comment"),
     Field("by", Text(), "Who wrote the note, when not the editors (a student, a guest annotator).", default=""),
     Field("tags", TextList(), "Topics of the note.", default=()),
-    Field("id", Slug(), "A stable name for the note (its address on the page and in the exported annotations); "
+    Field("id", Identifier(), "A stable name for the note (its address on the page and in the exported annotations); "
           "by default made from the quote and its context.", default=""),
     Field("created", IsoDate(), "When the note was written.", default=None),
 )

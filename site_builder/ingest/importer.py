@@ -3,7 +3,8 @@
 For each source: read the bytes, decode, extract (plain text, HTML or Markdown), then decide:
 the same bytes were imported before -> unchanged; a known source whose bytes changed -> update
 the text and keep every editorial field and footnote (or refuse, writing nothing, when a footnote
-cannot be placed in the new text); otherwise -> a new draft article under a fresh slug.
+cannot be placed in the new text), saying which annotations moved in it or were lost; otherwise
+-> a new draft article under a fresh slug.
 One failing source never stops the batch.
 """
 
@@ -20,6 +21,7 @@ from typing import Callable, Iterable, Iterator
 from site_builder.config import SiteConfig
 from site_builder.errors import display_path
 from site_builder.ingest import article_file, reanchor
+from site_builder.ingest.annotation_moves import annotation_moves
 from site_builder.ingest.decode import Unreadable, decode
 from site_builder.ingest.extracted import Extracted
 from site_builder.ingest.html import extract_html
@@ -144,6 +146,8 @@ def _import_one(path: Path, config: SiteConfig, known: _Known, *, dry_run: bool,
                            message=reanchor.refusal(_shown(existing, config), merged.unplaced))
         provenance["text_sha256"] = article_file.text_digest(merged.text)  # edits are counted from this text
         warnings += merged.notices
+        warnings += annotation_moves(text, article_file.current_text(text, config.notes_heading), merged.text,
+                                     _shown(existing, config), config.base_path)
         content = article_file.updated_article(text, merged.text, found, provenance, config.notes_heading)
         target, status = existing, "updated"
     else:
@@ -153,7 +157,7 @@ def _import_one(path: Path, config: SiteConfig, known: _Known, *, dry_run: bool,
     if not dry_run:
         try:
             _write_new(source, data)
-            _write_atomically(target, content)
+            write_atomically(target, content)
         except OSError as error:  # a full disk, say: the article is left exactly as it was
             return Outcome(str(path), "failed", _shown(target, config), found=found, warnings=warnings,
                            message=f"cannot write {_shown(target, config)} ({error.strerror or error}); it is unchanged")
@@ -208,10 +212,10 @@ def _provenance(text: str) -> dict:
 def _write_new(path: Path, data: bytes) -> None:
     """Originals are written once and never replaced: the same name always holds the same bytes."""
     if not path.exists():
-        _write_atomically(path, data)
+        write_atomically(path, data)
 
 
-def _write_atomically(path: Path, content: str | bytes) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
     """Write a temporary file beside `path`, flush it to the disk, then rename it over `path`.
 
     An import killed at any moment (or a power cut) leaves the old file or the new one, never

@@ -15,7 +15,9 @@ recorded by the last build, and whose file the last build wrote, is not rendered
 - An article page depends on its own full key and on the summaries of the pieces it shows:
   related reading (with scores and reasons), backlinks, the same event, its claims' other
   appearances, its outlet. A tag, outlet, event or claim page depends on the summaries of its
-  pieces; the home page and the other lists on the summaries of all pieces.
+  pieces; the home page and the other lists on the summaries of all pieces. The annotation
+  listings (/annotations/, an annotator's page) depend on the annotated pieces' summaries and
+  annotations (`annotation_pages.listing_key`), not their texts.
 
 So a change to an article's text re-renders its page (and its source page) only; a new title
 also re-renders the pages that list it. This holds for themes that show the body only on the

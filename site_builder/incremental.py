@@ -105,6 +105,8 @@ class KeysRecord:
     # Feed-like pages -> the pieces they showed in full: which pieces those are may depend on their
     # bodies (the annotated pieces of annotations.jsonld and /annotations/), which the basis does not cover.
     shown_in_full: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # An annotated piece's full key -> the hash of what the annotation listings show of it.
+    listing_keys: dict[str, str] = field(default_factory=dict)
 
 
 def summaries(articles: Iterable[Article], full_keys: dict[str, str],
@@ -140,6 +142,8 @@ class PageKeys:
         self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
         self._claims: dict[str, str] = {}
         self._listing: dict[tuple[str, ...], str] = {}
+        self._listing_keys: dict[str, str] = {}  # full key -> listing key, for the next build
+        self._known_listing_keys = last.listing_keys if last is not None else {}
         self._shown_in_full: dict[str, tuple[str, ...]] = {}
         # Every page may say whether the site lists annotations (the menu, the search page).
         site_key = digest(site_key, collection.menu, has_annotations(collection.articles))
@@ -155,7 +159,7 @@ class PageKeys:
 
     def record(self, keys: dict[str, str]) -> "KeysRecord":
         """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave)."""
-        return KeysRecord((self.site_key, self.everything), keys, self.full, self._shown_in_full)
+        return KeysRecord((self.site_key, self.everything), keys, self.full, self._shown_in_full, self._listing_keys)
 
     def of(self, job: PageJob) -> str:
         """The page's key, from what it declares it shows (its kind, subject and pieces in full)."""
@@ -191,11 +195,19 @@ class PageKeys:
 
     def _annotation_listing(self, slugs: tuple[str, ...]) -> str:
         """What the annotation pages show of their pieces: summaries and annotations, not texts (an
-        edited text leaves them as they were). Hashed once for all of them."""
+        edited text leaves them as they were). Hashed once for all of them, and each piece's
+        annotations only when its file changed since the last build (a piece's full key)."""
         key = self._listing.get(slugs)
         if key is None:
-            by_slug = self._articles_by_slug
-            key = self._listing[slugs] = digest([(self.summary[slug], listing_key(by_slug[slug])) for slug in slugs])
+            key = self._listing[slugs] = digest([(self.summary[slug], self._listing_key(slug)) for slug in slugs])
+        return key
+
+    def _listing_key(self, slug: str) -> str:
+        full = self.full[slug]
+        key = self._listing_keys.get(full) or self._known_listing_keys.get(full)
+        if key is None:
+            key = digest(listing_key(self._articles_by_slug[slug]))
+        self._listing_keys[full] = key
         return key
 
     @cached_property

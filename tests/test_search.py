@@ -184,7 +184,7 @@ def test_without_javascript_the_search_page_offers_the_lists_instead(browser, se
     message = page.inner_text(".no-js")
     assert "Search needs JavaScript" in message
     hrefs = [a.get_attribute("href") for a in page.query_selector_all(".no-js a")]
-    assert hrefs == [BASE, f"{BASE}outlets/", f"{BASE}tags/", f"{BASE}timeline/"]
+    assert hrefs == [BASE, f"{BASE}outlets/", f"{BASE}tags/", f"{BASE}events/", f"{BASE}timeline/"]
     context.close()
 
 
@@ -329,3 +329,12 @@ def test_the_annotated_filter_narrows_the_results_to_annotated_pieces(page, anno
     group.locator("summary").click()  # the filter group, closed by default
     group.get_by_label("yes", exact=False).check()
     assert settled_titles(page, ["Kalibr launch from the Caspian"]) == ["Kalibr launch from the Caspian"]
+
+
+def test_without_javascript_an_annotated_collections_search_page_offers_its_annotations(browser, annotated_search_site):
+    _, base = annotated_search_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "search/")
+    assert f"{BASE}annotations/" in [a.get_attribute("href") for a in page.query_selector_all(".no-js a")]
+    context.close()

@@ -19,6 +19,7 @@ from typing import Callable
 import jinja2
 
 from site_builder import problem_codes as codes
+from site_builder.annotation_pages import has_annotations
 from site_builder.buildinfo import build_info_file
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig
@@ -186,7 +187,7 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
         outlets, outlet_problems = read_outlets(config, renderer)
         events, event_problems = read_events(config, renderer)
         pages, page_problems = read_pages(config, renderer)
-        menu, menu_problems = site_menu(config, pages)
+        menu, menu_problems = site_menu(config, pages, _annotated(articles, include_drafts))
         collection, collection_problems = build_collection(articles, outlets, config, include_drafts,
                                                            state.related_memo(), events=events, pages=pages, menu=menu)
         collection_problems = outlet_problems + event_problems + page_problems + menu_problems + collection_problems
@@ -224,7 +225,12 @@ def _collection_basis(config: SiteConfig, include_drafts: bool, state: BuildStat
     state.remember_summaries(memo)
     editors_files = [config.root / OUTLETS_FILE, config.root / EVENTS_FILE, *page_paths(config)]
     return digest(include_drafts, [(str(path), _bytes_or_error(path)) for path in editors_files],
-                  [(article.path, summaries[article.slug]) for article in articles])
+                  [(article.path, summaries[article.slug]) for article in articles],
+                  _annotated(articles, include_drafts))  # the menu links /annotations/ only then
+
+
+def _annotated(articles: list, include_drafts: bool) -> bool:
+    return has_annotations(article for article in articles if include_drafts or not article.draft)
 
 
 def _bytes_or_error(path: Path) -> bytes:

@@ -15,7 +15,9 @@ recorded by the last build, and whose file the last build wrote, is not rendered
 - An article page depends on its own full key and on the summaries of the pieces it shows:
   related reading (with scores and reasons), backlinks, the same event, its claims' other
   appearances, its outlet. A tag, outlet, event or claim page depends on the summaries of its
-  pieces; the home page and the other lists on the summaries of all pieces.
+  pieces; the home page and the other lists on the summaries of all pieces. The annotation
+  listings (/annotations/, an annotator's page) depend on the annotated pieces' summaries and
+  annotations (`annotation_pages.listing_key`), not their texts.
 
 So a change to an article's text re-renders its page (and its source page) only; a new title
 also re-renders the pages that list it. This holds for themes that show the body only on the
@@ -28,11 +30,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import jinja2
 
+from site_builder.annotation_pages import has_annotations, listing_key
 from site_builder.hashing import digest
 from site_builder.collection import Claim, Collection, Event
 from site_builder.parallel import in_chunks
@@ -42,6 +46,7 @@ from site_builder.render import OutputFile, PageJob, PageKind, render_page
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "annotations", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line"})
 ARTICLE_TEMPLATES = frozenset({"article.html", "source.html"})  # may show `article.<body field>`
+ANNOTATION_TEMPLATES = frozenset({"annotations.html", "annotator.html", "_annotation_list.html"})  # may show `<piece>.annotations`
 ITEM_TEMPLATES = frozenset({"outlet.html", "tag.html", "event.html", "claim.html", "page.html"})
 SAFE_LOOKUPS = frozenset({"outlet_of", "event_of", "claims_in", "tag_slug", "related", "backlinks"})
 _BODY_USE = re.compile(r"(?<![\w.])(\w+(?:\.\w+)*)\.(" + "|".join(sorted(BODY_FIELDS)) + r")\b")
@@ -71,9 +76,11 @@ def _template_is_tracked(name: str, source: str) -> bool:
         owner = match.group(1)
         if owner.endswith("profile"):  # an outlet profile's notes: content/outlets.yml is in the site key
             continue
+        if name in ANNOTATION_TEMPLATES and match.group(2) == "annotations":  # their key covers them
+            continue
         if name not in ARTICLE_TEMPLATES or owner != "article":
             return False
-    if name in ARTICLE_TEMPLATES | ITEM_TEMPLATES or name.startswith("_") or name == "base.html":
+    if name in ARTICLE_TEMPLATES | ITEM_TEMPLATES | ANNOTATION_TEMPLATES or name.startswith("_") or name == "base.html":
         return all(m.group(1) in SAFE_LOOKUPS for m in _COLLECTION_USE.finditer(source))
     return True  # the lists (home, outlets, tags, timeline, claims, ...) depend on every summary anyway
 
@@ -96,8 +103,10 @@ class KeysRecord:
     keys: dict[str, str]  # page path -> dependency key
     full_keys: dict[str, str]  # article slug -> full key
     # Feed-like pages -> the pieces they showed in full: which pieces those are may depend on their
-    # bodies (the annotated pieces of annotations.jsonld), which the basis does not cover.
+    # bodies (the annotated pieces of annotations.jsonld and /annotations/), which the basis does not cover.
     shown_in_full: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # An annotated piece's full key -> the hash of what the annotation listings show of it.
+    listing_keys: dict[str, str] = field(default_factory=dict)
 
 
 def summaries(articles: Iterable[Article], full_keys: dict[str, str],
@@ -132,8 +141,12 @@ class PageKeys:
         self.full = full_keys
         self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
         self._claims: dict[str, str] = {}
+        self._listing: dict[tuple[str, ...], str] = {}
+        self._listing_keys: dict[str, str] = {}  # full key -> listing key, for the next build
+        self._known_listing_keys = last.listing_keys if last is not None else {}
         self._shown_in_full: dict[str, tuple[str, ...]] = {}
-        site_key = digest(site_key, collection.menu)
+        # Every page may say whether the site lists annotations (the menu, the search page).
+        site_key = digest(site_key, collection.menu, has_annotations(collection.articles))
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles],
                             [event.profile for event in collection.events])
         if not tracked:  # any page may show anything: each depends on every article in full
@@ -146,16 +159,17 @@ class PageKeys:
 
     def record(self, keys: dict[str, str]) -> "KeysRecord":
         """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave)."""
-        return KeysRecord((self.site_key, self.everything), keys, self.full, self._shown_in_full)
+        return KeysRecord((self.site_key, self.everything), keys, self.full, self._shown_in_full, self._listing_keys)
 
     def of(self, job: PageJob) -> str:
         """The page's key, from what it declares it shows (its kind, subject and pieces in full)."""
         last = self.last
-        if job.kind is PageKind.FEED:
+        chosen_by_bodies = job.kind in CHOSEN_BY_BODIES
+        if chosen_by_bodies:
             self._shown_in_full[job.path] = job.in_full
         if last is not None and job.path in last.keys:
             if all(last.full_keys.get(slug) == self.full[slug] for slug in job.in_full) and \
-                    (job.kind is not PageKind.FEED or last.shown_in_full.get(job.path) == job.in_full):
+                    (not chosen_by_bodies or last.shown_in_full.get(job.path) == job.in_full):
                 return last.keys[job.path]
         subject = job.subject
         if job.kind is PageKind.ARTICLE:
@@ -164,6 +178,8 @@ class PageKeys:
             shows = self.full[subject.slug]
         elif job.kind is PageKind.FEED:
             shows = [self.full[slug] for slug in job.in_full]
+        elif job.kind is PageKind.ANNOTATIONS:
+            shows = (subject, self._annotation_listing(job.in_full))
         elif job.kind in (PageKind.OUTLET, PageKind.TAG):
             shows = (subject.name, self._summaries(subject.articles))
         elif job.kind is PageKind.EVENT:
@@ -176,6 +192,27 @@ class PageKeys:
             shows = self.everything
         # The JSON-LD in a page's context is made from the same article or claim and the site options.
         return digest(self.site_key, job.template, job.path, shows)
+
+    def _annotation_listing(self, slugs: tuple[str, ...]) -> str:
+        """What the annotation pages show of their pieces: summaries and annotations, not texts (an
+        edited text leaves them as they were). Hashed once for all of them, and each piece's
+        annotations only when its file changed since the last build (a piece's full key)."""
+        key = self._listing.get(slugs)
+        if key is None:
+            key = self._listing[slugs] = digest([(self.summary[slug], self._listing_key(slug)) for slug in slugs])
+        return key
+
+    def _listing_key(self, slug: str) -> str:
+        full = self.full[slug]
+        key = self._listing_keys.get(full) or self._known_listing_keys.get(full)
+        if key is None:
+            key = digest(listing_key(self._articles_by_slug[slug]))
+        self._listing_keys[full] = key
+        return key
+
+    @cached_property
+    def _articles_by_slug(self) -> dict[str, Article]:
+        return {article.slug: article for article in self.collection.articles}
 
     def _article_page(self, article: Article) -> tuple:
         collection = self.collection
@@ -204,6 +241,9 @@ class PageKeys:
         return [self.summary[a.slug] for a in articles]
 
 
+# Pages whose pieces in full are chosen by what the pieces' bodies hold (annotations are in the
+# body): their key is reused only while they show the same pieces.
+CHOSEN_BY_BODIES = frozenset({PageKind.FEED, PageKind.ANNOTATIONS})
 _PARALLEL_FROM = 200  # pages: fewer render faster in this process than a pool starts
 
 

@@ -42,9 +42,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "events": ("Events", "events/"),
     "timeline": ("Timeline", "timeline/"),
     "claims": ("Claims", "claims/"),
+    "annotations": ("Annotations", "annotations/"),  # only when there are annotations
     "search": ("Search", "search/"),
 }
-DEFAULT_MENU = ("home", "outlets", "tags", "events", "timeline", "claims")  # search has its own box
+DEFAULT_MENU = ("home", "outlets", "tags", "events", "timeline", "claims", "annotations")  # search has its own box
 RESERVED_SLUGS = frozenset(SECTIONS) - {"home"} | {"articles", "static", "pagefind"}
 
 
@@ -141,28 +142,32 @@ def _address_problems(slug: str, shown: str) -> list[Problem]:
 
 # --- the menu ---------------------------------------------------------------------------------
 
-def site_menu(config: SiteConfig, pages: tuple[Page, ...]) -> tuple[tuple[MenuEntry, ...], list[Problem]]:
-    """The menu's links, in order: site.yml's `menu:`, or the default (sections, then pages)."""
+def site_menu(config: SiteConfig, pages: tuple[Page, ...],
+              annotated: bool = False) -> tuple[tuple[MenuEntry, ...], list[Problem]]:
+    """The menu's links, in order: site.yml's `menu:`, or the default (sections, then pages).
+    `annotations` links /annotations/ only while there are annotations (`annotated`): named in
+    site.yml before the first note, it is simply not shown yet."""
     by_slug = {page.slug: page for page in pages}
     if not config.menu:
         listed = sorted((p for p in pages if p.menu is not None), key=lambda p: (p.menu, p.title.casefold()))
-        return tuple(_named(name, by_slug, config) for name in [*DEFAULT_MENU, *(p.slug for p in listed)]), []
+        names = [*DEFAULT_MENU, *(p.slug for p in listed)]
+        return tuple(entry for name in names if (entry := _named(name, by_slug, config, annotated))), []
     on_disk = {path.stem for path in page_paths(config)}  # a page with a problem of its own is no menu problem too
     entries, problems = [], []
     for item in config.menu:
         if not item.name:
             inside = "://" not in item.url
             entries.append(MenuEntry(item.title, path=item.url if inside else "", url="" if inside else item.url))
-        elif (entry := _named(item.name, by_slug, config)) is not None:
+        elif (entry := _named(item.name, by_slug, config, annotated)) is not None:
             entries.append(entry)
-        elif item.name not in on_disk:
+        elif item.name not in on_disk and item.name != "annotations":
             problems.append(_names_nothing(item.name, item.line, list(SECTIONS) + sorted(on_disk), config))
     return tuple(entries), problems
 
 
-def _named(name: str, pages: dict[str, Page], config: SiteConfig) -> MenuEntry | None:
+def _named(name: str, pages: dict[str, Page], config: SiteConfig, annotated: bool) -> MenuEntry | None:
     if name in SECTIONS:
-        if name == "search" and not config.search:
+        if (name == "search" and not config.search) or (name == "annotations" and not annotated):
             return None
         label, path = SECTIONS[name]
         return MenuEntry(label, path)

@@ -26,6 +26,8 @@ from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
 from site_builder.annotation_export import EXPORT_PATH, annotated_articles, annotations_jsonld
+from site_builder.annotation_pages import LISTING_PATH, annotated_pieces, has_annotations, pieces_by, voices
+from site_builder.annotations import in_reading_order
 from site_builder.assets import ThemeAssets
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
@@ -98,6 +100,7 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.filters["join_names"] = join_names
     env.filters["pagefind_filter_value"] = pagefind_filter_value
     env.filters["human_size"] = human_size
+    env.filters["in_reading_order"] = in_reading_order  # an article's placed annotations, as its page numbers them
     env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
         config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance))
     return env
@@ -156,6 +159,7 @@ class PageKind(Enum):
     PAGE = "page"  # one of the editors' standalone pages (content/pages/), and nothing else
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
     FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
+    ANNOTATIONS = "annotations"  # the annotated pieces' summaries and annotations (in_full: those pieces)
     LISTING = "listing"  # the whole collection: every piece's summary (home, lists, search, 404)
 
 
@@ -200,6 +204,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     env.globals["collection"] = collection
     env.globals["piece_item"] = _once_per_article(env, "_piece_item.html")
     env.globals["menu"] = collection.menu
+    env.globals["annotations_listed"] = has_annotations(collection.articles)  # /annotations/ exists
     assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
     env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted
     items: list[PageJob | OutputFile] = [OutputFile(asset.path, asset.content) for asset in assets]
@@ -246,6 +251,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
         review = Deferred(script_json, claim_review, claim, config, _served_at(path))
         add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim),
             _newest([a.article for a in claim.appearances]))
+    _plan_annotation_pages(collection, add)
     if config.search:
         listing("search.html", "search/index.html", None)
     items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
@@ -256,6 +262,24 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
     return SitePlan(env, items)
+
+
+def _plan_annotation_pages(collection: Collection, add: Callable[[PageJob, date | None], None]) -> None:
+    """/annotations/ and a page per annotator (site_builder.annotation_pages), when there are
+    annotations. Each shows all of them (the annotators' pages list one another), so each declares
+    every annotated piece: which pieces those are depends on their bodies (PageKeys)."""
+    pieces = annotated_pieces(collection.articles)
+    if not pieces:
+        return
+    shown = tuple(piece.article.slug for piece in pieces)
+    newest = _newest(piece.article for piece in pieces)
+    everyone = voices(pieces)
+    add(PageJob(LISTING_PATH + "index.html", "annotations.html", {"pieces": pieces, "voices": everyone},
+                PageKind.ANNOTATIONS, None, shown), newest)
+    for voice in everyone:
+        own = pieces_by(voice, pieces)
+        add(PageJob(voice.path + "index.html", "annotator.html", {"voice": voice, "pieces": own, "voices": everyone},
+                    PageKind.ANNOTATIONS, voice, shown), _newest(piece.article for piece in own))
 
 
 def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Article], Markup]:

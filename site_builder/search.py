@@ -15,8 +15,11 @@ pages, whichever is more; at most half of base/), the build indexes everything a
 delta is gone.
 
 What is indexed is decided by the theme: `data-pagefind-body` marks the article (title, stance
-notes, caveats, text, editorial notes); navigation, footers and cross-link blocks are outside it
-or marked `data-pagefind-ignore`. Filters, sort keys and result metadata are data attributes.
+notes, caveats, text, editorial notes, annotations' notes); navigation, footers and cross-link
+blocks are outside it or marked `data-pagefind-ignore`. Filters, sort keys and result metadata
+are data attributes. Each annotation's note is indexed under a heading of its own saying whose
+note it is (`search-note-<id>`), so Pagefind makes a match there a sub-result of its own, which
+the search page shows as the editors' words and links to the note.
 """
 
 from __future__ import annotations
@@ -47,8 +50,10 @@ MODULE_FILE = "pagefind.js"
 MODULE_SOURCE = Path(__file__).with_name("search_module.js")
 MANIFEST_MARK = "/*MANIFEST*/"  # in MODULE_FILE, before what base/ and delta/ hold (update_search_index)
 WHOLE_INDEX = {"delta": False, "superseded": [], "changed": [], "sortKeys": {}}  # the manifest of base/ alone
-# Copies of text that is indexed elsewhere on the page (sidenotes repeat the footnotes).
-EXCLUDE_SELECTORS = [".sidenote", "[data-pagefind-ignore]"]
+# Copies of text that is indexed elsewhere on the page: sidenotes repeat the footnotes; the
+# annotations' notes, which sit inside the outlet's sentences, are indexed once more apart from the
+# text (the theme's `search-notes` block), so that no excerpt runs the editors' words into the outlet's.
+EXCLUDE_SELECTORS = [".sidenote", ".annotation-note", "[data-pagefind-ignore]"]
 BODY_MARK = b"data-pagefind-body"  # once any page has it, Pagefind indexes only the pages that do
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
 DELTA_MIN_PAGES, DELTA_FRACTION = 100, 20  # index everything afresh past max(100, a twentieth)

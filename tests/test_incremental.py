@@ -100,6 +100,26 @@ def _annotate(site: Path) -> None:
                "    note: An editors' note on their own words.\n---\n")
 
 
+def _annotate_as_a_student(site: Path) -> None:
+    """A second annotated piece, in a student's name: /annotations/ lists it, and each voice (the
+    student, the editors) gets a page."""
+    path = articles(site)[5]
+    replace_in(path, "## Editorial notes", "A sentence the class discussed.\n\n## Editorial notes")
+    replace_in(path, "\n---\n", "\nannotations:\n  - quote: the class discussed\n    note: Jo's note.\n"
+               "    by: Jo Student\n---\n")
+
+
+def _edit_a_note(site: Path) -> None:
+    replace_in(articles(site)[5], "note: Jo's note.", "note: Jo's note, rewritten.\n    kind: question")
+
+
+def _remove_annotations(site: Path) -> None:
+    """Every note removed: the annotation pages and the menu's link to them go."""
+    for path in articles(site):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\nannotations:\n(?:  .*\n)+", "\n", text, count=1), encoding="utf-8")
+
+
 def _retitle(site: Path) -> None:
     replace_in(articles(site)[5], "title: ", "title: Retitled ")
 
@@ -179,8 +199,9 @@ def _untouched_rebuild(site: Path) -> None:
     os.utime(site / "site.yml")  # a save without changes: everything is re-read, nothing rewritten
 
 
-EDITS = [_edit_text, _annotate, _retitle, _retitle_a_linked_piece, _retag, _rename, _delete, _add, _outlets, _events,
-         _retitle_a_piece_an_event_names, _page, _retitle_page, _site_options, _template, _untouched_rebuild]
+EDITS = [_edit_text, _annotate, _annotate_as_a_student, _edit_a_note, _retitle, _retitle_a_linked_piece, _retag,
+         _rename, _delete, _add, _outlets, _events, _retitle_a_piece_an_event_names, _page, _retitle_page,
+         _remove_annotations, _site_options, _template, _untouched_rebuild]
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """The default theme measured by the tools web professionals use, on the bundled collection.
 
 - axe-core (npm), injected with Playwright into Debian's chromium, on the home, an article, an
-  outlet, an event, the claims and the search page (with results shown), in light and dark: 0 violations.
+  outlet, an event, the claims, the annotations and the search page (with results shown), in light
+  and dark: 0 violations.
 - Lighthouse (npm) on the same pages: performance, accessibility, best practices and SEO >= 0.95.
 - The W3C Nu HTML checker (npm vnu-jar, run by Debian's Java) on every built page: 0 errors.
 
@@ -41,6 +42,7 @@ PAGES = {
     "outlet": "outlets/global-research/",
     "event": "events/2015-10-07-hama-ground-offensive/",
     "claims": "claims/",
+    "annotations": "annotations/",
     "search": "search/",
 }
 SCHEMES = ("light", "dark")

@@ -184,7 +184,7 @@ def test_without_javascript_the_search_page_offers_the_lists_instead(browser, se
     message = page.inner_text(".no-js")
     assert "Search needs JavaScript" in message
     hrefs = [a.get_attribute("href") for a in page.query_selector_all(".no-js a")]
-    assert hrefs == [BASE, f"{BASE}outlets/", f"{BASE}tags/", f"{BASE}timeline/"]
+    assert hrefs == [BASE, f"{BASE}outlets/", f"{BASE}tags/", f"{BASE}events/", f"{BASE}timeline/"]
     context.close()
 
 
@@ -255,3 +255,86 @@ def test_an_indexer_killed_for_memory_is_explained(site, run, monkeypatch, tmp_p
     assert "Pagefind was killed (SIGKILL); if the system ran out of memory" in result.err
     assert "run with search: false in site.yml to build without it" in result.err
     assert not site.build_dir.exists()
+
+
+# --- annotations: their notes are found, as the editors' words, and annotated pieces can be picked ---
+
+NOTE_ANNOTATION = """\
+annotations:
+  - quote: twenty-six missiles
+    note: The zeugma of the ministry's briefing; its own count was *twenty-six*.
+    kind: context
+    by: Jo Student
+"""
+
+
+@pytest.fixture(scope="module")
+def annotated_search_site(tmp_path_factory, browser):
+    """PIECES with one annotated piece, whose note alone holds the word `zeugma`."""
+    site = Site(tmp_path_factory.mktemp("annotated-search") / "site")
+    site.write("site.yml", SITE_YML)
+    for slug, (title, outlet, date, stance, tags, body) in PIECES.items():
+        text = article(title=title, outlet=outlet, date=date, stance=stance, tags=tags, body=body)
+        if slug == "kalibr-launch":
+            text = text.replace("---\n\n", NOTE_ANNOTATION + "---\n\n", 1)
+        site.write(f"content/articles/{slug}.md", text)
+    build_under_base(site)
+    with serve(site.build_dir, BASE) as base:
+        yield site, base
+
+
+def settled(page, selector: str, count: int, timeout_s: float = 10.0) -> list:
+    """The elements matching `selector` once there are `count` of them (results stream in)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and len(page.query_selector_all(selector)) != count:
+        page.wait_for_timeout(100)
+    return page.query_selector_all(selector)
+
+
+def test_a_word_only_in_a_note_finds_the_note_labelled_as_its_annotators_words(page, annotated_search_site):
+    _, base = annotated_search_site
+    search(page, base, "zeugma")
+    [result] = settled(page, ".pagefind-ui__result", 1)
+    assert result.query_selector(".pagefind-ui__result-title a").inner_text() == "Kalibr launch from the Caspian"
+    [note] = result.query_selector_all(".pagefind-ui__result-nested")
+    link = note.query_selector("a")
+    assert link.inner_text() == "Note by Jo Student on “twenty-six missiles”", "whose words they are, and on what"
+    assert "zeugma" in note.query_selector("mark").inner_text().lower()
+    excerpts = [e.inner_text() for e in result.query_selector_all(".pagefind-ui__result-excerpt")]
+    assert len(excerpts) == 1, "no excerpt presents the note as the outlet's text"
+    href = link.get_attribute("href")
+    assert href.startswith(f"{BASE}articles/kalibr-launch/#annotation-twenty-six-missiles-")
+    link.click()
+    page.wait_for_url(f"**{href}")
+    target = page.evaluate("() => { const t = document.querySelector(':target'); return t && t.className; }")
+    assert "annotation-note" in target, "the link lands on the note beside its passage"
+
+
+def test_the_outlets_words_are_excerpted_without_the_note_inside_them(page, annotated_search_site):
+    _, base = annotated_search_site
+    search(page, base, "flotilla")
+    [result] = settled(page, ".pagefind-ui__result", 1)
+    excerpt = result.query_selector(".pagefind-ui__result-excerpt").inner_text()
+    assert "fired twenty-six missiles across Iran" in excerpt, "the outlet's sentence, whole"
+    assert "zeugma" not in excerpt
+    assert result.query_selector_all(".pagefind-ui__result-nested") == [], "the note does not match: not shown"
+
+
+def test_the_annotated_filter_narrows_the_results_to_annotated_pieces(page, annotated_search_site):
+    _, base = annotated_search_site
+    search(page, base, "strike reports")
+    every_piece = sorted(title for title, *_ in PIECES.values())
+    assert sorted(settled_titles(page, every_piece, any_order=True)) == every_piece
+    group = page.locator("details", has=page.locator("legend", has_text="annotated"))
+    group.locator("summary").click()  # the filter group, closed by default
+    group.get_by_label("yes", exact=False).check()
+    assert settled_titles(page, ["Kalibr launch from the Caspian"]) == ["Kalibr launch from the Caspian"]
+
+
+def test_without_javascript_an_annotated_collections_search_page_offers_its_annotations(browser, annotated_search_site):
+    _, base = annotated_search_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "search/")
+    assert f"{BASE}annotations/" in [a.get_attribute("href") for a in page.query_selector_all(".no-js a")]
+    context.close()

@@ -21,11 +21,45 @@
     return input;
   }
 
+  /* An annotation's note is indexed under a hidden heading of its own (article.html: "Editors' note on
+     “…”", id search-note-<id>), so Pagefind makes a match there a sub-result. Shown as such, titled
+     whose words they are and linked to the note itself (annotation-<id>); the page's other matches
+     make one excerpt under the piece's title, as before, so no note is shown as the outlet's text. */
+  var NOTE_ANCHOR = 'search-note-';
+  var NOTE_ID = 'annotation-';
+
+  function isNote(sub) {
+    return Boolean(sub.anchor && sub.anchor.id && sub.anchor.id.indexOf(NOTE_ANCHOR) === 0);
+  }
+
+  function notesApart(result) {
+    var subs = Array.isArray(result.sub_results) ? result.sub_results : [];
+    var notes = subs.filter(isNote);
+    var rest = subs.filter(function (sub) { return !isNote(sub); });
+    notes.forEach(function (note) {
+      note.url = note.url.replace('#' + NOTE_ANCHOR, '#' + NOTE_ID);
+      note.anchor = null;
+    });
+    if (rest.length || !notes.length) {
+      var best = rest.reduce(function (found, sub) {
+        return !found || sub.locations.length > found.locations.length ? sub : found;
+      }, null);
+      if (best) { result.excerpt = best.excerpt; }
+      var root = {title: (result.meta && result.meta.title) || '', url: (result.meta && result.meta.url) || result.url,
+                  excerpt: result.excerpt, locations: best ? best.locations : []};
+      result.sub_results = [root].concat(notes);
+    } else {
+      result.sub_results = notes;  // the words are in the notes alone: no excerpt of the text
+    }
+    return result;
+  }
+
   function start(term) {
     var options = {
       element: '#search',
       baseUrl: baseUrl,
-      showSubResults: false,
+      showSubResults: true,
+      processResult: notesApart,
       showImages: false,
       resetStyles: false,
       openFilters: ['outlet', 'stance'],

@@ -230,8 +230,8 @@
     say('Move in the text with the arrow keys, select words with Shift and the arrow keys, then press Enter to ' +
         'annotate them. Escape ends the selecting.');
     text.focus();
-    var first = textNodes()[0];
-    if (first) { window.getSelection().collapse(first, 0); }
+    var first = textNodes().filter(function (node) { return node.data.trim(); })[0];
+    if (first) { window.getSelection().collapse(first, first.data.search(/\S/)); }
   }
 
   text.addEventListener('beforeinput', function (event) { if (keyboardMode) { event.preventDefault(); } });

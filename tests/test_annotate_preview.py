@@ -278,3 +278,108 @@ def test_editing_is_offered_on_loopback_only_and_signed_with_the_annotators_name
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     subprocess.run(["git", "-C", str(tmp_path), "config", "user.name", "Jo Student"], check=True)
     assert annotator_name(None, tmp_path) == "Jo Student"
+
+
+# --- in the browser (slow) ------------------------------------------------------------------------
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def bundled(tmp_path) -> Site:
+    """The bundled collection in a git repository of its own, as an editor's clone of it."""
+    site = Site(tmp_path / "site")
+    site.root.mkdir()
+    shutil.copy(REPO / "site.yml", site.root / "site.yml")
+    shutil.copytree(REPO / "content", site.root / "content")
+    git(site.root, "init", "-q")
+    git(site.root, "add", "-A")
+    git(site.root, "commit", "-q", "-m", "the collection")
+    return site
+
+
+def select_words(tab, words: str) -> None:
+    """Select `words` in the outlet's text (their first occurrence outside a note)."""
+    tab.evaluate("""(words) => {
+        const walker = document.createTreeWalker(document.querySelector('.article-text'), NodeFilter.SHOW_TEXT);
+        for (let node; (node = walker.nextNode());) {
+            const at = node.data.indexOf(words);
+            if (at < 0 || node.parentElement.closest('.annotation-note, .voice-label')) continue;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + words.length);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+            return;
+        }
+        throw new Error('not in the text: ' + words);
+    }""", words)
+
+
+def added_lines(site: Site) -> list[str]:
+    """The lines `git diff` shows added to the piece's file; it must show none removed."""
+    diff = git(site.root, "diff", "--unified=0", "--", f"content/articles/{BUNDLED}.md").splitlines()
+    assert not [line for line in diff if line.startswith("-") and not line.startswith("---")], diff
+    return [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+
+
+def test_select_note_save_edit_delete_in_the_browser_and_the_file_comes_back_byte_for_byte(bundled, serve, page):
+    from playwright.sync_api import expect
+
+    at = text_of(bundled, BUNDLED).index("Syria's military is rejuvenated")
+    server = serve(bundled, "--annotator", "Jo Student")
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(f"http://127.0.0.1:{server.port}/articles/{BUNDLED}/")
+    select_words(page, "Syria's military is rejuvenated")
+    page.get_by_role("button", name="Annotate", exact=True).click()
+    page.get_by_role("textbox", name="Note").fill("Rejuvenated by whom?\n\nThe piece names **no source**.")
+    page.get_by_label("Kind").select_option("question")
+    page.get_by_label("Tags").fill("sources")
+    started = time.monotonic()
+    page.get_by_role("button", name="Save").click()
+    mark = page.locator('mark[data-annotation^="syria-s-military-is-rejuvenated"]')
+    expect(mark).to_have_text("Syria's military is rejuvenated", timeout=15_000)
+    print(f"\nfrom Save to the page with the mark: {time.monotonic() - started:.2f} s")
+    annotation_id = mark.get_attribute("data-annotation")
+    assert added_lines(bundled) == [
+        "  - quote: Syria's military is rejuvenated",
+        f"    at: {at}",
+        "    note: |",
+        "      Rejuvenated by whom?",
+        "",
+        "      The piece names **no source**.",
+        "    kind: question",
+        "    by: Jo Student",
+        "    tags: [sources]",
+        f"    id: {annotation_id}",
+        f"    created: {time.strftime('%Y-%m-%d')}",
+    ]
+    expect(page.locator(f"#annotation-{annotation_id} strong")).to_have_text("no source")
+
+    mark.click()
+    page.get_by_role("button", name="Edit", exact=True).click()
+    expect(page.get_by_role("textbox", name="Note")).to_have_value("Rejuvenated by whom?\n\nThe piece names **no source**.")
+    page.get_by_role("textbox", name="Note").fill("According to whom? No source is named.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#annotation-{annotation_id}")).to_contain_text("No source is named.", timeout=15_000)
+    assert added_lines(bundled)[2:4] == ["    note: According to whom? No source is named.", "    kind: question"]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f'mark[data-annotation="{annotation_id}"]').click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+    expect(page.locator(f'mark[data-annotation="{annotation_id}"]')).to_have_count(0, timeout=15_000)
+    assert git(bundled.root, "status", "--porcelain", "--", "content") == ""  # byte for byte as committed
+    assert (bundled.root / f"content/articles/{BUNDLED}.md").read_bytes() == \
+        (REPO / f"content/articles/{BUNDLED}.md").read_bytes()
+    assert refused == []
+
+
+def text_of(site: Site, slug: str) -> str:
+    """The piece's text as a build anchors annotations in it."""
+    from conftest import collection_of
+    from site_builder.annotations import plain_text
+
+    return plain_text(next(a for a in collection_of(site.root).articles if a.slug == slug).text_html)

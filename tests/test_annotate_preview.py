@@ -383,3 +383,109 @@ def text_of(site: Site, slug: str) -> str:
     from site_builder.annotations import plain_text
 
     return plain_text(next(a for a in collection_of(site.root).articles if a.slug == slug).text_html)
+
+
+def test_everything_works_by_keyboard_selection_included(bundled, serve, page):
+    """"Annotate a passage" lets the caret move in the text: Shift and the arrows select, Enter
+    annotates; after the reload the note's "Edit or delete" button has the focus."""
+    from playwright.sync_api import expect
+
+    server = serve(bundled)
+    page.goto(f"http://127.0.0.1:{server.port}/articles/{BUNDLED}/")
+    page.get_by_role("button", name="Annotate a passage").focus()
+    page.keyboard.press("Enter")
+    for _ in range(3):
+        page.keyboard.press("Control+Shift+ArrowRight")  # "Russian air power", the text's first words
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="Annotate")).to_contain_text("Russian air power")
+    page.keyboard.type("Whose air power? Russian and Syrian.")
+    page.keyboard.press("Tab")  # the kind
+    page.keyboard.press("Tab")  # the tags
+    page.keyboard.type("keyboard")
+    page.keyboard.press("Enter")  # submits the form
+    mark = page.locator('mark[data-annotation^="russian-air-power"]')
+    expect(mark.first).to_be_visible(timeout=15_000)
+    source = (bundled.root / f"content/articles/{BUNDLED}.md").read_text()
+    assert "  - quote: Russian air power\n    suffix: ' together'\n    at: 0\n" in source  # the words occur twice
+    expect(page.locator(":focus")).to_have_text(re.compile("Edit or delete"))
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("Enter")  # the focused "Edit or delete": the menu, on Edit
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Delete")
+    page.keyboard.press("Enter")
+    expect(page.locator('mark[data-annotation^="russian-air-power"]')).to_have_count(0, timeout=15_000)
+    assert git(bundled.root, "status", "--porcelain", "--", "content") == ""
+
+
+def test_a_page_on_another_port_posting_gets_403_and_nothing_changes(bundled, serve, page, tmp_path):
+    """The attack a preview must withstand: any web page open in the same browser may send
+    requests to 127.0.0.1. It has no secret, and its Origin is its own."""
+    from webserver import serve as serve_folder
+
+    server = serve(bundled)
+    target = f"http://127.0.0.1:{server.port}{ENDPOINT}"
+    request = json.dumps({"action": "add", "slug": BUNDLED, "sha256": "0" * 64, "exact": "Russian air power",
+                          "start": 0, "note": "Planted.", "token": "guessed"})
+    (tmp_path / "attack").mkdir()
+    (tmp_path / "attack" / "index.html").write_text("<!doctype html><title>Elsewhere</title><p>A page elsewhere.")
+    before = (bundled.root / f"content/articles/{BUNDLED}.md").read_bytes()
+    with serve_folder(tmp_path / "attack") as elsewhere:
+        assert str(server.port) not in elsewhere  # another origin: another port on the same machine
+        page.goto(elsewhere)
+        with page.expect_response(target) as response:  # a "simple" request: sent without asking first
+            page.evaluate("""([url, body]) => fetch(url, {method: 'POST', mode: 'no-cors', body,
+                                                          headers: {'Content-Type': 'text/plain'}})""", [target, request])
+        assert response.value.status == 403
+        # With the token header or as JSON, the browser asks first (a preflight), is not let through,
+        # and sends no POST at all.
+        failed = page.evaluate("""([url, body]) => fetch(url, {method: 'POST', body, headers: {
+                                      'Content-Type': 'application/json', 'X-Site-Builder-Token': 'guessed'}})
+                                  .then(() => false, () => true)""", [target, request])
+        assert failed
+    assert (bundled.root / f"content/articles/{BUNDLED}.md").read_bytes() == before
+
+
+def test_a_hostile_note_runs_no_script_in_the_preview(site, serve, messy, page):
+    from playwright.sync_api import expect
+
+    server = serve(site)
+    page.goto(f"http://127.0.0.1:{server.port}/articles/strike/")
+    alerts = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    select_words(page, "12 targets")
+    page.get_by_role("button", name="Annotate", exact=True).click()
+    page.get_by_role("textbox", name="Note").fill(
+        '<script>alert("script")</script><img src=x onerror="alert(\'img\')"> [link](javascript:alert("link")) '
+        '<svg onload="alert(\'svg\')"></svg> plain words')
+    page.get_by_role("button", name="Save").click()
+    note = page.locator(".annotation-note", has_text="plain words")
+    expect(note).to_be_visible(timeout=15_000)
+    assert note.locator("script, img[onerror], svg, a[href^='javascript']").count() == 0
+    page.reload()
+    expect(note).to_be_visible()
+    assert alerts == []
+
+
+@pytest.mark.parametrize("state", ["as loaded", "selecting by keyboard", "the form open", "the menu open"])
+def test_the_editing_controls_pass_axe(bundled, serve, browser, state):
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing (make quality-tools): axe NOT RUN")
+    server = serve(bundled)
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})  # to inject axe
+    tab = context.new_page()
+    tab.goto(f"http://127.0.0.1:{server.port}/articles/{BUNDLED}/")
+    tab.wait_for_selector(".annotate-bar")
+    if state == "selecting by keyboard":
+        tab.get_by_role("button", name="Annotate a passage").click()
+    elif state == "the form open":
+        select_words(tab, "Syria's military is rejuvenated")
+        tab.get_by_role("button", name="Annotate", exact=True).click()
+    elif state == "the menu open":
+        tab.locator("mark.annotation-mark").first.click()
+        tab.get_by_role("button", name="Edit", exact=True).wait_for()
+    tab.add_script_tag(path=str(AXE))
+    violations = tab.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+    context.close()
+    assert violations == []

@@ -110,7 +110,7 @@
     ui.remove = element('button', {type: 'button'}, 'Delete');
     ui.menu.appendChild(ui.edit);
     ui.menu.appendChild(ui.remove);
-    document.body.appendChild(ui.menu);
+    (text.closest('main') || document.body).appendChild(ui.menu);  // inside a landmark, like all content
     ui.edit.addEventListener('click', function () { editNote(ui.menu.getAttribute('data-annotation')); });
     ui.remove.addEventListener('click', function () { deleteNote(ui.menu.getAttribute('data-annotation')); });
     ui.menu.addEventListener('keydown', function (event) { if (event.key === 'Escape') { closeMenu(true); } });

@@ -128,7 +128,7 @@
     ui.quote = element('p', {'class': 'annotate-quote'});
     ui.note = element('textarea', {id: 'annotate-note', rows: '6', 'aria-describedby': 'annotate-note-help'});
     var noteHelp = element('p', {id: 'annotate-note-help', 'class': 'annotate-help'},
-                           'Markdown. Saved in the piece\'s file' + (settings.annotator ? ', as by ' + settings.annotator : '') + '.');
+                           'Markdown. Saved in the piece\'s file' + (settings.annotator ? ', signed ' + settings.annotator : '') + '.');
     ui.kind = element('select', {id: 'annotate-kind'});
     settings.kinds.forEach(function (kind) {
       ui.kind.appendChild(element('option', {value: kind[0]}, kind[0] + (kind[1] ? ': ' + kind[1] : '')));

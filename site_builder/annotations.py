@@ -166,6 +166,16 @@ def read_annotations(items: Sequence[dict[str, Any] | None], source: SourceMappi
     return tuple(annotations), problems
 
 
+def exact_span(text: str, quote: TextQuote) -> tuple[int, int] | None:
+    """Where a build places `quote` in `text` (a `plain_text`), if it places it word for word;
+    else None. The preview checks with it that the quote it writes lands on the selected words."""
+    if not _squeeze(quote.exact).strip():
+        return None
+    squeezed = _Squeezed(text)
+    found = squeezed.anchor(quote)
+    return squeezed.original(found) if isinstance(found, Anchor) and found.exact else None
+
+
 def default_id(quote: TextQuote) -> str:
     """An annotation's id when it gives none: its quote's first words, and a digest of the quote
     and its context (the same annotation gets the same id in every build and every export)."""

@@ -134,8 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd = commands.add_parser("serve", help="build, preview the site and rebuild on every save",
                                     description="Build the site, serve build/ under its base path and rebuild "
                                                 "and reload the browser whenever content/, a theme or site.yml "
-                                                "changes. The base path is --base-url, else the one the last "
-                                                "build was given with --base-url, else site.yml's. Ctrl-C stops it.")
+                                                "changes. On an article page, select words of the text to annotate "
+                                                "them: the note is saved into the article's file. The base path is "
+                                                "--base-url, else the one the last build was given with --base-url, "
+                                                "else site.yml's. Ctrl-C stops it.")
     _site_option(serve_cmd)
     serve_cmd.add_argument("--base-url", metavar="URL",
                            help="preview (and build) the site for this path or URL (e.g. /my-repo/), overriding "
@@ -143,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve_cmd.add_argument("--annotator", metavar="NAME",
+                           help="the name notes written in the preview are signed with (`by:`), so a class can tell "
+                                "whose note is whose (default: git's user.name, else none)")
     _drafts_option(serve_cmd)
     serve_cmd.set_defaults(command="serve", run=_run_serve)
 
@@ -335,7 +340,7 @@ def _run_serve(root: Path, args: argparse.Namespace) -> int:
     from site_builder.serve import serve  # tornado and livereload: load only for this command
 
     return serve(root, host=args.host, port=args.port, open_browser=args.open, drafts=args.drafts, quiet=args.quiet,
-                 base_url=args.base_url)
+                 base_url=args.base_url, annotator=args.annotator)
 
 
 def _run_check(root: Path, args: argparse.Namespace) -> int:

@@ -210,12 +210,19 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
 def reread_article(path: Path, config: SiteConfig, cache: dict[str, CachedArticle]) -> Article | None:
     """The article at `path` read afresh, its wikilinks resolved against the cached articles, or
     None if it has any problem (the preview server's quick look at an edit; the cache is untouched)."""
+    article, problems = read_one_article(path, config, cache)
+    return None if problems else article
+
+
+def read_one_article(path: Path, config: SiteConfig,
+                     cache: dict[str, CachedArticle]) -> tuple[Article | None, list[Problem]]:
+    """As `reread_article`, with the problems found (an article with warnings only is still one:
+    the preview annotates it)."""
     entry, problems = _parse(path, config)
     if entry is None or problems:
-        return None
+        return None, problems
     index = {_stem(file): cached.link_target for file, cached in cache.items() if cached.link_target is not None}
-    article, problems = _render(entry, config, MarkdownRenderer(config.base_path, index))
-    return None if problems else article
+    return _render(entry, config, MarkdownRenderer(config.base_path, index))
 
 
 def _cached_parses(paths: list[str], config: SiteConfig, cache: dict[str, CachedArticle],

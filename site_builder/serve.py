@@ -16,6 +16,11 @@ changed, and only the pages they affect are rendered. An edit to an article's te
 from memory at once (`quick_preview`); as no other page shows it, the rebuild that writes it to
 build/ waits for a pause of PAUSE_SECONDS in the saves. A failed build keeps the server up: every
 page shows the problems until the next good save brings the site back.
+
+On a loopback address, the preview is also where editors annotate: selecting words in a piece
+offers a note, saved into the piece's file (`site_builder.annotate`: the endpoint, the script it
+adds to article pages as they are served, never to build/). For that, the preview knows which
+version of each article file every page it serves was made from (`source_sha256`).
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.web import RequestHandler
 
 from site_builder import problem_codes as codes
+from site_builder.annotate import (URL_PREFIX, AnnotationsHandler, AssetHandler, Editing, annotator_name, article_slug,
+                                   editing_for, with_editing)
 from site_builder.build import BuildOptions, build
 from site_builder.buildinfo import BUILD_INFO_FILE, read_build_info
 from site_builder.config import CONFIG_FILE, base_path_of, base_url_problems, load_config
@@ -84,6 +91,8 @@ class Preview:
         self.state: BuildState | None = None  # kept in memory between rebuilds: an edit re-renders only what it affects
         self.last = None  # the last good build's Report (its collection and plan, for `quick_preview`)
         self.overlay: dict[str, tuple[int, bytes]] = {}  # pages shown before build/ has them (quick_preview)
+        self._built_sources: dict[str, str] = {}  # slug -> SHA-256 of the file build/'s page was made from
+        self._shown_sources: dict[str, tuple[int, str]] = {}  # the same for overlay pages (with their number)
         self._shown = 0  # quick previews made: each overlay page carries its number
         self.lock = threading.Lock()  # one writer of build/ at a time: a rebuild, or the search refresh
         self._search_state = threading.Lock()
@@ -108,8 +117,12 @@ class Preview:
                     options = (BuildOptions.for_preview_start(self.drafts) if first
                                else BuildOptions.for_preview_rebuild(self.drafts, changed))
                     report = build(load_config(self.root, self.base_url), options, self.state)
+                    self._built_sources = {Path(path).stem: entry.sha256
+                                           for path, entry in report.state.article_entries().items()}
                 finally:  # build/ now has those pages (or the problems page shows); later previews stay
                     self.overlay = {path: page for path, page in self.overlay.items() if page[0] > shown_before}
+                    self._shown_sources = {slug: shown for slug, shown in self._shown_sources.items()
+                                           if shown[0] > shown_before}
         except ContentError as error:
             return self._failed(error.problems)
         except Exception as error:  # an OS error or a bug must not take the preview down either
@@ -140,7 +153,7 @@ class Preview:
             return False
         config, articles_dir = report.config, report.config.content_dir / ARTICLES_DIR
         by_slug = {article.slug: article for article in report.collection.articles}
-        pages = {}
+        pages, sources = {}, {}
         # No lock: a rebuild may be running (a thread of its own) and must not delay the edit. The
         # last build's collection and the cached link targets are only read; if the rebuild
         # changes them under us, we give up and the rebuild shows the edit.
@@ -151,7 +164,10 @@ class Preview:
             if path.suffix != ".md" or path.parent != articles_dir or old is None:
                 return False
             try:
+                sources[old.slug] = hashlib.sha256(path.read_bytes()).hexdigest()  # before: never newer than the page
                 new = reread_article(path, config, state.article_entries())
+            except OSError:
+                return False
             except RuntimeError:  # the state changed size while we read it
                 return False
             if new is None or summary(new) != summary(old):
@@ -160,10 +176,16 @@ class Preview:
             pages[str((config.output_dir / page.path).resolve())] = page.content  # as `inside` names it
         self._shown += 1
         self.overlay = {**self.overlay, **{path: (self._shown, content) for path, content in pages.items()}}
+        self._shown_sources = {**self._shown_sources, **{slug: (self._shown, sha) for slug, sha in sources.items()}}
         if not self.quiet:
             print(f"Shown at once: {len(pages)} edited page{'s' if len(pages) != 1 else ''}; rebuilding the rest.",
                   flush=True)
         return True
+
+    def source_sha256(self, slug: str) -> str:
+        """The SHA-256 of the article file the served page of `slug` was made from ("" if unknown)."""
+        shown = self._shown_sources.get(slug)
+        return shown[1] if shown else self._built_sources.get(slug, "")
 
     def _refresh_search(self, config) -> None:
         """Re-index on a thread (one at a time; a request made meanwhile runs when it ends)."""
@@ -377,8 +399,8 @@ def inside(root: Path, relative: str) -> Path | None:
 class SiteHandler(RequestHandler):
     """build/ under the base path, as GitHub Pages serves it; the error page while broken."""
 
-    def initialize(self, preview: Preview, live_script: bytes = b"") -> None:
-        self.preview, self.live_script = preview, live_script
+    def initialize(self, preview: Preview, live_script: bytes = b"", editing: Editing | None = None) -> None:
+        self.preview, self.live_script, self.editing = preview, live_script, editing
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")  # a rebuild must never meet a cached page or index
@@ -415,9 +437,18 @@ class SiteHandler(RequestHandler):
         self.set_status(status)
         self.set_header("Content-Type", content_type(file))
         if file.suffix == ".html":
-            content = allow_inline_script(content, self.live_script)
+            content = self._with_editing(file, allow_inline_script(content, self.live_script))
         self.finish(content)
         return True
+
+    def _with_editing(self, file: Path, content: bytes) -> bytes:
+        """An article's page gets the annotating script, when this preview annotates."""
+        last = self.preview.last
+        if self.editing is None or last is None or last.collection is None:
+            return content
+        slug = article_slug(self.preview.output_dir, file)
+        sha = self.preview.source_sha256(slug) if slug else ""
+        return with_editing(content, self.editing, slug, sha, dict(last.config.annotation_kinds)) if sha else content
 
     def _not_found(self) -> None:
         page = inside(self.preview.output_dir, "404.html")
@@ -460,21 +491,27 @@ def content_type(file: Path) -> str:
 class PreviewServer(Server):
     """livereload's server with our handler for the site and our watcher for the rebuilds."""
 
-    def __init__(self, preview: Preview):
+    def __init__(self, preview: Preview, editing: Editing | None = None):
         super().__init__(watcher=SiteWatcher(preview))
-        self.preview = preview
+        self.preview, self.editing = preview, editing
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # its 3 s throttle would drop a quick second save
 
     def get_web_handlers(self, script):
-        return [(r"/.*", SiteHandler, {"preview": self.preview, "live_script": script})]
+        site = [(r"/.*", SiteHandler, {"preview": self.preview, "live_script": script, "editing": self.editing})]
+        if self.editing is None:
+            return site
+        return [(URL_PREFIX + "annotations", AnnotationsHandler, {"preview": self.preview, "editing": self.editing}),
+                (URL_PREFIX + r"([\w.]+)", AssetHandler)] + site
 
     def _setup_logging(self) -> None:
         pass  # its INFO chatter (every reload, every browser connecting) is noise to an editor
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-          drafts: bool = False, quiet: bool = False, base_url: str | None = None) -> int:
-    """Build, then serve until Ctrl-C (exit 0) or SIGTERM; 1 if the port cannot be used."""
+          drafts: bool = False, quiet: bool = False, base_url: str | None = None, annotator: str | None = None) -> int:
+    """Build, then serve until Ctrl-C (exit 0) or SIGTERM; 1 if the port cannot be used.
+
+    `annotator`: the name new annotations are signed with (None: git's user.name)."""
     if base_url is not None and base_url_problems(base_url):
         raise ContentError(base_url_problems(base_url))
     base_url, notes = preview_base_url(root, base_url, drafts)
@@ -483,7 +520,11 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: b
     preview = Preview(root, drafts, quiet, base_url)
     try:
         preview.rebuild(first=True)
-        server = PreviewServer(preview)
+        editing = editing_for(host, port, annotator_name(annotator, root))
+        if editing is None:
+            print(f"Annotating from the preview is off: it is offered only on this machine's own address "
+                  f"(--host 127.0.0.1), not on {host}.", file=sys.stderr, flush=True)
+        server = PreviewServer(preview, editing)
         for path in preview.watched():
             server.watch(str(path))
         url = f"http://{host}:{port}{preview.base_path}"

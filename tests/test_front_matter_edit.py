@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 import yaml
 
-from site_builder.ingest.front_matter_edit import CannotEdit, add_or_update_annotation, edit_annotation, edit_annotations
+from site_builder.ingest.front_matter_edit import (CannotEdit, add_or_update_annotation, edit_annotation, edit_annotations,
+                                                  remove_annotation)
 
 # Everything an editor does by hand: comments everywhere, odd spacing and quoting, a list indented
 # its own way, a note whose Markdown has a line that looks like a YAML comment.
@@ -135,3 +136,50 @@ def test_several_entries_at_once_an_entry_that_cannot_be_written_costs_only_itse
     assert isinstance(outcomes[0], CannotEdit) and "write one `key: value` per line" in str(outcomes[0])
     assert [o.status for o in outcomes[1:]] == ["added", "unchanged"]
     assert edited.startswith(text.split("---\n\n")[0]) and values(edited)["annotations"][1]["id"] == "h1"
+
+
+# --- removing an entry, and editing one by its place (the preview's Edit and Delete) ----------------
+
+@pytest.mark.parametrize("text", [
+    MESSY,
+    "---\ntitle: x   # mine\n---\n\nbody\n",
+    "---\ntitle: x\nannotations: []  # none yet\ndraft: true\n---\n\nbody\n",
+])
+def test_removing_an_added_entry_gives_the_file_back_byte_for_byte(text):
+    added = add_or_update_annotation(text, NEW)
+    index = len(values(added)["annotations"]) - 1
+    assert remove_annotation(added, index) == text
+
+
+def test_removing_an_entry_takes_its_lines_only_and_keeps_the_comments_around_it():
+    assert remove_annotation(MESSY, 0) == MESSY.replace("""\
+  -   quote: "about 20 sorties"
+      note: |
+        Line one.
+
+        # a Markdown heading, not a comment
+      id: sorties   # keep me
+      kind: context
+""", "")
+    assert remove_annotation(MESSY, 1) == MESSY.replace("  - quote: other words\n    note: Short.\n", "")
+
+
+def test_removing_the_only_entry_of_a_commented_list_leaves_an_empty_list_and_the_comments():
+    text = "---\ntitle: x\nannotations:\n  # mine\n  - quote: a\n    note: b\n---\n"
+    assert remove_annotation(text, 0) == "---\ntitle: x\nannotations: []\n  # mine\n---\n"
+    assert values(remove_annotation(text, 0))["annotations"] == []
+
+
+def test_an_entry_without_an_id_is_edited_by_its_place_and_only_the_changed_line_moves():
+    edit = edit_annotation(MESSY, {"note": "Longer now.", "kind": "question"}, index=1)
+    assert edit.status == "updated"
+    assert edit.text == MESSY.replace("    note: Short.\n", "    note: Longer now.\n    kind: question\n")
+
+
+def test_a_place_that_is_not_an_entry_is_refused():
+    with pytest.raises(CannotEdit, match="no annotation number 3"):
+        remove_annotation(MESSY, 2)
+    with pytest.raises(CannotEdit, match="no annotation number 1"):
+        edit_annotation("---\ntitle: x\n---\n", {"note": "n"}, index=0)
+    with pytest.raises(CannotEdit, match="remove it by hand"):
+        remove_annotation("---\ntitle: x\nannotations:\n  - {quote: a, note: b}\n---\n", 0)

@@ -73,6 +73,7 @@ def test_the_wheel_carries_the_starter_files_and_the_default_theme(wheel):
     theme = REPO / "themes" / "default"
     assert {f"site_builder/themes/default/{p.relative_to(theme).as_posix()}" for p in theme.rglob("*") if p.is_file()} \
         <= names
+    assert {"site_builder/preview_assets/annotate.js", "site_builder/preview_assets/annotate.css"} <= names  # serve's
 
 
 def test_the_installed_wheel_makes_a_collection_that_its_own_workflow_builds(wheel, fresh_env, tmp_path):

@@ -4,6 +4,7 @@ serves it on 127.0.0.1 and photographs it with Debian's chromium through Playwri
 
     .venv/bin/python tools/screenshots.py            # writes docs/screenshots/*.png
     .venv/bin/python tools/screenshots.py --out /tmp/shots --full-page   # whole pages, to review
+    .venv/bin/python tools/screenshots.py --annotate   # only docs/screenshots/annotate.png (the guide's)
 
 Each picture is the first screen a reader sees (the viewport, not the whole page), so the files
 stay small; --full-page is for reviewing the theme, not for committing.
@@ -64,12 +65,77 @@ def take_screenshots(out: Path, full_page: bool = False) -> list[Path]:
     return written
 
 
+ANNOTATE_PASSAGE = "Syria's military is rejuvenated"
+SELECT = """(words) => {
+    const walker = document.createTreeWalker(document.querySelector('.article-text'), NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+        const at = node.data.indexOf(words);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + words.length);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+        return;
+    }
+}"""
+
+
+def take_annotate_screenshot(out: Path) -> Path:
+    """The guide's picture of annotating in `serve`: a passage selected, the note being written."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        site = Path(tmp) / "site"
+        site.mkdir()
+        shutil.copy(REPO / "site.yml", site / "site.yml")
+        shutil.copytree(REPO / "content", site / "content")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", str(port),
+                                   "--annotator", "Jo Student", "-q"], env={**os.environ, "PYTHONPATH": str(REPO)})
+        try:
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+            tab = browser.new_context(viewport={"width": 960, "height": 640}).new_page()
+            tab.goto(f"http://127.0.0.1:{port}/{ARTICLE}", wait_until="networkidle")
+            tab.get_by_text(ANNOTATE_PASSAGE).first.scroll_into_view_if_needed()
+            tab.evaluate(SELECT, ANNOTATE_PASSAGE)
+            tab.get_by_role("button", name="Annotate", exact=True).click()
+            tab.get_by_role("textbox", name="Note").fill("Rejuvenated by whom? The piece names **no source**.")
+            tab.get_by_label("Kind").select_option("question")
+            tab.get_by_label("Tags").fill("sources")
+            target = out / "annotate.png"
+            tab.screenshot(path=str(target))
+            browser.close()
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=30)
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--full-page", action="store_true", help="the whole page, not the first screen")
+    parser.add_argument("--annotate", action="store_true", help="only the picture of annotating in serve")
     args = parser.parse_args()
-    for path in take_screenshots(args.out, args.full_page):
+    written = [take_annotate_screenshot(args.out)] if args.annotate else \
+        take_screenshots(args.out, args.full_page) + [take_annotate_screenshot(args.out)]
+    for path in written:
         print(f"{path} ({path.stat().st_size // 1024} KB)")
 
 

@@ -94,18 +94,25 @@ def _matches(item: dict, entry: dict[str, Any]) -> bool:
                for key, value in entry.items())
 
 
-def edit_annotation(file_text: str, entry: dict[str, Any], verify: bool = True) -> Edit:
+def edit_annotation(file_text: str, entry: dict[str, Any], verify: bool = True, index: int | None = None) -> Edit:
     """As `add_or_update_annotation`, saying what it did.
 
     In `entry`, a key given as None is left as the file has it; "" or an empty list removes it
     from an existing entry (and leaves it out of a new one). `verify=False` leaves the check of
-    the result to the caller (edit_annotations checks several edits at once)."""
-    if not entry.get("id"):
+    the result to the caller (edit_annotations checks several edits at once). `index` names the
+    entry to update by its place in the list instead of its `id`: an entry written by hand
+    often has none (the preview edits those too)."""
+    if index is None and not entry.get("id"):
         raise CannotEdit("an annotation needs an `id` to be added or updated")
     lines = file_text.splitlines(keepends=True)
     close = _closing_line(lines)
     source = _mapping(lines, close)
     values = source.values
+    if index is not None:
+        edit = _edit_list(lines, close, _list_of(source, index), entry, index)
+        if verify and edit.status != "unchanged":
+            _verify_at(file_text, edit.text, index, entry)
+        return edit
     if KEY not in values:
         edit = _insert_list(lines, close, entry)
     elif values[KEY] is None or values[KEY] == []:
@@ -117,6 +124,39 @@ def edit_annotation(file_text: str, entry: dict[str, Any], verify: bool = True) 
     if verify and edit.status != "unchanged":
         _verify(file_text, edit.text, [entry])
     return edit
+
+
+def remove_annotation(file_text: str, index: int) -> str:
+    """`file_text` without the entry at `index` of its annotations: that entry's lines go, and
+    nothing else. When it was the only entry, `annotations:` goes too, unless the list has
+    comments of the editor's (then it stays, as `annotations: []`). Undoes an added entry byte
+    for byte."""
+    lines = file_text.splitlines(keepends=True)
+    close = _closing_line(lines)
+    source = _list_of(_mapping(lines, close), index)
+    items = source.values[KEY]
+    key_line = _list_line(lines, source)
+    start = source.line_of(KEY, index) - 1
+    dash_indent, _ = _indents(lines[start])
+    if lines[start].lstrip().startswith("- {"):
+        raise CannotEdit("the annotation is written on one line (`- {...}`): remove it by hand")
+    end = source.line_of(KEY, index + 1) - 2 if index + 1 < len(items) else _block_end(lines, key_line, close, 0)
+    end = _trim(lines, start, end, len(dash_indent))
+    if len(items) > 1:
+        out = lines[:start] + lines[end + 1:]
+    else:
+        list_end = _block_end(lines, key_line, close, 0)
+        kept = [number for number in range(key_line + 1, list_end + 1)
+                if lines[number].strip() and not start <= number <= end]  # the editor's comments
+        comment = re.search(r"\s+#.*$", lines[key_line].rstrip("\n"))
+        if kept or comment:
+            head = f"{KEY}: []{comment.group(0) if comment else ''}\n"
+            out = lines[:key_line] + [head] + lines[key_line + 1:start] + lines[end + 1:]
+        else:
+            out = lines[:key_line] + lines[list_end + 1:]
+    after = "".join(out)
+    _verify_removed(file_text, after, index)
+    return after
 
 
 # --- reading the file -------------------------------------------------------------------------
@@ -208,23 +248,38 @@ def _replace_empty_list(lines: list[str], start: int, close: int, entry: dict[st
     return Edit("".join(lines[:start] + block + lines[end + 1:]), "added", tuple(k for k, _ in _ordered(entry)))
 
 
-def _edit_list(lines: list[str], close: int, source, entry: dict[str, Any]) -> Edit:
+def _edit_list(lines: list[str], close: int, source, entry: dict[str, Any], index: int | None = None) -> Edit:
     items = source.values[KEY]
-    key_line = source.line_of(KEY) - 1
-    if re.match(rf"{KEY}\s*:\s*\[", lines[key_line]):
-        raise CannotEdit(f"`{KEY}` is written on one line (`[...]`): write it as a list, one `- quote:` entry each")
+    key_line = _list_line(lines, source)
     starts = [source.line_of(KEY, index) - 1 for index in range(len(items))]
     list_end = _block_end(lines, key_line, close, 0)
-    match = next((i for i, item in enumerate(items) if isinstance(item, dict) and str(item.get("id")) == str(entry["id"])),
-                 None)
+    match = index if index is not None else next(
+        (i for i, item in enumerate(items) if isinstance(item, dict) and str(item.get("id")) == str(entry["id"])), None)
     dash_indent, key_indent = _indents(lines[starts[0]])
     if match is None:
         at = list_end + 1
         added = _entry_lines(entry, dash_indent, key_indent)
         return Edit("".join(lines[:at] + added + lines[at:]), "added", tuple(k for k, _ in _ordered(entry)))
+    dash_indent, key_indent = _indents(lines[starts[match]])  # each entry as it is written
     item_end = starts[match + 1] - 1 if match + 1 < len(items) else list_end
     item_end = _trim(lines, starts[match], item_end, len(dash_indent))
     return _update_item(lines, source, match, starts[match], item_end, entry, dash_indent, key_indent)
+
+
+def _list_line(lines: list[str], source) -> int:
+    """The index of the `annotations:` line, when the list is written one entry a line."""
+    key_line = source.line_of(KEY) - 1
+    if re.match(rf"{KEY}\s*:\s*\[", lines[key_line]):
+        raise CannotEdit(f"`{KEY}` is written on one line (`[...]`): write it as a list, one `- quote:` entry each")
+    return key_line
+
+
+def _list_of(source, index: int):
+    """`source` when its annotations list has an entry (a mapping) at `index`."""
+    items = source.values.get(KEY)
+    if not isinstance(items, list) or not 0 <= index < len(items) or not isinstance(items[index], dict):
+        raise CannotEdit(f"there is no annotation number {index + 1} in the file: it changed, reload the page")
+    return source
 
 
 def _update_item(lines: list[str], source, index: int, start: int, end: int, entry: dict[str, Any],
@@ -330,6 +385,32 @@ def _verify(before: str, after: str, entries: list[dict[str, Any]]) -> None:
         if len(written) != 1 or not _matches(written[0], entry):
             raise CannotEdit("it would not read back as written (a line that ends the front matter?): "
                              "add the annotation by hand")
+
+
+def _verify_at(before: str, after: str, index: int, entry: dict[str, Any]) -> None:
+    """As `_verify`, for the entry at `index` (which may have no id)."""
+    old, new = _front_values(before), _front_values(after)
+    _same_apart_from_list(old, new)
+    old_items, new_items = list(old.get(KEY) or []), list(new.get(KEY) or [])
+    if len(old_items) != len(new_items) or old_items[:index] + old_items[index + 1:] != \
+            new_items[:index] + new_items[index + 1:]:
+        raise CannotEdit("the edit would change other annotations: edit this one by hand")
+    if not isinstance(new_items[index], dict) or not _matches(new_items[index], entry):
+        raise CannotEdit("it would not read back as written (a line that ends the front matter?): edit it by hand")
+
+
+def _verify_removed(before: str, after: str, index: int) -> None:
+    """Only the entry at `index` went; everything else reads as it did."""
+    old, new = _front_values(before), _front_values(after)
+    _same_apart_from_list(old, new)
+    old_items = list(old.get(KEY) or [])
+    if list(new.get(KEY) or []) != old_items[:index] + old_items[index + 1:]:
+        raise CannotEdit("removing it would change other annotations: remove it by hand")
+
+
+def _same_apart_from_list(old: dict[str, Any], new: dict[str, Any]) -> None:
+    if {k: v for k, v in old.items() if k != KEY} != {k: v for k, v in new.items() if k != KEY}:
+        raise CannotEdit("the edit would change other keys: make it by hand")
 
 
 def _front_values(text: str) -> dict[str, Any]:

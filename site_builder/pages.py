@@ -42,9 +42,11 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "events": ("Events", "events/"),
     "timeline": ("Timeline", "timeline/"),
     "claims": ("Claims", "claims/"),
+    "corrections": ("Corrections", "corrections/"),
     "search": ("Search", "search/"),
 }
-DEFAULT_MENU = ("home", "outlets", "tags", "events", "timeline", "claims")  # search has its own box
+# Search has its own box, and every page's footer links to the corrections.
+DEFAULT_MENU = ("home", "outlets", "tags", "events", "timeline", "claims")
 RESERVED_SLUGS = frozenset(SECTIONS) - {"home"} | {"articles", "static", "pagefind"}
 
 

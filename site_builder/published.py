@@ -24,6 +24,7 @@ clock: a change needs one more entry for its field than the published version ha
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from collections import Counter
@@ -41,9 +42,11 @@ from site_builder.fields import yaml_word
 from site_builder.reader import ARTICLES_DIR, Article, split_front_matter
 from site_builder.yamlsource import load_mapping
 
-DEPLOY_BRANCHES = ("gh-pages", "origin/gh-pages")  # where `deploy` publishes by default
+DEPLOY_REFS = ("refs/heads/gh-pages", "refs/remotes/origin/gh-pages")  # where `deploy` publishes by default
 _DEPLOY_LINE = re.compile(r"^Deploy ([0-9a-f]{4,40})(?:-dirty)? of ", re.MULTILINE)
 GIT_TIMEOUT = 30  # seconds; a git that hangs (a lock, a prompt) must not hang the build
+# Reading only: take no optional lock (a `git commit` in another window must not fail because a build ran).
+_GIT_ENV = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
 
 
 @dataclass(frozen=True)
@@ -155,16 +158,15 @@ def _from_last_build(output_dir: Path) -> PublishedState | None:
 
 def _from_git(config: SiteConfig, current: dict[str, PublishedPiece]) -> PublishedState | None:
     root = config.root
-    prefix = (_git(root, "rev-parse", "--show-prefix") or "\0").strip()  # the site folder inside the repository
-    baseline = _baseline_commit(root) if prefix != "\0" else None
-    if baseline is None:
+    # The site folder inside the repository, and the last commit (none: not in git, or no commit yet).
+    found = (_git(root, "rev-parse", "--show-prefix", "--verify", "--quiet", "HEAD^{commit}") or "").split("\n")
+    if len(found) < 2 or not found[1]:
         return None
-    commit, where = baseline
-    folder = (config.content_dir / ARTICLES_DIR).relative_to(root).as_posix() \
-        if config.content_dir.is_relative_to(root) else None
-    if folder is None:
+    prefix, head = found[0], found[1]
+    commit, where = _baseline_commit(root, head)
+    if not config.content_dir.is_relative_to(root):
         return None
-    changes = _changed_files(root, commit, folder)
+    changes = _changed_files(root, commit, (config.content_dir / ARTICLES_DIR).relative_to(root).as_posix())
     if changes is None:
         return None
     pieces = {path: piece for path, piece in current.items() if path not in changes}
@@ -176,20 +178,18 @@ def _from_git(config: SiteConfig, current: dict[str, PublishedPiece]) -> Publish
     return PublishedState(where, pieces)
 
 
-def _baseline_commit(root: Path) -> tuple[str, str] | None:
-    """(commit, how messages name it): the last deploy's source, else the upstream, else HEAD."""
-    for branch in DEPLOY_BRANCHES:
-        message = _git(root, "log", "-1", "--format=%B", branch, "--")
-        found = _DEPLOY_LINE.search(message or "")
+def _baseline_commit(root: Path, head: str) -> tuple[str, str]:
+    """(commit, how messages name it): the last deploy's source, else the upstream, else `head`."""
+    listed = (_git(root, "for-each-ref", "--format=%(refname:short)%00%(contents)%00", *DEPLOY_REFS) or "").split("\0")
+    for branch, message in zip(listed[0::2], listed[1::2]):
+        found = _DEPLOY_LINE.search(message)
         commit = _commit(root, found.group(1)) if found else None
         if commit:
-            return commit, f"commit {commit[:7]}, the source of the last deploy to {branch}"
-    upstream = _git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
-    commit = _commit(root, "@{upstream}") if upstream else None
-    if commit:
-        return commit, f"commit {commit[:7]}, last pushed to {upstream.strip()}"
-    commit = _commit(root, "HEAD")
-    return (commit, f"the last commit, {commit[:7]}") if commit else None
+            return commit, f"commit {commit[:7]}, the source of the last deploy to {branch.strip()}"
+    upstream = (_git(root, "rev-parse", "@{upstream}^{commit}", "--abbrev-ref", "@{upstream}") or "").split()
+    if len(upstream) == 2:
+        return upstream[0], f"commit {upstream[0][:7]}, last pushed to {upstream[1]}"
+    return head, f"the last commit, {head[:7]}"
 
 
 def _commit(root: Path, name: str) -> str | None:
@@ -226,7 +226,7 @@ def _files_at(root: Path, commit: str, paths: list[str]) -> dict[str, str]:
     wanted = [p for p in paths if "\n" not in p]
     try:
         result = subprocess.run(["git", "cat-file", "--batch"], cwd=root, capture_output=True, timeout=GIT_TIMEOUT,
-                                input="".join(f"{commit}:{p}\n" for p in wanted).encode())
+                                env=_GIT_ENV, input="".join(f"{commit}:{p}\n" for p in wanted).encode())
     except (OSError, subprocess.SubprocessError):
         return {}
     texts, data, position = {}, result.stdout, 0
@@ -267,7 +267,7 @@ def _git(root: Path, *args: str) -> str | None:
     """git's output in the site folder, or None when git is missing or the command fails."""
     try:
         result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=GIT_TIMEOUT,
-                                errors="replace")
+                                errors="replace", env=_GIT_ENV)
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout if result.returncode == 0 else None

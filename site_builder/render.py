@@ -156,7 +156,8 @@ class PageKind(Enum):
     PAGE = "page"  # one of the editors' standalone pages (content/pages/), and nothing else
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
     FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
-    LISTING = "listing"  # the whole collection: every piece's summary (home, lists, search, 404)
+    # The whole collection: every piece's summary (home, lists, search, 404, corrections and their feed).
+    LISTING = "listing"
 
 
 @dataclass(frozen=True)

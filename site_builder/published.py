@@ -166,10 +166,15 @@ def _from_git(config: SiteConfig, current: dict[str, PublishedPiece]) -> Publish
     commit, where = _baseline_commit(root, head)
     if not config.content_dir.is_relative_to(root):
         return None
-    changes = _changed_files(root, commit, (config.content_dir / ARTICLES_DIR).relative_to(root).as_posix())
-    if changes is None:
+    folder = (config.content_dir / ARTICLES_DIR).relative_to(root).as_posix()
+    changes = _changed_files(root, commit, folder)
+    published = _git(root, "ls-tree", "-r", "-z", "--name-only", commit, "--", folder)
+    if changes is None or published is None:
         return None
-    pieces = {path: piece for path, piece in current.items() if path not in changes}
+    # A file the commit has and the working tree has not changed is as readers saw it (a file the
+    # commit lacks, untracked or ignored, was never published).
+    unchanged = set(published.split("\0")) - set(changes)
+    pieces = {path: piece for path, piece in current.items() if path in unchanged}
     before = _files_at(root, commit, [prefix + old for old in changes.values() if old])
     for path, old in changes.items():
         piece = _piece_in(before.get(prefix + old, ""), old) if old else None

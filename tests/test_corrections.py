@@ -252,6 +252,17 @@ def test_new_pieces_first_verdicts_drafts_and_renamed_pieces_are_judged_fairly(s
     assert line.startswith("content/articles/renamed.md:") and "claim `precise-strikes`" in line
 
 
+@needs_git
+def test_a_claim_restated_in_a_new_file_is_compared_with_what_was_published(site, run):
+    """A new piece is never compared, but a claim readers saw is, wherever it is now declared."""
+    site.write("content/articles/a.md", piece(CLAIM))
+    in_git(site)
+    (site.root / "content/articles/a.md").unlink()
+    site.write("content/articles/untracked.md", piece(CLAIM.replace("disputed", "false")))
+    [line] = problems_of(run("check", "--site", site.root))
+    assert line.startswith("content/articles/untracked.md:") and "from `disputed` to `false`" in line
+
+
 def test_without_git_the_last_build_is_the_published_state(site, run):
     site.write("content/articles/a.md", piece(CLAIM))
     assert run("check", "--site", site.root).code == 0  # no git, no build yet: nothing to compare with

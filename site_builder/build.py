@@ -32,6 +32,7 @@ from site_builder.indexing import SearchStep, no_search_index
 from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.pages import page_paths, read_pages, site_menu
 from site_builder.progress import Progress
+from site_builder.published import last_published, published_record, unrecorded_changes
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, SitePlan, plan_site, template_problem, theme_dirs
 from site_builder.search import INDEX_DIR, SearchIndexError, index_is_partial
@@ -141,7 +142,8 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
         plan, page_keys, stale = _plan(read.collection, config, themes, key, state, output, staging,
                                        options.core_only)
         search = _search_step(config, state, output, options, redo_search) if config.search else None
-        info = build_info_file(config, options.drafts)  # what serve and deploy read (buildinfo)
+        info = build_info_file(config, options.drafts,  # what serve, deploy and the next check read (buildinfo)
+                               published_record(read.collection.articles))
         written = _render_and_write(plan, stale, staging, themes, search, jobs, options.progress, config.root, info)
     finally:
         staging.close()
@@ -193,6 +195,8 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
         collection_problems = outlet_problems + event_problems + page_problems + menu_problems + collection_problems
         state.keep_collection(CollectionRecord(basis, collection, collection_problems) if basis else None)
     problems += collection_problems
+    # A verdict or stance changed since it was published needs a correction (site_builder.published).
+    problems += unrecorded_changes(last_published(config, articles), articles, collection.claims)
     if errors_only(problems):
         raise ContentError(problems)
     return Report(config, collection, warnings=problems, published=len(collection),

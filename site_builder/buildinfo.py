@@ -5,7 +5,8 @@ there (and not quietly rebuild it for `/`), and `deploy` must refuse to publish 
 would be served elsewhere. Both read this small file, which the build writes into build/ with
 every other file, so it is swapped in with the pages it describes and can never disagree with
 them (a record beside build/, or in the cache, could). `deploy` leaves it out of what it
-publishes and `serve` does not serve it.
+publishes and `serve` does not serve it. It also keeps what the build published of the editors'
+stances and verdicts, which `check` compares with in a site that is not in git.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ class BuildInfo:
     drafts: bool  # drafts were published too (`--drafts`)
 
 
-def build_info_file(config: SiteConfig, drafts: bool) -> OutputFile:
+def build_info_file(config: SiteConfig, drafts: bool, published: dict | None = None) -> OutputFile:
+    """The record; `published` is what the build showed of each piece's stance, verdicts and
+    corrections (site_builder.published compares the next check with it when git cannot say)."""
     info = BuildInfo(config.base_url, config.base_path, config.base_url_given, drafts)
-    return OutputFile(BUILD_INFO_FILE, (json.dumps(asdict(info), indent=1) + "\n").encode())
+    record = {**asdict(info), "published": published or {}}
+    return OutputFile(BUILD_INFO_FILE, (json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
 
 
 def read_build_info(output_dir: Path) -> BuildInfo | None:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 
 from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
+from site_builder.corrections import Correction, LoggedCorrection, corrections_log
 from site_builder.errors import Problem
 from site_builder.events import EVENTS_FILE, EventProfile
 from site_builder.outlets import OUTLETS_FILE, OutletProfile
@@ -113,6 +114,7 @@ class Claim:
     note_html: str
     evidence: tuple[str, ...]
     appearances: tuple[Appearance, ...]  # oldest first
+    corrections: tuple[Correction, ...] = ()  # those of its pieces that touch it (`claims.<id>...`), oldest first
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class Collection:
     backlinks: Mapping[str, tuple[Article, ...]] = field(default_factory=dict)
     pages: tuple[Page, ...] = ()  # the editors' standalone pages, by file name
     menu: tuple[MenuEntry, ...] = ()  # the site's navigation, as every page shows it
+    corrections: tuple[LoggedCorrection, ...] = ()  # every published correction, newest first (/corrections/)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -191,10 +194,11 @@ def build_collection(articles: list[Article], outlets: dict[str, OutletProfile] 
     problems = _check_links(articles, {a.slug for a in published}, _editors_links(pages, events))
     claims, claim_problems = _merge_claims(published)
     grouped, event_problems = _group_events(published, config.strict_events, events)
+    grouped_outlets = _group_outlets(published, outlets)
     collection = Collection(
         articles=tuple(published),
         drafts_hidden=len(articles) - len(published),
-        outlets=_group_outlets(published, outlets),
+        outlets=grouped_outlets,
         tags=_group_tags(published),
         events=grouped,
         claims=claims,
@@ -202,6 +206,7 @@ def build_collection(articles: list[Article], outlets: dict[str, OutletProfile] 
         backlinks=MappingProxyType(_backlinks(published)),
         pages=pages,
         menu=menu,
+        corrections=_log(published, grouped_outlets, claims),
     )
     return collection, (problems + claim_problems + event_problems + _check_outlets(published, outlets)
                         + _check_event_profiles(articles, grouped, events))
@@ -351,7 +356,8 @@ def _merge_claims(articles: list[Article]) -> tuple[tuple[Claim, ...], list[Prob
         first_note = next((c.note_html for _, c in entries if c.note_html), "")
         evidence = tuple(dict.fromkeys(url for _, c in entries for url in c.evidence))
         appearances = tuple(Appearance(a, c.role, c.by, c.note_html) for a, c in entries)
-        claims.append(Claim(claim_id, text, entries[0][1].by, verdict, first_note, evidence, appearances))
+        corrections = tuple(c for _, c in _claim_corrections(claim_id, appearances))
+        claims.append(Claim(claim_id, text, entries[0][1].by, verdict, first_note, evidence, appearances, corrections))
     return tuple(sorted(claims, key=lambda c: c.id)), problems
 
 
@@ -376,6 +382,36 @@ def _agreed(claim_id: str, entries: list[tuple[Article, ArticleClaim]]) -> tuple
                                         f"state it once; elsewhere `id: {claim_id}` alone is enough",
                                         code=codes.CLAIM_DISAGREEMENT))
     return agreed["text"], agreed["verdict"], problems
+
+
+def _claim_corrections(claim_id: str, appearances: Iterable[Appearance]) -> list[tuple[Article, Correction]]:
+    """The corrections touching a claim, wherever they are recorded among the pieces carrying it
+    (the piece that declares it, by the editors' convention), each once, oldest piece first."""
+    pieces = dict.fromkeys(appearance.article.slug for appearance in appearances)
+    by_slug = {appearance.article.slug: appearance.article for appearance in appearances}
+    return [(by_slug[slug], c) for slug in pieces for c in by_slug[slug].corrections if c.claim_id == claim_id]
+
+
+# --- the corrections log ----------------------------------------------------------------------
+
+def _log(articles: list[Article], outlets: tuple[Outlet, ...], claims: tuple[Claim, ...]) -> tuple[LoggedCorrection, ...]:
+    """Every correction of a published piece, claim or profiled outlet, with the page showing it.
+
+    A claim's correction is shown on the claim's page, numbered as that page numbers them; the
+    others on their piece's or outlet's page, numbered as in their list."""
+    entries, on_claim_pages = [], set()
+    for claim in claims:
+        for index, (article, correction) in enumerate(_claim_corrections(claim.id, claim.appearances), 1):
+            on_claim_pages.add((article.slug, correction.number))
+            entries.append(LoggedCorrection(correction, "claim", claim.text, f"claims/{claim.id}/",
+                                            f"correction-{index}", article.title))
+    for article in articles:
+        entries += [LoggedCorrection(c, "piece", article.title, f"articles/{article.slug}/", f"correction-{c.number}")
+                    for c in article.corrections if (article.slug, c.number) not in on_claim_pages]
+    for outlet in outlets:
+        entries += [LoggedCorrection(c, "outlet", outlet.name, f"outlets/{outlet.slug}/", f"correction-{c.number}")
+                    for c in (outlet.profile.corrections if outlet.profile else ())]
+    return corrections_log(entries)
 
 
 # --- backlinks ------------------------------------------------------------------------------

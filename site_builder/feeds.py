@@ -1,4 +1,4 @@
-"""The files machines read: the Atom and JSON feeds, the sitemap and robots.txt.
+"""The files machines read: the Atom and JSON feeds, the corrections feed, the sitemap and robots.txt.
 
 One function per file, each returning its bytes for `render_site`. A feed entry carries the piece
 *with its context* (outlet, date, stance and what it means, why, caveats, the original's address)
@@ -15,6 +15,7 @@ import json
 import re
 from datetime import date, datetime, timezone
 
+import jinja2
 from markupsafe import Markup
 
 from site_builder import __version__
@@ -63,6 +64,46 @@ def atom_feed(collection: Collection, config: SiteConfig) -> bytes:
         entry.summary(context_html(article, config), type="html")
         entry.content(full_html(article, config), type="html")
     return feed.atom_str(pretty=True, encoding="UTF-8")
+
+
+def corrections_feed(collection: Collection, config: SiteConfig, env: jinja2.Environment) -> bytes:
+    """corrections.xml (Atom): every correction, clarification and update, newest first, each
+    linking to the page that shows it. Its words come from the theme (`_corrections.html`), like
+    the corrections page's, so they are translated with the interface."""
+    from feedgen.feed import FeedGenerator  # here: it loads lxml, which builds without a feed to write skip
+
+    words = env.get_template("_corrections.html").module
+    page = absolute(config, "corrections/")
+    feed = FeedGenerator()
+    feed.id(page)
+    feed.title(_text(words.feed_title()))
+    feed.subtitle(_text(words.feed_subtitle()))
+    feed.author({"name": config.title})
+    feed.link(href=page, rel="alternate", type="text/html")
+    feed.link(href=absolute(config, "corrections.xml"), rel="self", type="application/atom+xml")
+    feed.language(config.language)
+    feed.generator("site_builder", version=__version__)
+    feed.updated(max((_midnight(e.correction.date) for e in collection.corrections), default=EPOCH))
+    for logged in collection.corrections:
+        address = absolute(config, logged.link)
+        entry = feed.add_entry(order="append")
+        entry.id(address)
+        entry.title(_text(words.feed_entry_title(logged)))
+        entry.link(href=address, rel="alternate", type="text/html")
+        entry.updated(_midnight(logged.correction.date))
+        entry.published(_midnight(logged.correction.date))
+        entry.category(term=logged.correction.kind)
+        entry.content(_absolute_links(str(words.feed_entry_html(logged, address)), config, address), type="html")
+    return feed.atom_str(pretty=True, encoding="UTF-8")
+
+
+def _text(markup: Markup) -> str:
+    """A macro's output as plain text (a feed's and an entry's title are text, not HTML)."""
+    return Markup(markup).striptags()
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
 def json_feed(collection: Collection, config: SiteConfig) -> bytes:
@@ -172,11 +213,13 @@ def _context_text(article: Article, config: SiteConfig) -> str:
     return f"{article.outlet or 'Outlet unknown'}, {when}.{stance}"
 
 
-def _absolute_links(html: str, config: SiteConfig, article: Article) -> str:
-    """Feed readers show entries away from our site: root-relative and `#` links must be absolute."""
+def _absolute_links(html: str, config: SiteConfig, article: Article | str) -> str:
+    """Feed readers show entries away from our site: root-relative and `#` links must be absolute
+    (`#` ones to `article`'s page, or to the page address given)."""
     site = absolute(config, "")
+    page = article if isinstance(article, str) else _page(config, article)
     html = re.sub(r'(\s(?:href|src)=")' + re.escape(config.base_path) + "(?!/)", lambda m: m.group(1) + site, html)
-    return re.sub(r'(\shref=")#', lambda m: m.group(1) + _page(config, article) + "#", html)
+    return re.sub(r'(\shref=")#', lambda m: m.group(1) + page + "#", html)
 
 
 def feed_articles(collection: Collection, config: SiteConfig) -> list[Article]:

@@ -85,6 +85,17 @@ class Markdown(Text):
 
 
 @dataclass(frozen=True)
+class Wording(Markdown):
+    """Markdown that may be a bare word YAML reads as something else: a correction's `was: false`
+    is the verdict `false`, not a switch."""
+
+    description: str = "Markdown text"
+
+    def convert(self, value: Any, choices: Choices) -> str:
+        return super().convert(yaml_word(value), choices)
+
+
+@dataclass(frozen=True)
 class Slug:
     """A short stable key used in URLs: lowercase letters, digits and hyphens."""
 

@@ -44,7 +44,7 @@ from site_builder.reader import Article
 from site_builder.render import OutputFile, PageJob, PageKind, render_page
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "annotations", "word_count", "author_bio_html", "provenance",
-                         "wikilinks", "outlet_line", "event_line"})
+                         "wikilinks", "outlet_line", "event_line", "stance_line"})
 ARTICLE_TEMPLATES = frozenset({"article.html", "source.html"})  # may show `article.<body field>`
 ANNOTATION_TEMPLATES = frozenset({"annotations.html", "annotator.html", "_annotation_list.html"})  # may show `<piece>.annotations`
 ITEM_TEMPLATES = frozenset({"outlet.html", "tag.html", "event.html", "claim.html", "page.html"})
@@ -233,7 +233,7 @@ class PageKeys:
         key = self._claims.get(claim.id)
         if key is None:  # a claim is shown on every page of the pieces carrying it: hash it once
             key = self._claims[claim.id] = digest(
-                claim.id, claim.text, claim.by, claim.verdict, claim.note_html, claim.evidence,
+                claim.id, claim.text, claim.by, claim.verdict, claim.note_html, claim.evidence, claim.corrections,
                 [(self.summary[a.article.slug], a.role, a.by, a.note_html) for a in claim.appearances])
         return key
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from site_builder.collection import Claim
 from site_builder.config import SiteConfig
+from site_builder.corrections import latest
 from site_builder.reader import Article
 from site_builder.urls import absolute
 
@@ -42,6 +43,9 @@ def claim_review(claim: Claim, config: SiteConfig, page_url: str) -> dict[str, A
         review["itemReviewed"]["author"] = {"@type": "Thing", "name": claim.by}
     if dates:
         review["itemReviewed"]["datePublished"] = min(dates).isoformat()
+    modified = latest(claim.corrections)
+    if modified:  # the review changed since it was first published: the latest correction touching it
+        review["dateModified"] = modified.isoformat()
     return review
 
 

@@ -43,9 +43,11 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "timeline": ("Timeline", "timeline/"),
     "claims": ("Claims", "claims/"),
     "annotations": ("Annotations", "annotations/"),  # only when there are annotations
+    "corrections": ("Corrections", "corrections/"),
     "search": ("Search", "search/"),
 }
-DEFAULT_MENU = ("home", "outlets", "tags", "events", "timeline", "claims", "annotations")  # search has its own box
+# Search has its own box, and every page's footer links to the corrections.
+DEFAULT_MENU = ("home", "outlets", "tags", "events", "timeline", "claims", "annotations")
 RESERVED_SLUGS = frozenset(SECTIONS) - {"home"} | {"articles", "static", "pagefind"}
 
 

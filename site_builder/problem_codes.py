@@ -8,7 +8,7 @@ search for one, and a teacher can refer to one in a handout.
 Numbering: SB0xx a file as a whole or its YAML, SB1xx a front-matter or site.yml value, SB2xx
 links between pieces, SB3xx the original an article was imported from, SB4xx the theme and build,
 SB5xx footnotes and headings in an article's text and notes, SB6xx annotations (notes anchored to
-quoted passages).
+quoted passages), SB7xx corrections (the editors' dated record of what they changed and why).
 This module imports nothing from the package, so any stage can use its constants.
 """
 
@@ -618,3 +618,48 @@ ANNOTATION_ID_TWICE = _kind(
     "annotation on line 12 (give this one another `id:`) [SB605]",
     "annotations:\n  - quote: 600 ISIS\n    id: source-of-figure\n  - quote: 522 sorties\n    id: source-of-figure",
     "annotations:\n  - quote: 600 ISIS\n    id: source-of-figure\n  - quote: 522 sorties\n    id: sorties-figure")
+
+# --- SB7xx: corrections, the editors' dated record of what they changed and why ---------------------
+
+CORRECTION_FIELD_UNKNOWN = _kind(
+    "SB701", "correction-field-unknown", "a correction's `field` names nothing the piece or profile has",
+    """Each correction says what changed in `field:`: a front-matter key of the piece (`stance`,
+    `caveats`, `date`, ...), a claim the piece carries (`claims.<id>` or `claims.<id>.verdict`,
+    `.note`, ...), one of its annotations (`annotations.<id>`) or its editorial notes (`notes`); in
+    content/outlets.yml, one of the profile's keys (`kind`, `affiliation`, `leaning`, `url`,
+    `notes`). The page links the changed field to its correction, so the field must exist: a
+    misspelt key or a claim the piece does not carry would leave readers with a correction that
+    points at nothing.""",
+    "content/articles/piece.md:14: `corrections`: item 1: `field`: `claims.precise-strikes.verdcit` names nothing "
+    "in this piece (did you mean `claims.precise-strikes.verdict`?) [SB701]",
+    "corrections:\n  - date: 2026-12-07\n    kind: correction\n    field: claims.precise-strikes.verdcit",
+    "corrections:\n  - date: 2026-12-07\n    kind: correction\n    field: claims.precise-strikes.verdict")
+
+CORRECTION_IN_FUTURE = _kind(
+    "SB702", "correction-in-future", "a correction is dated after today",
+    """A correction's `date` is the day the editors made the change, so it cannot be later than
+    today: readers and the corrections feed would see a change announced before it was made. It is
+    usually a typo in the year or the month; write the day the change was made.""",
+    "content/articles/piece.md:15: `corrections`: item 1: `date`: 2062-12-07 is after today (2026-12-07) "
+    "(write the day the editors made the change) [SB702]",
+    "corrections:\n  - date: 2062-12-07",
+    "corrections:\n  - date: 2026-12-07")
+
+CHANGE_WITHOUT_CORRECTION = _kind(
+    "SB703", "change-without-correction", "a stance or verdict changed since it was published, with no correction",
+    """Readers trust the editors' verdicts and stances; changing one silently, after readers have
+    seen it, is what a corrections policy exists to prevent (the International Fact-Checking
+    Network's principles ask for open and honest corrections). `check` and `build` compare each
+    piece's stance and each claim's verdict with the last published version: the source commit
+    of the last `deploy` (named on the gh-pages branch), else the commit the current branch last
+    pushed, else the last commit; in a site that is not in git, the last build. A changed one
+    needs a new entry in the piece's `corrections:` (for a claim, in the piece that declares it)
+    whose `field` is `stance` or `claims.<id>.verdict`, saying what it was, what it is now and
+    why. A new piece, or a first verdict, needs none.""",
+    "content/articles/piece.md:12: claim `precise-strikes`: the verdict changed from `disputed` to `false` since "
+    "the last published version (commit 1a2b3c4, deployed to gh-pages) and no correction records it (add an entry "
+    "to `corrections:` with `field: claims.precise-strikes.verdict`, e.g. ...) [SB703]",
+    "claims:\n  - id: precise-strikes\n    verdict: false",
+    "claims:\n  - id: precise-strikes\n    verdict: false\ncorrections:\n  - date: 2026-12-07\n"
+    "    kind: correction\n    field: claims.precise-strikes.verdict\n    was: disputed\n    now: \"false\"\n"
+    "    why: The note already said the claim is not borne out; the evidence shows it is false.")

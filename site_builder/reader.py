@@ -23,6 +23,7 @@ from typing import Any, Callable
 from site_builder import problem_codes as codes
 from site_builder.annotations import Annotation, highlight, read_annotations
 from site_builder.config import SiteConfig
+from site_builder.corrections import ARTICLE_KEYS, Correctable, Correction, read_corrections
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.hashing import digest, file_stat, trusted_stat
@@ -116,8 +117,10 @@ class Article(LazyTexts):
     wikilinks: tuple[tuple[str, int], ...] = ()  # (slug, line) linked from the text, notes or context
     claims: tuple[ArticleClaim, ...] = ()
     annotations: tuple[Annotation, ...] = ()  # every one declared; those not placed have no span
+    corrections: tuple[Correction, ...] = ()  # the editors' record of what they changed, oldest first
     outlet_line: int = 0
     event_line: int = 0
+    stance_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -370,6 +373,9 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
     problems += _body_problems(body, parsed, config.notes_heading)
     annotations, found = read_annotations(values["annotations"], source, text_render.html, shown, renderer)
     problems += found
+    correctable = Correctable(ARTICLE_KEYS, _claim_ids(source), tuple(a.id for a in annotations))
+    corrections, found = read_corrections(values["corrections"], source, shown, renderer, correctable)
+    problems += found
     article = Article(
         slug=parsed.path.stem,
         path=shown,
@@ -395,8 +401,10 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         wikilinks=_wikilinks(parsed),
         claims=tuple(_claim(c, i, source, renderer) for i, c in enumerate(values["claims"]) if c),
         annotations=annotations,
+        corrections=corrections,
         outlet_line=source.line_of("outlet"),
         event_line=source.line_of("event"),
+        stance_line=source.line_of("stance"),
     )
     return article, problems
 
@@ -422,11 +430,18 @@ def _wikilinks(parsed: _Parsed) -> tuple[tuple[str, int], ...]:
         found += wikilinks_in(str(source.values.get(key) or ""), source.line_of(key))
     for index, caveat in enumerate(_as_list(source.values.get("caveats"))):
         found += wikilinks_in(str(caveat or ""), source.line_of("caveats", index))
-    for key in ("claims", "annotations"):
+    for key, part in (("claims", "note"), ("annotations", "note"), ("corrections", "why")):
         for index, item in enumerate(_as_list(source.values.get(key))):
-            note = item.get("note") if isinstance(item, dict) else None
-            found += wikilinks_in(str(note or ""), source.line_of(key, index, "note"))
+            note = item.get(part) if isinstance(item, dict) else None
+            found += wikilinks_in(str(note or ""), source.line_of(key, index, part))
     return tuple(found)
+
+
+def _claim_ids(source: SourceMapping) -> tuple[str, ...]:
+    """The ids the piece's claims give, even where a claim has a problem of its own: a correction
+    naming it should not be reported too."""
+    return tuple(str(item["id"]) for item in _as_list(source.values.get("claims"))
+                 if isinstance(item, dict) and item.get("id") is not None)
 
 
 def wikilinks_in(text: str, first_line: int) -> list[tuple[str, int]]:

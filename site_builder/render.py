@@ -33,7 +33,7 @@ from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, Problem, display_path
-from site_builder.feeds import atom_feed, feed_articles, json_feed, robots_txt, sitemap_xml
+from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
 from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.markup import LinkTarget, internal_link_attributes
 from site_builder.originals import Original, download_path, human_size
@@ -160,7 +160,7 @@ class PageKind(Enum):
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
     FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
     ANNOTATIONS = "annotations"  # the annotated pieces' summaries and annotations (in_full: those pieces)
-    LISTING = "listing"  # the whole collection: every piece's summary (home, lists, search, 404)
+    LISTING = "listing"  # the whole collection: every summary (home, lists, search, 404, corrections and their feed)
 
 
 @dataclass(frozen=True)
@@ -252,6 +252,11 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
         add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim),
             _newest([a.article for a in claim.appearances]))
     _plan_annotation_pages(collection, add)
+    newest_correction = collection.corrections[0].correction.date if collection.corrections else None
+    listing("corrections.html", "corrections/index.html", newest_correction)
+    # The corrections feed shows what the corrections page shows: every piece's summary (its
+    # corrections are front matter) and the outlet profiles (in every page's key).
+    items.append(PageJob(CORRECTIONS_FEED, GENERATED_TEMPLATE, {"collection": collection, "config": config}))
     if config.search:
         listing("search.html", "search/index.html", None)
     items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
@@ -358,10 +363,13 @@ GENERATED = {  # path -> (function making it, pieces it shows)
     EXPORT_PATH: (annotations_jsonld, annotated_articles),
 }
 GENERATED_TEMPLATE = "(generated)"  # their jobs' template: no theme file has that name
+CORRECTIONS_FEED = "corrections.xml"  # generated too, in the theme's words (its function is given the environment)
 ORIGINAL_TEMPLATE = "(original)"  # an imported original's copy, byte for byte (site_builder.originals)
 
 
 def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
+    if job.template == GENERATED_TEMPLATE and job.path == CORRECTIONS_FEED:
+        return OutputFile(job.path, corrections_feed(env=env, **job.context))
     if job.template == GENERATED_TEMPLATE:
         return OutputFile(job.path, GENERATED[job.path][0](**job.context))
     if job.template == ORIGINAL_TEMPLATE:

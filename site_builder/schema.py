@@ -7,7 +7,7 @@ generated reference all follow from this tuple.
 from __future__ import annotations
 
 from site_builder.fields import (Boolean, Choice, Field, Identifier, Integer, IsoDate, Markdown, Record, Slug, Text, TextList, Url,
-                                 Verbatim)
+                                 Verbatim, Wording)
 
 PROVENANCE_FIELDS: tuple[Field, ...] = (
     Field("source", Text(), "The original, byte for byte, under content/sources/.", required=True),
@@ -51,6 +51,21 @@ ANNOTATION_FIELDS: tuple[Field, ...] = (
     Field("created", IsoDate(), "When the note was written.", default=None),
 )
 
+CORRECTION_KINDS = ("correction", "clarification", "update")
+
+CORRECTION_FIELDS: tuple[Field, ...] = (
+    Field("date", IsoDate(), "When the editors made the change.", required=True),
+    Field("kind", Choice(CORRECTION_KINDS), "`correction`: something the editors said was wrong; `clarification`: "
+          "right but misleading or unclear; `update`: new information since.", required=True),
+    Field("field", Text(), "What changed: a front-matter key (`stance`, `caveats`, `date`, ...), "
+          "`claims.<id>.verdict` (or another key of a claim the piece carries), `annotations.<id>`, or `notes` "
+          "(the editorial notes); in content/outlets.yml one of the profile's keys.", required=True),
+    Field("was", Wording(), "The previous wording or value, quoted.", default=""),
+    Field("now", Wording(), "The new wording or value.", default=""),
+    Field("why", Markdown(), "The reason for the change, for readers, in Markdown.", required=True),
+    Field("evidence", TextList(Url()), "Addresses of the sources for the change, primary sources first.", default=()),
+)
+
 ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("title", Text(), "The headline as the outlet published it.", required=True),
     Field("outlet", Text(), "The publication the piece appeared in.", required=True, required_unless="draft"),
@@ -71,6 +86,9 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
           default=()),
     Field("annotations", TextList(Record(ANNOTATION_FIELDS)), "The editors' notes on passages of the text, "
           "each found by quoting its passage: highlighted on the page, the note beside it.", default=()),
+    Field("corrections", TextList(Record(CORRECTION_FIELDS)), "The editors' dated corrections, clarifications and "
+          "updates of this piece's context and claims, shown near the top of its page and in /corrections/.",
+          default=()),
     Field("draft", Boolean(), "A draft is checked but not published.", default=False),
     Field("language", Text(), "The language of the text as a BCP 47 tag, if not the site's.", default=""),
     Field("author_bio", Markdown(), "What the page said about the author (moved out of the text on import).",

@@ -195,13 +195,37 @@ def _retitle_page(site: Path) -> None:
     replace_in(site / "content" / "pages" / "about.md", "title: About", "title: About this collection")
 
 
+def _correct(site: Path) -> None:
+    """A correction is front matter: the piece's page, the lists that summarise it, the
+    corrections page and its feed change."""
+    replace_in(articles(site)[6], "\n---\n", "\ncorrections:\n  - date: 2026-01-02\n    kind: clarification\n"
+               "    field: stance_notes\n    was: the old wording\n    why: The old wording overstated it.\n---\n")
+
+
+def _correct_a_verdict(site: Path) -> None:
+    """A verdict changed with its correction: the claim's page (its ClaimReview's dateModified too)."""
+    path = next(path for path in articles(site) if "\n  verdict: disputed\n" in path.read_text(encoding="utf-8"))
+    claim = re.search(r"- id: (\S+)\n(?:  .*\n)*?  verdict: disputed\n", path.read_text(encoding="utf-8")).group(1)
+    replace_in(path, "\n  verdict: disputed\n", "\n  verdict: false\n")
+    replace_in(path, "\n---\n", f"\ncorrections:\n  - date: 2026-01-03\n    kind: correction\n"
+               f"    field: claims.{claim}.verdict\n    was: disputed\n    now: 'false'\n    why: New evidence.\n---\n")
+
+
+def _correct_an_outlet(site: Path) -> None:
+    text = (site / "content" / "outlets.yml").read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    replace_in(site / "content" / "outlets.yml", first + "\n", first + "\n  corrections:\n  - date: 2026-01-04\n"
+               "    kind: update\n    field: kind\n    why: It changed hands.\n")
+
+
 def _untouched_rebuild(site: Path) -> None:
     os.utime(site / "site.yml")  # a save without changes: everything is re-read, nothing rewritten
 
 
 EDITS = [_edit_text, _annotate, _annotate_as_a_student, _edit_a_note, _retitle, _retitle_a_linked_piece, _retag,
          _rename, _delete, _add, _outlets, _events, _retitle_a_piece_an_event_names, _page, _retitle_page,
-         _remove_annotations, _site_options, _template, _untouched_rebuild]
+         _remove_annotations, _correct, _correct_a_verdict, _correct_an_outlet, _site_options, _template,
+         _untouched_rebuild]
 
 
 @pytest.mark.slow

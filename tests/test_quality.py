@@ -1,8 +1,8 @@
 """The default theme measured by the tools web professionals use, on the bundled collection.
 
 - axe-core (npm), injected with Playwright into Debian's chromium, on the home, an article, an
-  outlet, an event, the claims, the annotations and the search page (with results shown), in light
-  and dark: 0 violations.
+  outlet, an event, the claims, the annotations and the search page (with results shown), a corrected
+  article and the corrections page, in light and dark: 0 violations.
 - Lighthouse (npm) on the same pages: performance, accessibility, best practices and SEO >= 0.95.
 - The W3C Nu HTML checker (npm vnu-jar, run by Debian's Java) on every built page: 0 errors.
 
@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,7 @@ VNU = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE = TOOLS / "lighthouse-pages.mjs"
 REPORT_DIR = Path(tempfile.gettempdir()) / "site-builder-quality"
 
+CORRECTED = "russian-warships-strike-islamic-state-targets-with-cruise-missiles"
 PAGES = {
     "home": "",
     "article": "articles/russia-and-syria-on-the-offensive-against-isis-ground-operations-coordinated/",
@@ -44,6 +47,8 @@ PAGES = {
     "claims": "claims/",
     "annotations": "annotations/",
     "search": "search/",
+    "corrected": f"articles/{CORRECTED}/",
+    "corrections": "corrections/",
 }
 SCHEMES = ("light", "dark")
 LIGHTHOUSE_MINIMUM = 0.95
@@ -77,6 +82,7 @@ def served(tmp_path_factory):
     site.root.mkdir()
     shutil.copy(REPO / "site.yml", site.root / "site.yml")
     shutil.copytree(REPO / "content", site.root / "content")
+    ensure_corrected(site.root / "content" / "articles" / f"{CORRECTED}.md")
     with serve(site.build_dir) as base:  # serves the folder by name, so it may be built after
         assert main(["build", "--site", str(site.root), "--base-url", base, "-q"]) == 0
         yield site, base
@@ -89,6 +95,22 @@ def open_page(tab, base: str, name: str) -> None:
         tab.get_by_label("Words to search for").fill("Palmyra")
         tab.wait_for_selector(".pagefind-ui__result-link")
         tab.wait_for_function("() => !document.querySelector('.pagefind-ui__message').textContent.includes('Searching')")
+
+
+def ensure_corrected(path: Path) -> None:
+    """The corrected piece measured has corrections, whether or not the bundled collection gives it
+    some yet: a clarification of its caveats and an update of a claim it carries."""
+    text = path.read_text(encoding="utf-8")
+    if "\ncorrections:" in text:
+        return
+    claim = re.search(r"^  - id: (\S+)", text, re.MULTILINE).group(1)
+    today = date.today().isoformat()
+    entries = (f"corrections:\n  - date: {today}\n    kind: clarification\n    field: caveats\n"
+               f"    was: \"an earlier wording\"\n    now: \"the wording shown\"\n    why: The earlier wording was *more certain* "
+               f"than the evidence.\n    evidence:\n      - https://example.org/evidence\n"
+               f"  - date: {today}\n    kind: update\n    field: claims.{claim}.evidence\n    why: A primary source was added.\n")
+    front_end = text.index("\n---\n", 4) + 1
+    path.write_text(text[:front_end] + entries + text[front_end:], encoding="utf-8")
 
 
 def test_axe_finds_no_accessibility_violations_in_light_or_dark(browser, served, capsys):
@@ -106,7 +128,7 @@ def test_axe_finds_no_accessibility_violations_in_light_or_dark(browser, served,
                 .violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}))""")
             results[f"{name} {scheme}"] = violations
-            lines.append(f"  {name:8} {scheme:5} {len(violations)}")
+            lines.append(f"  {name:11} {scheme:5} {len(violations)}")
         context.close()
     report("axe", results, "\n".join(lines), capsys)
     assert {page: v for page, v in results.items() if v} == {}
@@ -125,7 +147,7 @@ def test_lighthouse_scores_at_least_95_in_every_category(served, capsys):
     for name, path in PAGES.items():
         result = results[base + path]
         scores = result["scores"]
-        lines.append(f"  {name:8} " + "  ".join(f"{category} {score:.2f}" for category, score in scores.items()))
+        lines.append(f"  {name:11} " + "  ".join(f"{category} {score:.2f}" for category, score in scores.items()))
         if result["runtimeError"] or any(score is None or score < LIGHTHOUSE_MINIMUM for score in scores.values()):
             low[name] = result
     report("lighthouse-summary", {name: results[base + path]["scores"] for name, path in PAGES.items()},

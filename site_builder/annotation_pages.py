@@ -8,6 +8,12 @@ notes without `by:`), each voice gets a page, `/annotations/by/<annotator>/` or
 `/annotations/editors/`, listed at the top of `/annotations/`. A site without annotations has
 none of these pages, and its menu no link to them.
 
+Each listing is cut into pages of `PER_PAGE` pieces (`/annotations/`, `/annotations/page/2/`, ...,
+the same under an annotator's address), as Pelican and Hugo paginate: a collection of 10,000
+annotated pieces would otherwise make one page of tens of megabytes, rendered whole again for
+every note edited. Only a listing's first page counts its notes and names the voices
+(`Overview`), so a note added elsewhere leaves the later pages as they were.
+
 The pages show each annotated piece's title, outlet and date and its annotations, never its
 text; `listing_key` is what they show of a piece, so an edit to a text that leaves its
 annotations as they were renders none of them again.
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from slugify import slugify
 
@@ -26,6 +32,8 @@ from site_builder.reader import Article
 
 LISTING_PATH = "annotations/"  # the menu section `annotations` links here
 EDITORS = "the editors"  # whose the notes without `by:` are, as the pages say
+PER_PAGE = 50  # pieces on a page of a listing
+AROUND = 2  # page links either side of the current page in a listing's navigation (then the first and last)
 
 
 @dataclass(frozen=True)
@@ -38,11 +46,10 @@ class AnnotatedPiece:
 
 @dataclass(frozen=True)
 class Voice:
-    """An annotator (`name`), or the editors (`name` ""), with the address of their page."""
+    """An annotator (`name`), or the editors (`name` ""), with the address of their listing."""
 
     name: str
     path: str  # inside the site: annotations/by/<slug>/ or annotations/editors/
-    count: int
 
     @property
     def label(self) -> str:
@@ -50,6 +57,73 @@ class Voice:
 
     def wrote(self, annotation: Annotation) -> bool:
         return annotation.by == self.name
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A voice and how many notes it wrote, as the list of voices shows them."""
+
+    voice: Voice
+    notes: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a listing's first page says of the whole listing: how many notes on how many pieces,
+    and every voice with its count (kept off the later pages, which a count would re-render)."""
+
+    notes: int
+    pieces: int
+    voices: tuple[Tally, ...]
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of a listing: whose notes (`voice`; None for every annotation), where the page
+    sits among the listing's pages, and the first page's overview. These fields are all a page
+    shows besides its pieces' annotations, so they are its key's subject (render.PageJob)."""
+
+    voice: Voice | None
+    number: int  # from 1
+    pages: int
+    overview: Overview | None = None  # on the first page only
+
+    @property
+    def first(self) -> str:
+        return self.voice.path if self.voice else LISTING_PATH
+
+    @property
+    def path(self) -> str:
+        return self.address(self.number)
+
+    def address(self, number: int) -> str:
+        """The address of the listing's page `number`: the first page is the listing's own."""
+        return self.first if number == 1 else f"{self.first}page/{number}/"
+
+    @property
+    def previous(self) -> str | None:
+        return self.address(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.address(self.number + 1) if self.number < self.pages else None
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """The page numbers the navigation links: the first, the last and those around this one;
+        None where some are left out (200 links on each of 200 pages would weigh on every page)."""
+        kept = sorted({1, self.pages, *range(max(1, self.number - AROUND), min(self.pages, self.number + AROUND) + 1)})
+        shown: list[int | None] = []
+        for number in kept:
+            if shown and number - shown[-1] > 1:
+                shown.append(None)
+            shown.append(number)
+        return shown
+
+    @property
+    def first_piece(self) -> int:
+        """The position of the page's first piece in the listing, from 1."""
+        return (self.number - 1) * PER_PAGE + 1
 
 
 def has_annotations(articles: Iterable[Article]) -> bool:
@@ -63,7 +137,7 @@ def annotated_pieces(articles: Iterable[Article]) -> tuple[AnnotatedPiece, ...]:
     return tuple(piece for piece in pieces if piece.annotations)
 
 
-def voices(pieces: Iterable[AnnotatedPiece]) -> tuple[Voice, ...]:
+def voices(pieces: Iterable[AnnotatedPiece]) -> tuple[Tally, ...]:
     """Every voice the notes are in, named annotators by name, then the editors; () when there is
     only one (its page would repeat /annotations/)."""
     counts = Counter(annotation.by for piece in pieces for annotation in piece.annotations)
@@ -71,10 +145,21 @@ def voices(pieces: Iterable[AnnotatedPiece]) -> tuple[Voice, ...]:
         return ()
     named = sorted((name for name in counts if name), key=lambda name: (name.casefold(), name))
     paths = _unique_paths(named)
-    found = [Voice(name, paths[name], counts[name]) for name in named]
+    found = [Tally(Voice(name, paths[name]), counts[name]) for name in named]
     if counts[""]:
-        found.append(Voice("", "annotations/editors/", counts[""]))
+        found.append(Tally(Voice("", "annotations/editors/"), counts[""]))
     return tuple(found)
+
+
+def listing_pages(voice: Voice | None, pieces: tuple[AnnotatedPiece, ...],
+                  everyone: tuple[Tally, ...]) -> Iterator[tuple[ListingPage, tuple[AnnotatedPiece, ...]]]:
+    """The pages of `voice`'s listing (None: every annotation) of `pieces` (newest first), each
+    with the pieces it shows; `everyone` is every voice, which the first page lists."""
+    pages = max(1, -(-len(pieces) // PER_PAGE))
+    notes = sum(len(piece.annotations) for piece in pieces)
+    for number in range(1, pages + 1):
+        overview = Overview(notes, len(pieces), everyone) if number == 1 else None
+        yield ListingPage(voice, number, pages, overview), pieces[(number - 1) * PER_PAGE:number * PER_PAGE]
 
 
 def pieces_by(voice: Voice, pieces: Iterable[AnnotatedPiece]) -> tuple[AnnotatedPiece, ...]:

@@ -15,9 +15,9 @@ recorded by the last build, and whose file the last build wrote, is not rendered
 - An article page depends on its own full key and on the summaries of the pieces it shows:
   related reading (with scores and reasons), backlinks, the same event, its claims' other
   appearances, its outlet. A tag, outlet, event or claim page depends on the summaries of its
-  pieces; the home page and the other lists on the summaries of all pieces. The annotation
-  listings (/annotations/, an annotator's page) depend on the annotated pieces' summaries and
-  annotations (`annotation_pages.listing_key`), not their texts.
+  pieces; the home page and the other lists on the summaries of all pieces. A page of an
+  annotation listing (/annotations/, an annotator's) depends on its place in the listing and the
+  summaries and annotations (`annotation_pages.listing_key`) of the pieces on it, not their texts.
 
 So a change to an article's text re-renders its page (and its source page) only; a new title
 also re-renders the pages that list it. This holds for themes that show the body only on the
@@ -102,9 +102,10 @@ class KeysRecord:
     basis: tuple[str, str]  # (site key, summaries of every article)
     keys: dict[str, str]  # page path -> dependency key
     full_keys: dict[str, str]  # article slug -> full key
-    # Feed-like pages -> the pieces they showed in full: which pieces those are may depend on their
-    # bodies (the annotated pieces of annotations.jsonld and /annotations/), which the basis does not cover.
-    shown_in_full: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Pages chosen by their pieces' bodies (CHOSEN_BY_BODIES) -> a hash of what they declared: which
+    # pieces they show (the annotated ones), and for a page of an annotation listing its place and
+    # counts, follow from the bodies, which the basis does not cover.
+    declared: dict[str, str] = field(default_factory=dict)
     # An annotated piece's full key -> the hash of what the annotation listings show of it.
     listing_keys: dict[str, str] = field(default_factory=dict)
 
@@ -144,7 +145,7 @@ class PageKeys:
         self._listing: dict[tuple[str, ...], str] = {}
         self._listing_keys: dict[str, str] = {}  # full key -> listing key, for the next build
         self._known_listing_keys = last.listing_keys if last is not None else {}
-        self._shown_in_full: dict[str, tuple[str, ...]] = {}
+        self._declared: dict[str, str] = {}
         # Every page may say whether the site lists annotations (the menu, the search page).
         site_key = digest(site_key, collection.menu, has_annotations(collection.articles))
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles],
@@ -159,17 +160,17 @@ class PageKeys:
 
     def record(self, keys: dict[str, str]) -> "KeysRecord":
         """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave)."""
-        return KeysRecord((self.site_key, self.everything), keys, self.full, self._shown_in_full, self._listing_keys)
+        return KeysRecord((self.site_key, self.everything), keys, self.full, self._declared, self._listing_keys)
 
     def of(self, job: PageJob) -> str:
         """The page's key, from what it declares it shows (its kind, subject and pieces in full)."""
         last = self.last
         chosen_by_bodies = job.kind in CHOSEN_BY_BODIES
         if chosen_by_bodies:
-            self._shown_in_full[job.path] = job.in_full
+            declared = self._declared[job.path] = digest(job.subject, job.in_full)
         if last is not None and job.path in last.keys:
             if all(last.full_keys.get(slug) == self.full[slug] for slug in job.in_full) and \
-                    (not chosen_by_bodies or last.shown_in_full.get(job.path) == job.in_full):
+                    (not chosen_by_bodies or last.declared.get(job.path) == declared):
                 return last.keys[job.path]
         subject = job.subject
         if job.kind is PageKind.ARTICLE:
@@ -195,7 +196,8 @@ class PageKeys:
 
     def _annotation_listing(self, slugs: tuple[str, ...]) -> str:
         """What the annotation pages show of their pieces: summaries and annotations, not texts (an
-        edited text leaves them as they were). Hashed once for all of them, and each piece's
+        edited text leaves them as they were). Hashed once per set of pieces (a page of
+        /annotations/ and of an annotator's listing may show the same), and each piece's
         annotations only when its file changed since the last build (a piece's full key)."""
         key = self._listing.get(slugs)
         if key is None:
@@ -242,7 +244,7 @@ class PageKeys:
 
 
 # Pages whose pieces in full are chosen by what the pieces' bodies hold (annotations are in the
-# body): their key is reused only while they show the same pieces.
+# body): their key is reused only while they declare the same pieces and subject.
 CHOSEN_BY_BODIES = frozenset({PageKind.FEED, PageKind.ANNOTATIONS})
 _PARALLEL_FROM = 200  # pages: fewer render faster in this process than a pool starts
 

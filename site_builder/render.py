@@ -26,7 +26,7 @@ from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
 from site_builder.annotation_export import EXPORT_PATH, annotated_articles, annotations_jsonld
-from site_builder.annotation_pages import LISTING_PATH, annotated_pieces, has_annotations, pieces_by, voices
+from site_builder.annotation_pages import annotated_pieces, has_annotations, listing_pages, pieces_by, voices
 from site_builder.annotations import in_reading_order
 from site_builder.assets import ThemeAssets
 from site_builder import problem_codes as codes
@@ -159,7 +159,7 @@ class PageKind(Enum):
     PAGE = "page"  # one of the editors' standalone pages (content/pages/), and nothing else
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
     FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
-    ANNOTATIONS = "annotations"  # the annotated pieces' summaries and annotations (in_full: those pieces)
+    ANNOTATIONS = "annotations"  # a page of annotated pieces' summaries and annotations (in_full: those pieces)
     LISTING = "listing"  # the whole collection: every summary (home, lists, search, 404, corrections and their feed)
 
 
@@ -270,21 +270,20 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
 
 
 def _plan_annotation_pages(collection: Collection, add: Callable[[PageJob, date | None], None]) -> None:
-    """/annotations/ and a page per annotator (site_builder.annotation_pages), when there are
-    annotations. Each shows all of them (the annotators' pages list one another), so each declares
-    every annotated piece: which pieces those are depends on their bodies (PageKeys)."""
+    """/annotations/ and a listing per annotator (site_builder.annotation_pages), when there are
+    annotations, each in pages. A page declares the pieces it shows: which pieces those are
+    depends on their bodies (PageKeys); its `ListingPage` is the rest of what it shows."""
     pieces = annotated_pieces(collection.articles)
     if not pieces:
         return
-    shown = tuple(piece.article.slug for piece in pieces)
-    newest = _newest(piece.article for piece in pieces)
     everyone = voices(pieces)
-    add(PageJob(LISTING_PATH + "index.html", "annotations.html", {"pieces": pieces, "voices": everyone},
-                PageKind.ANNOTATIONS, None, shown), newest)
-    for voice in everyone:
-        own = pieces_by(voice, pieces)
-        add(PageJob(voice.path + "index.html", "annotator.html", {"voice": voice, "pieces": own, "voices": everyone},
-                    PageKind.ANNOTATIONS, voice, shown), _newest(piece.article for piece in own))
+    listings = [(None, "annotations.html", pieces)]
+    listings += [(tally.voice, "annotator.html", pieces_by(tally.voice, pieces)) for tally in everyone]
+    for voice, template, shown in listings:
+        for page, on_page in listing_pages(voice, shown, everyone):
+            add(PageJob(page.path + "index.html", template, {"listing": page, "pieces": on_page},
+                        PageKind.ANNOTATIONS, page, tuple(piece.article.slug for piece in on_page)),
+                _newest(piece.article for piece in on_page))
 
 
 def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Article], Markup]:

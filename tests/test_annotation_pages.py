@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import date, timedelta
 
 from conftest import SITE_YML, Site, article
 
@@ -217,3 +218,138 @@ def test_adding_editing_and_removing_annotations_builds_as_a_clean_build_would(s
     assert not (site.build_dir / "annotations").exists()
     assert "Annotations" not in menu_labels(site)
     assert_same_as_clean(site.root, tmp_path)
+
+
+# --- a long listing, in pages ---------------------------------------------------------------------
+
+def annotate_many(site: Site, count: int) -> None:
+    """`count` annotated pieces, one a day from 1 January 2015 (`p000` the oldest): each with an
+    editors' note, and every other one with Jo Student's too."""
+    for number in range(count):
+        notes = f"  - quote: flotilla\n    note: The editors on piece {number}.\n"
+        if number % 2 == 0:
+            notes += f"  - quote: Strike reports\n    note: Jo on piece {number}.\n    by: Jo Student\n"
+        annotated(f"p{number:03d}", notes, site, title=f"Piece {number:03d}",
+                  date=(date(2015, 1, 1) + timedelta(days=number)).isoformat())
+
+
+def pieces_on(site: Site, page: str) -> list[str]:
+    return [title.text_content() for title in site.page(page).cssselect(".annotated-piece-title")]
+
+
+def pagination(site: Site, page: str) -> dict:
+    """What a listing page's navigation offers: its label, page links, the current one, prev and next."""
+    tree = site.page(page)
+    navs = tree.cssselect("nav.pagination")
+    if not navs:
+        return {}
+    nav = navs[0]
+    return {"label": nav.get("aria-label"),
+            "pages": [a.text_content().replace("Page ", "") for a in nav.cssselect("a:not([rel])")],
+            "current": [a.get("href") for a in nav.cssselect("a[aria-current=page]")],
+            "prev": [a.get("href") for a in nav.cssselect("a[rel=prev]")] +
+                    [link.get("href") for link in tree.cssselect("head link[rel=prev]")],
+            "next": [a.get("href") for a in nav.cssselect("a[rel=next]")] +
+                    [link.get("href") for link in tree.cssselect("head link[rel=next]")]}
+
+
+def listing_files(site: Site) -> dict[str, int]:
+    """Every file of the annotation listings, by path, with its inode (a page rendered again is a new file)."""
+    folder = site.build_dir / "annotations"
+    return {path.relative_to(folder).as_posix(): path.stat().st_ino for path in folder.rglob("index.html")}
+
+
+def test_a_long_listing_is_cut_into_pages_of_fifty_pieces_newest_first_with_links_between_them(site, run):
+    annotate_many(site, 120)
+    assert run("build", "--site", site.root).code == 0
+    assert pieces_on(site, "annotations/") == [f"Piece {n:03d}" for n in range(119, 69, -1)]
+    assert pieces_on(site, "annotations/page/2/") == [f"Piece {n:03d}" for n in range(69, 19, -1)]
+    assert pieces_on(site, "annotations/page/3/") == [f"Piece {n:03d}" for n in range(19, -1, -1)]
+    assert not (site.build_dir / "annotations" / "page" / "1").exists(), "page 1 is /annotations/ itself"
+    assert not (site.build_dir / "annotations" / "page" / "4").exists()
+
+    assert pagination(site, "annotations/") == {"label": "Pages of annotations", "pages": ["1", "2", "3"],
+                                                "current": ["/annotations/"], "prev": [],
+                                                "next": ["/annotations/page/2/"] * 2}
+    assert pagination(site, "annotations/page/2/") == {
+        "label": "Pages of annotations", "pages": ["1", "2", "3"], "current": ["/annotations/page/2/"],
+        "prev": ["/annotations/"] * 2, "next": ["/annotations/page/3/"] * 2}
+    assert pagination(site, "annotations/page/3/")["prev"] == ["/annotations/page/2/"] * 2
+    assert pagination(site, "annotations/page/3/")["next"] == []
+
+    second = site.page("annotations/page/2/")
+    assert second.cssselect("main h1")[0].text_content() == "Annotations (page 2 of 3)"
+    assert second.cssselect("title")[0].text_content().startswith("Annotations (page 2 of 3) · ")
+    assert not second.cssselect(".annotation-kinds, .annotators"), "the kinds and the voices are on the first page"
+    first = site.page("annotations/")
+    assert first.cssselect("main h1")[0].text_content() == "Annotations (page 1 of 3)"
+    assert "180 notes on 120 pieces" in first.cssselect("main p")[0].text_content(), "counted over every page"
+
+    sitemap = (site.build_dir / "sitemap.xml").read_text()
+    for address in ("annotations/", "annotations/page/2/", "annotations/page/3/", "annotations/editors/page/3/"):
+        assert f"/{address}</loc>" in sitemap
+
+
+def test_an_annotators_listing_is_cut_into_pages_of_its_own(site, run):
+    annotate_many(site, 120)
+    assert run("build", "--site", site.root).code == 0
+    assert pieces_on(site, "annotations/by/jo-student/") == [f"Piece {n:03d}" for n in range(118, 18, -2)]
+    assert pieces_on(site, "annotations/by/jo-student/page/2/") == [f"Piece {n:03d}" for n in range(18, -1, -2)]
+    assert not (site.build_dir / "annotations" / "by" / "jo-student" / "page" / "3").exists()
+    assert pagination(site, "annotations/by/jo-student/page/2/") == {
+        "label": "Pages of Jo Student's notes", "pages": ["1", "2"], "current": ["/annotations/by/jo-student/page/2/"],
+        "prev": ["/annotations/by/jo-student/"] * 2, "next": []}
+    assert site.page("annotations/by/jo-student/page/2/").cssselect("main h1")[0].text_content() == \
+        "Notes by Jo Student (page 2 of 2)"
+    assert len(pieces_on(site, "annotations/editors/page/3/")) == 20
+    first = site.page("annotations/by/jo-student/")
+    assert [a.text_content() for a in first.cssselect(".annotators a")] == ["Jo Student", "The editors"]
+
+
+def test_editing_a_note_renders_again_only_the_listing_pages_holding_its_piece(site, run, tmp_path):
+    from test_incremental import assert_same_as_clean
+
+    site.write("site.yml", SITE_YML + "search: false\n")
+    annotate_many(site, 120)
+    assert run("build", "--site", site.root).code == 0
+    before = listing_files(site)
+    assert len(before) == 3 + 3 + 2
+
+    path = site.root / "content" / "articles" / "p051.md"  # the 69th newest: page 2 of /annotations/ and the editors'
+    path.write_text(path.read_text().replace("The editors on piece 51.", "The editors, rewritten, on piece 51."))
+    assert run("build", "--site", site.root).code == 0
+    after = listing_files(site)
+    assert sorted(page for page in after if after[page] != before[page]) == \
+        ["editors/page/2/index.html", "page/2/index.html"]
+    assert "rewritten, on piece 51" in (site.build_dir / "annotations" / "page" / "2" / "index.html").read_text()
+    assert_same_as_clean(site.root, tmp_path)
+
+    before = after  # a second note on a piece: its pages, and the first pages, which count the notes
+    path.write_text(path.read_text().replace("annotations:\n", "annotations:\n  - quote: the ministry said\n"
+                                                               "    note: Another.\n", 1))
+    assert run("build", "--site", site.root).code == 0
+    after = listing_files(site)
+    assert sorted(page for page in after if after[page] != before[page]) == \
+        ["by/jo-student/index.html", "editors/index.html", "editors/page/2/index.html", "index.html",
+         "page/2/index.html"]
+    assert_same_as_clean(site.root, tmp_path)
+
+    before = after  # an older piece's first note: the last pages take it, and the first pages count it
+    annotated("p-old", "  - quote: flotilla\n    note: The oldest noted.\n", site, title="Oldest", date="2014-06-01")
+    assert run("build", "--site", site.root).code == 0
+    after = listing_files(site)
+    assert sorted(page for page in after if after[page] != before[page]) == \
+        ["by/jo-student/index.html", "editors/index.html", "editors/page/3/index.html", "index.html",
+         "page/3/index.html"]
+    assert pieces_on(site, "annotations/page/3/")[-1] == "Oldest"
+    assert_same_as_clean(site.root, tmp_path)
+
+
+def test_the_navigation_of_a_long_listing_links_the_first_last_and_nearby_pages():
+    from site_builder.annotation_pages import ListingPage
+
+    assert ListingPage(None, 10, 20).numbers == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert ListingPage(None, 1, 20).numbers == [1, 2, 3, None, 20]
+    assert ListingPage(None, 4, 20).numbers == [1, 2, 3, 4, 5, 6, None, 20]
+    assert ListingPage(None, 1, 1).numbers == [1]
+    assert (ListingPage(None, 2, 3).previous, ListingPage(None, 2, 3).next) == ("annotations/", "annotations/page/3/")

@@ -169,9 +169,10 @@ def pieces_by(voice: Voice, pieces: Iterable[AnnotatedPiece]) -> tuple[Annotated
 
 
 def listing_key(article: Article) -> tuple:
-    """What the annotation pages show of a piece besides its summary: each placed annotation as
-    shown, in reading order (where it is in the text is not shown, only the order)."""
-    return tuple((a.id, a.quote.exact, a.note_html, a.kind, a.by, a.tags, a.created)
+    """What the annotation pages and the export (annotations.jsonld) show of a piece besides its
+    summary: each annotation as written and where it was placed (the export gives its position),
+    in reading order. A text edit that moves no passage leaves it as it was."""
+    return tuple((a.id, a.quote, a.note, a.note_html, a.kind, a.by, a.tags, a.created, a.span)
                  for a in in_reading_order(article.annotations))
 
 

@@ -260,9 +260,9 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     if config.search:
         listing("search.html", "search/index.html", None)
     items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
-    for path, (_, shown) in GENERATED.items():
+    for path, (_, shown, kind) in GENERATED.items():
         items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
-                             PageKind.FEED, in_full=tuple(article.slug for article in shown(collection, config))))
+                             kind, in_full=tuple(article.slug for article in shown(collection, config))))
     items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
@@ -356,10 +356,12 @@ def pygments_css(style: str) -> str:
 # again only when what they show changed (PageKeys): making the feeds, feedgen's import included,
 # is a visible part of an edit build. Each function takes the collection and the config, and so
 # does the one saying which pieces the file shows in full (its key covers those, as for a feed).
-GENERATED = {  # path -> (function making it, pieces it shows)
-    "feed.xml": (atom_feed, feed_articles),
-    "feed.json": (json_feed, feed_articles),
-    EXPORT_PATH: (annotations_jsonld, annotated_articles),
+# The export shows the annotated pieces' annotations (their places included) and summaries, not
+# their texts: keyed as the annotation listings are, an edited text that moves no passage leaves it.
+GENERATED = {  # path -> (function making it, pieces it shows, what it shows of them)
+    "feed.xml": (atom_feed, feed_articles, PageKind.FEED),
+    "feed.json": (json_feed, feed_articles, PageKind.FEED),
+    EXPORT_PATH: (annotations_jsonld, annotated_articles, PageKind.ANNOTATIONS),
 }
 GENERATED_TEMPLATE = "(generated)"  # their jobs' template: no theme file has that name
 CORRECTIONS_FEED = "corrections.xml"  # generated too, in the theme's words (its function is given the environment)

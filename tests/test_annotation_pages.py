@@ -142,7 +142,7 @@ def test_the_annotation_pages_declare_the_annotated_pieces(site, planned_site):
     site.add_article("plain", body=BODY)
     planned = {job.path: job for job in planned_site(site) if hasattr(job, "kind")}
     listing = [job for job in planned.values() if job.kind is PageKind.ANNOTATIONS]
-    assert sorted(job.path for job in listing) == ["annotations/by/jo-student/index.html",
+    assert sorted(job.path for job in listing) == ["annotations.jsonld", "annotations/by/jo-student/index.html",
                                                    "annotations/by/sam-lee/index.html",
                                                    "annotations/editors/index.html", "annotations/index.html"]
     assert {job.in_full for job in listing} == {("piece",)}

@@ -9,13 +9,17 @@ The quote is looked for exactly first. When the text has changed (a re-imported 
 typo, words inserted nearby) it is found approximately: edlib's infix alignment gives the
 passages within a bounded edit distance of the quote (the measure Hypothesis's own matcher
 uses), and each is scored, as Hypothesis scores them, on the quote, the prefix, the suffix and
-the distance from the hint. What cannot be placed with confidence is never placed: the caller
-reports it with the closest passage. That is: nothing close enough; two places that fit equally
-well; a short quote with no context that is not in the text letter for letter; a
-short quote whose context is gone, or whose passage between its context changed too much (the
-alignment may have matched only a part of it); and a passage repeated in the text (a headline
-and a citation line) whose quote and context fit one copy while the position hint points at
-another that fits too. bench/anchoring.py measures all this on real texts with random edits.
+the distance from the hint. An exact copy of the quote whose context has changed is weighed
+against changed passages elsewhere, and against one at the position hint: the text may repeat
+the passage (a headline and a citation line) and the edit may have touched the one meant.
+
+What cannot be placed with confidence is never placed: the caller reports it with the closest
+passage. That is: nothing close enough; two places that fit about as well (the less the best
+fits, the wider the lead it needs); a short quote with no context that is not in the text
+letter for letter; a short quote whose context is gone, or whose words between its prefix and
+suffix changed too much (the alignment may have matched only a part of them); and a quote
+whose words and context fit one place while its position points at another that may well be
+it. bench/anchoring.py measures this on real texts with random edits.
 """
 
 from __future__ import annotations
@@ -258,9 +262,9 @@ def _aligned(query: str, target: str, limit: int) -> list[_Candidate]:
 def _symbols(query: str, target: str) -> tuple:
     """The two strings as edlib can take them: a text with more distinct characters than edlib's
     alphabet holds has its rarest ones folded into one symbol (they still count as characters)."""
-    counts = Counter(query) + Counter(target)
-    if len(counts) <= _EDLIB_ALPHABET:
+    if len(set(query).union(target)) <= _EDLIB_ALPHABET:  # nearly always; counting is slower
         return query, target
+    counts = Counter(query) + Counter(target)
     kept = {char for char, _ in counts.most_common(_EDLIB_ALPHABET - 1)}
     fold = "\uffff"
     return ("".join(c if c in kept else fold for c in query), "".join(c if c in kept else fold for c in target))

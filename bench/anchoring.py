@@ -1,6 +1,6 @@
 """Does an annotation find its passage again after the text changed? (issue #16)
 
-    PYTHONPATH=. .venv/bin/python bench/anchoring.py [--seeds 1 2 3 4 5] [--rates 0 0.05 0.10] [--show-wrong]
+    .venv/bin/python bench/anchoring.py [--seeds 1 2 3 4 5] [--rates 0 0.05 0.10] [--show-wrong]
 
 Texts: real-length pieces as readers see them (every text of 250 words or more): the saved news
 pages of tests/fixtures/real-pages/ and the raw scrapes of ../shared/raw-articles/ extracted as

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
+from lxml import html
+
 from site_builder.anchoring import Anchor, TextQuote, Unanchored, anchor
+from site_builder.markup import MarkdownRenderer
+from site_builder.reader import split_notes
 
 TEXT = ("The Defence Ministry said the warships fired 26 cruise missiles at 11 targets. "
         "Officials in Washington said four of the missiles crashed in Iran. "
@@ -124,3 +131,18 @@ def test_a_changed_passage_whose_context_is_intact_wins_over_an_unchanged_copy_w
                             "technology\nand", "US$1 bn over the next four years to speed up the development of new "
                             "removal methods\nand")
     assert passage_in(edited, anchor(edited, quote)) == (text.index("next four"), "next four years to speed up development")
+
+
+def test_the_benchmark_corpus_quotes_passages_of_its_own_texts_letter_for_letter():
+    spec = importlib.util.spec_from_file_location("make_corpus", Path(__file__).parent.parent / "bench" / "make_corpus.py")
+    make_corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_corpus)
+    renderer, count = MarkdownRenderer(), 0
+    for article in make_corpus.make_corpus(40, seed=3, annotations=True)["articles"]:
+        rendered = renderer.render(split_notes(make_corpus._markdown_text(article), "Editorial notes").text).html
+        text = "".join(html.fragment_fromstring(rendered, create_parent="div").itertext())
+        for annotation in article["annotations"]:
+            quote = TextQuote(annotation["quote"], annotation.get("prefix", ""), annotation.get("suffix", ""))
+            assert passage_in(text, anchor(text, quote))[1] == quote.exact
+            count += 1
+    assert count > 80  # about 3 a piece

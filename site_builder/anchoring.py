@@ -3,7 +3,8 @@
 An annotation quotes its passage (`exact`) with optional words before and after it (`prefix`,
 `suffix`) and an optional position hint, as the W3C Web Annotation model's TextQuoteSelector and
 TextPositionSelector do and as Hypothesis anchors. Positions count code points (Python's string
-indexes), as the W3C model does.
+indexes), as the W3C model does. Curly quotes and apostrophes, dashes and no-break spaces count
+as the straight ones an editor types (the match is then not letter for letter: `Anchor.exact`).
 
 The quote is looked for exactly first. When the text has changed (a re-imported source, a fixed
 typo, words inserted nearby) it is found approximately: edlib's infix alignment gives the
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import edlib
 
@@ -35,9 +37,15 @@ MAX_QUOTE_ERRORS_IN_CONTEXT = 0.5  # ... or this share when the words around it 
 CONTEXT_CONFIRMS = 0.75  # how much of the context must be found for that
 MAX_CONTEXT_ERRORS = 0.5  # context this far off counts as not matching at all
 # A quote shorter than this may well occur again elsewhere, or be what an edit turned other words
-# into: when the annotation gives its context, some of that context must be found around it too.
+# into: when the annotation gives its context, some of that context must be found around it too;
+# when it gives none, it must be in the text as it is (typography aside).
 SELF_EVIDENT_QUOTE = 40
 MIN_CONTEXT_FIT = 0.4
+# Typographic variants an editor's keyboard does not type count as the same character (one for one,
+# so positions do not move): curly quotes and apostrophes, dashes, the no-break space.
+_TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"',
+                             "\u201e": '"', "\u2033": '"', "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-",
+                             "\u00a0": " "})
 EDGE = 8  # characters of context next to a passage that mark where it begins or ends
 HINT_DRIFT = 0.1  # share of the text by which edits before a passage may have moved it from its hint
 TIE = 0.02  # two places whose scores differ by less than this are indistinguishable,
@@ -83,11 +91,25 @@ class _Candidate:
 
 def anchor(text: str, quote: TextQuote) -> Anchor | Unanchored:
     """The passage `quote` names in `text`, or why it cannot be placed."""
-    exact = quote.exact
-    if not exact.strip():
+    if not quote.exact.strip():
         return Unanchored("the quote is empty")
-    if len(exact) > len(text):
+    if len(quote.exact) > len(text):
         return Unanchored("the quote is longer than the text")
+    found = _anchor(_plain_typography(text), TextQuote(quote.exact.translate(_TYPOGRAPHY),
+                    quote.prefix.translate(_TYPOGRAPHY), quote.suffix.translate(_TYPOGRAPHY), quote.start))
+    if isinstance(found, Anchor):
+        return Anchor(found.start, found.end, text[found.start:found.end] == quote.exact)
+    return found
+
+
+@lru_cache(maxsize=4)
+def _plain_typography(text: str) -> str:
+    """`text` with _TYPOGRAPHY's variants made plain (kept for the text's next annotations)."""
+    return text.translate(_TYPOGRAPHY)
+
+
+def _anchor(text: str, quote: TextQuote) -> Anchor | Unanchored:
+    exact = quote.exact
     found = [_Candidate(start, start + len(exact), 0) for start in _occurrences(text, exact)]
     if found and len(exact) >= MIN_APPROXIMATE and not _context_intact(text, quote, found):
         found += _elsewhere(text, quote, found)
@@ -103,7 +125,7 @@ def anchor(text: str, quote: TextQuote) -> Anchor | Unanchored:
         found += at_hint
     best, runner_up = _ranked(text, quote, found)
     if runner_up is not None:
-        return Unanchored(f"it fits {_count(found)} places about as well: add words before or after it (prefix, "
+        return Unanchored(f"it fits {_count(found)} places equally well: add words before or after it (prefix, "
                           "suffix) or its position", (best.start, best.end))
     doubt = _doubt(text, quote, best)
     if doubt:

@@ -109,6 +109,13 @@ def test_a_short_quote_without_context_is_never_placed_on_similar_words():
     assert isinstance(anchor(text, TextQuote("im März 2017")), Unanchored)  # another date, nearly the same letters
 
 
+def test_straight_quotes_and_hyphens_typed_for_curly_quotes_and_dashes_still_place_the_quote():
+    text = f"{FILLER} Russia’s warplanes made about 20 sorties – the ministry said – on “key” targets."
+    result = anchor(text, TextQuote("Russia's warplanes made about 20 sorties - the ministry said - on \"key\""))
+    assert passage_in(text, result)[1] == "Russia’s warplanes made about 20 sorties – the ministry said – on “key”"
+    assert not result.exact  # not letter for letter: `check` says so, and the editor may copy the page's own
+
+
 def test_a_short_quote_with_many_words_inserted_inside_it_is_not_placed_on_a_part_of_them():
     text = f"{FILLER} Der Grill kommt auf eine Temperatur von 800 Grad Spülmaschine. und zaubert im Test Steaks."
     quote = TextQuote("800 Grad und", prefix="auf eine Temperatur von ", suffix=" zaubert im Test")

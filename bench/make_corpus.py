@@ -9,6 +9,12 @@ as taxonomies). The article text and notes are the same words in every format.
 
 Rare "marker" words (MARKERS) each appear in about 1% of articles, so a benchmark can search for a
 word with a known, small number of hits.
+
+With annotations (the command's default, `--no-annotations` to leave them out; `make_corpus()`
+leaves them out unless asked), each piece gets 2 to 4 anchored annotations in its front matter,
+quoting passages of its own text letter for letter, some with prefix and suffix, a kind or an
+annotator. They come from a random generator of their own, so every other word of the corpus is
+the same with or without them. Only `--format ours` writes them.
 """
 
 from __future__ import annotations
@@ -115,8 +121,51 @@ def _body(rng: random.Random, words: int, markers: list[str]) -> tuple[str, int]
     return "\n\n".join(blocks), footnotes
 
 
-def make_corpus(n: int, seed: int = 42) -> dict:
-    """Neutral records: {"outlets": [...], "tags": [...], "articles": [...]}, the same for the same n and seed."""
+PLAIN_PARAGRAPH = re.compile(r"[A-Z][^\[\]*_`<>&\\#\n]*")  # no Markdown syntax: shown as written
+ANNOTATION_KINDS = ["context", "correction", "question"]  # of site.yml's default `annotation_kinds`
+CONTEXT = 32  # characters of prefix and suffix, as Hypothesis keeps them
+
+
+def _shown(body: str) -> str:
+    """Roughly the words a reader sees of the Markdown body: links' text, no footnote marks."""
+    return re.sub(r"\[\^\d+\]", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body))
+
+
+def _annotations(rng: random.Random, body: str, date: dt.date) -> list[dict]:
+    """2 to 4 annotations quoting passages of `body` that occur once in it, in plain paragraphs."""
+    paragraphs = [p for p in body.split("\n\n") if PLAIN_PARAGRAPH.fullmatch(p)]
+    shown, made, wanted = _shown(body), [], rng.randint(2, 4)
+    for _ in range(wanted * 5):  # a few tries per annotation: a passage may occur twice
+        if len(made) == wanted or not paragraphs:
+            break
+        paragraph = rng.choice(paragraphs)
+        words = list(re.finditer(r"\S+", paragraph))
+        length = rng.randint(3, min(14, len(words)))
+        first = rng.randrange(len(words) - length + 1)
+        start, end = words[first].start(), words[first + length - 1].end()
+        quote = paragraph[start:end]
+        if shown.count(quote) != 1 or any(quote in a["quote"] or a["quote"] in quote for a in made):
+            continue
+        annotation = {"quote": quote}
+        if rng.random() < 0.5:
+            annotation.update(prefix=paragraph[max(0, start - CONTEXT):start], suffix=paragraph[end:end + CONTEXT])
+        annotation["note"] = _sentences(rng, rng.randint(1, 2))
+        if rng.random() < 0.6:
+            annotation["kind"] = rng.choice(ANNOTATION_KINDS)
+        if rng.random() < 0.3:
+            annotation["by"] = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        if rng.random() < 0.2:
+            annotation["tags"] = [rng.choice(NOUNS)]
+        if rng.random() < 0.3:
+            annotation["created"] = (date + dt.timedelta(days=rng.randint(1, 60))).isoformat()
+        made.append({key: value for key, value in annotation.items() if value != ""})
+    return made
+
+
+def make_corpus(n: int, seed: int = 42, annotations: bool = False) -> dict:
+    """Neutral records: {"outlets": [...], "tags": [...], "articles": [...]}, the same for the same n and seed.
+
+    `annotations` adds each article's "annotations" from a generator of their own (the rest stays the same)."""
     rng = random.Random(seed)
     stances = list(yaml.safe_load((REPO / "site.yml").read_text(encoding="utf-8"))["stances"])
     outlets = [{"name": name, "kind": rng.choice(KINDS), "affiliation": f"Owned by {rng.choice(LAST)} Media Group",
@@ -167,6 +216,8 @@ def make_corpus(n: int, seed: int = 42) -> dict:
             "related": [earlier] if earlier and rng.random() < 0.5 else [], "claims": claims,
             "markers": markers, "body": body, "notes": notes,
         })
+        if annotations:
+            articles[-1]["annotations"] = _annotations(random.Random(f"{seed}:annotations:{i}"), body, dates[i])
     return {"outlets": outlets, "tags": tags, "articles": articles}
 
 
@@ -187,6 +238,8 @@ def write_ours(corpus: dict, out: Path) -> None:
                 "source_url": a["source_url"], "stance": a["stance"], "stance_notes": a["stance_notes"],
                 "caveats": a["caveats"], "tags": a["tags"]}
         meta.update({key: a[key] for key in ("event", "related", "claims") if a[key]})
+        if a.get("annotations"):
+            meta["annotations"] = a["annotations"]
         meta["word_count"] = len(a["body"].split())
         front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
         text = f"---\n{front}---\n\n{_markdown_text(a)}"
@@ -293,8 +346,10 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="the folder to write (created if missing)")
     parser.add_argument("--format", choices=sorted(WRITERS), default="ours")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--annotations", action=argparse.BooleanOptionalAction, default=True,
+                        help="anchored annotations in each piece's front matter (--format ours only)")
     args = parser.parse_args()
-    corpus = make_corpus(args.n, args.seed)
+    corpus = make_corpus(args.n, args.seed, annotations=args.annotations)
     WRITERS[args.format](corpus, args.out)
     words = sum(len(a["body"].split()) for a in corpus["articles"])
     print(f"wrote {args.n} articles ({words} words), {len(corpus['outlets'])} outlets to {args.out} ({args.format})")

@@ -221,6 +221,13 @@ def make_corpus(n: int, seed: int = 42, annotations: bool = False) -> dict:
     return {"outlets": outlets, "tags": tags, "articles": articles}
 
 
+class _IndentedLists(yaml.SafeDumper):
+    """Block lists indented under their key (`annotations:` then `  - quote: ...`)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
 def write_ours(corpus: dict, out: Path) -> None:
     """A complete site_builder site: site.yml, content/articles/*.md, content/outlets.yml."""
     site = yaml.safe_load((REPO / "site.yml").read_text(encoding="utf-8"))
@@ -238,10 +245,11 @@ def write_ours(corpus: dict, out: Path) -> None:
                 "source_url": a["source_url"], "stance": a["stance"], "stance_notes": a["stance_notes"],
                 "caveats": a["caveats"], "tags": a["tags"]}
         meta.update({key: a[key] for key in ("event", "related", "claims") if a[key]})
-        if a.get("annotations"):
-            meta["annotations"] = a["annotations"]
         meta["word_count"] = len(a["body"].split())
         front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+        if a.get("annotations"):  # last, and indented as the guide writes them (a list item per note)
+            front += yaml.dump({"annotations": a["annotations"]}, Dumper=_IndentedLists, sort_keys=False,
+                               allow_unicode=True, width=100)
         text = f"---\n{front}---\n\n{_markdown_text(a)}"
         (articles_dir / f"{a['slug']}.md").write_text(text, encoding="utf-8")
 

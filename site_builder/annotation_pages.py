@@ -162,10 +162,17 @@ def listing_pages(voice: Voice | None, pieces: tuple[AnnotatedPiece, ...],
         yield ListingPage(voice, number, pages, overview), pieces[(number - 1) * PER_PAGE:number * PER_PAGE]
 
 
-def pieces_by(voice: Voice, pieces: Iterable[AnnotatedPiece]) -> tuple[AnnotatedPiece, ...]:
-    """`pieces` with only `voice`'s notes, and only those with one."""
-    kept = (AnnotatedPiece(piece.article, tuple(a for a in piece.annotations if voice.wrote(a))) for piece in pieces)
-    return tuple(piece for piece in kept if piece.annotations)
+def pieces_by_voice(pieces: Iterable[AnnotatedPiece]) -> dict[str, tuple[AnnotatedPiece, ...]]:
+    """For each annotator's name ("" for the editors), `pieces` with only their notes, and only
+    those with one; in one pass, as a class collection may have hundreds of annotators."""
+    notes_by: dict[str, dict[str, list[Annotation]]] = {}
+    articles = {}
+    for piece in pieces:
+        articles[piece.article.slug] = piece.article
+        for annotation in piece.annotations:
+            notes_by.setdefault(annotation.by, {}).setdefault(piece.article.slug, []).append(annotation)
+    return {name: tuple(AnnotatedPiece(articles[slug], tuple(notes)) for slug, notes in by_piece.items())
+            for name, by_piece in notes_by.items()}
 
 
 def listing_key(article: Article) -> tuple:

@@ -26,7 +26,7 @@ from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
 from site_builder.annotation_export import EXPORT_PATH, annotated_articles, annotations_jsonld
-from site_builder.annotation_pages import annotated_pieces, has_annotations, listing_pages, pieces_by, voices
+from site_builder.annotation_pages import annotated_pieces, has_annotations, listing_pages, pieces_by_voice, voices
 from site_builder.annotations import in_reading_order
 from site_builder.assets import ThemeAssets
 from site_builder import problem_codes as codes
@@ -278,7 +278,8 @@ def _plan_annotation_pages(collection: Collection, add: Callable[[PageJob, date 
         return
     everyone = voices(pieces)
     listings = [(None, "annotations.html", pieces)]
-    listings += [(tally.voice, "annotator.html", pieces_by(tally.voice, pieces)) for tally in everyone]
+    by_voice = pieces_by_voice(pieces)
+    listings += [(tally.voice, "annotator.html", by_voice.get(tally.voice.name, ())) for tally in everyone]
     for voice, template, shown in listings:
         for page, on_page in listing_pages(voice, shown, everyone):
             add(PageJob(page.path + "index.html", template, {"listing": page, "pieces": on_page},

@@ -76,6 +76,9 @@ def site_links(page: bytes, page_url: str) -> list[str]:
     return urls
 
 
+PREVIEW_OWN = "/__site_builder__/"
+
+
 def outside(urls: list[str], host: str, base_path: str) -> list[str]:
     """The URLs on the site's own host whose path leaves the base path."""
     return [url for url in urls if urlparse(url).netloc == host and not urlparse(url).path.startswith(base_path)]
@@ -105,7 +108,10 @@ def crawl_preview(server: Server, start: str, base_path: str) -> tuple[set[str],
         if not headers.get("Content-Type", "").startswith("text/html"):
             continue
         links = site_links(body.encode(), f"http://{host}{path}")
-        problems += [f"{path}: {url} (outside {base_path})" for url in outside(links, host, base_path)]
+        # The preview's own annotating script (serve.py, never in build/ nor published) has its
+        # address at the server's root, beside the site: not a link of the site's.
+        of_the_site = [url for url in links if not urlparse(url).path.startswith(PREVIEW_OWN)]
+        problems += [f"{path}: {url} (outside {base_path})" for url in outside(of_the_site, host, base_path)]
         for url in links:
             parts = urlparse(url)
             if parts.netloc == host and parts.path.startswith(base_path) and parts.path not in seen:

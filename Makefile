@@ -37,8 +37,9 @@ dist: $(STAMP)
 	$(BIN)/python -m twine check --strict dist/*
 
 # Every test but those marked slow (see pyproject.toml), for the edit-test loop: no browser or tools needed.
+# Two workers (pytest-xdist): the fast tests are many small builds, each in its own folder.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n 2
 
 # Browser tests drive Debian's chromium with Playwright (never a downloaded browser).
 browser:

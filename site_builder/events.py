@@ -16,7 +16,7 @@ from site_builder.errors import Problem
 from site_builder.fields import Field, Invalid, IsoDate, Markdown, Slug, Text, validate
 from site_builder.markup import MarkdownRenderer
 from site_builder.reader import wikilinks_in
-from site_builder.yamlsource import SourceMapping, load_mapping
+from site_builder.yamlsource import SourceMapping, load_mapping_file
 
 EVENTS_FILE = "content/events.yml"
 
@@ -42,15 +42,9 @@ class EventProfile:
 
 def read_events(config: SiteConfig, renderer: MarkdownRenderer) -> tuple[dict[str, EventProfile] | None, list[Problem]]:
     """Profiles by event key; None when the site keeps no events.yml (profiles are optional)."""
-    path = config.root / EVENTS_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    source, problems = load_mapping_file(config.root, EVENTS_FILE)
+    if source is None:
         return None, []
-    except (OSError, UnicodeDecodeError) as error:
-        code = codes.NOT_UTF8 if isinstance(error, UnicodeDecodeError) else codes.UNREADABLE_FILE
-        return {}, [Problem(EVENTS_FILE, 0, f"cannot read: {error}", "save it as UTF-8 text", code=code)]
-    source, problems = load_mapping(text, EVENTS_FILE)
     profiles = {}
     for key, value in source.values.items():
         profile, found = _profile(source, key, value, renderer)

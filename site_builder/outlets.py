@@ -15,7 +15,7 @@ from site_builder.errors import Problem
 from site_builder.fields import Field, Markdown, Record, Text, TextList, Url, printable, validate
 from site_builder.markup import MarkdownRenderer
 from site_builder.schema import CORRECTION_FIELDS
-from site_builder.yamlsource import load_mapping
+from site_builder.yamlsource import load_mapping_file
 
 OUTLETS_FILE = "content/outlets.yml"
 
@@ -46,15 +46,9 @@ class OutletProfile:
 
 def read_outlets(config: SiteConfig, renderer: MarkdownRenderer) -> tuple[dict[str, OutletProfile] | None, list[Problem]]:
     """Profiles by outlet name; None when the site keeps no outlets.yml (profiles are optional)."""
-    path = config.root / OUTLETS_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    source, problems = load_mapping_file(config.root, OUTLETS_FILE)
+    if source is None:
         return None, []
-    except (OSError, UnicodeDecodeError) as error:
-        code = codes.NOT_UTF8 if isinstance(error, UnicodeDecodeError) else codes.UNREADABLE_FILE
-        return {}, [Problem(OUTLETS_FILE, 0, f"cannot read: {error}", "save it as UTF-8 text", code=code)]
-    source, problems = load_mapping(text, OUTLETS_FILE)
     profiles = {}
     for name, value in source.values.items():
         line = source.line_of(name)

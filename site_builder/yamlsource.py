@@ -9,6 +9,7 @@ expects instead of PyYAML raising on `2015-13-45`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -63,6 +64,19 @@ class SourceMapping:
             if line is not None:
                 return line
         return self.start_line
+
+
+def load_mapping_file(root: Path, name: str) -> tuple[SourceMapping | None, list[Problem]]:
+    """An optional YAML file of profiles beside the articles (content/outlets.yml, events.yml):
+    None when the site keeps none, an empty mapping with the reason when it cannot be read."""
+    try:
+        text = (root / name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, []
+    except (OSError, UnicodeDecodeError) as error:
+        code = codes.NOT_UTF8 if isinstance(error, UnicodeDecodeError) else codes.UNREADABLE_FILE
+        return SourceMapping({}, {}), [Problem(name, 0, f"cannot read: {error}", "save it as UTF-8 text", code=code)]
+    return load_mapping(text, name)
 
 
 def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[SourceMapping, list[Problem]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import os
 import sys
 import time
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 DRY_RUN_STATUS = {"imported": "would import", "updated": "would update"}
 ANNOTATION_DRY_RUN = {"attached": "would attach", "updated": "would update"}
 PROGRESS_BAR_FROM = 10  # files; smaller batches finish before a bar would be worth reading
+FETCH_TIMEOUT = 20.0  # seconds; as ingest.fetch.FetchSettings.read_timeout (not imported: httpx loads on demand)
 
 
 def run() -> None:
@@ -88,14 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     new_cmd.set_defaults(command="new", run=_run_new)
 
     import_cmd = commands.add_parser(
-        "import", help="turn raw articles (.txt, .html, .md) into draft articles; attach annotations (.json)",
-        description="Convert scraped text, saved HTML pages or Markdown into content/articles/<slug>.md "
-                    "with the metadata found filled in, the page's debris removed, and the original kept "
-                    "byte for byte in content/sources/. A .json or .jsonld file of annotations (a Hypothesis "
-                    "export or API result, or W3C Web Annotations) adds each to the front matter of the piece "
-                    "it is on, and says why for every one it does not. Re-importing the same file changes nothing.")
-    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                            help="files or folders (searched recursively); annotation files by name")
+        "import", help="turn web pages (by address) and raw articles (.txt, .html, .md) into draft articles; "
+                       "attach annotations (.json)",
+        description="Fetch each web address given (http:// or https://), or read each saved file, and turn it "
+                    "into content/articles/<slug>.md with the metadata found filled in, the page's debris removed, "
+                    "and the page or file kept byte for byte in content/sources/ (with the address, after "
+                    "redirects, and the time it was fetched). Scraped text, saved HTML pages and Markdown are read "
+                    "from files or folders. A .json or .jsonld file of annotations (a Hypothesis export or API "
+                    "result, or W3C Web Annotations) adds each to the front matter of the piece it is on, and says "
+                    "why for every one it does not. Re-importing the same page or file changes nothing.")
+    import_cmd.add_argument("paths", nargs="*", metavar="URL|PATH",
+                            help="web addresses, files or folders (searched recursively); annotation files by name")
+    import_cmd.add_argument("--from", dest="address_list", type=Path, metavar="FILE",
+                            help="also import the addresses listed in FILE, one a line (blank lines and "
+                                 "# comments ignored)")
     _site_option(import_cmd)
     import_cmd.add_argument("--dry-run", action="store_true",
                             help="print the metadata found and every line removed as debris, or where each "
@@ -103,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--force", action="store_true",
                             help="re-import even unchanged or edited articles (front matter, notes and "
                                  "editorial footnotes are kept, or nothing is written)")
+    import_cmd.add_argument("--archive", action="store_true",
+                            help="ask the Internet Archive (archive_service in site.yml) for a copy of each page "
+                                 "imported by address, and record it; a failure is reported, never fatal")
+    import_cmd.add_argument("--timeout", type=float, default=FETCH_TIMEOUT, metavar="SECONDS",
+                            help=f"how long to wait for a server between two pieces of an answer (default: "
+                                 f"{FETCH_TIMEOUT:g}; the whole page gets three times this)")
     import_cmd.set_defaults(command="import", run=_run_import)
 
     check_cmd = commands.add_parser("check", help="report every problem in the content, write nothing",
@@ -370,30 +384,42 @@ def _explain(code: str) -> int:
 
 
 def _run_import(root: Path, args: argparse.Namespace) -> int:
+    from site_builder.ingest.web_import import is_address, read_address_list
+
+    if not args.paths and not args.address_list:
+        print("site-builder import: give web addresses, files or folders, or --from FILE", file=sys.stderr)
+        return 2
     config = load_config(root)
     started = time.perf_counter()
     from site_builder.ingest.annotation_import import is_annotation_file
 
-    annotation_files = [path for path in args.paths if path.is_file() and is_annotation_file(path)]
-    sources = [path for path in args.paths if path not in annotation_files]
-    failed = _import_sources(sources, config, args, started) if sources else False
+    addresses = [argument for argument in args.paths if is_address(argument)]
+    if args.address_list:
+        try:
+            addresses += read_address_list(args.address_list)
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"{args.address_list}: cannot read the list of addresses: {getattr(error, 'strerror', None) or error}",
+                  file=sys.stderr)
+            return 1
+    paths = [Path(argument) for argument in args.paths if not is_address(argument)]
+    annotation_files = [path for path in paths if path.is_file() and is_annotation_file(path)]
+    sources = [path for path in paths if path not in annotation_files]
+    failed = _import_sources(sources, addresses, config, args, started) if sources or addresses else False
     if annotation_files:
         failed = _import_annotations(annotation_files, config, args) or failed
     return 1 if failed else 0
 
 
-def _import_sources(paths: list[Path], config, args: argparse.Namespace, started: float) -> bool:
-    """Raw articles (.txt, .html, .md): one line each, then the counts; True if any failed."""
+def _import_sources(paths: list[Path], addresses: list[str], config, args: argparse.Namespace, started: float) -> bool:
+    """Raw articles (.txt, .html, .md) and web addresses: one line each, then the counts; True if any failed."""
     from site_builder.ingest.importer import discover, import_sources  # heavy (trafilatura): load on demand
 
     files, outcomes = discover(paths)
     for outcome in outcomes:
         _print_outcome(outcome, args)
-    results = import_sources(files, config, dry_run=args.dry_run, force=args.force)
-    if len(files) >= PROGRESS_BAR_FROM and sys.stderr.isatty() and not args.quiet:
-        from tqdm import tqdm
-
-        results = tqdm(results, total=len(files), unit="file", file=sys.stderr, leave=False)
+    results = _with_bar(import_sources(files, config, dry_run=args.dry_run, force=args.force), len(files), args)
+    if addresses:
+        results = itertools.chain(results, _with_bar(_fetched(addresses, config, args), len(addresses), args))
     for outcome in results:
         outcomes.append(outcome)
         _print_outcome(outcome, args)
@@ -401,7 +427,31 @@ def _import_sources(paths: list[Path], config, args: argparse.Namespace, started
     verb = "Would import" if args.dry_run else "Imported"
     print(f"{verb} {counts['imported']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
           f"failed {counts['failed']} ({time.perf_counter() - started:.2f} s).", file=sys.stderr if args.quiet else sys.stdout)
+    if args.archive and not args.dry_run:
+        _archive(config, [o.article for o in outcomes if o.status != "failed" and o.found and o.found.source_url
+                          and o.source in addresses], args)
     return bool(counts["failed"])
+
+
+def _fetched(addresses: list[str], config, args: argparse.Namespace):
+    from site_builder.ingest.fetch import FetchSettings
+    from site_builder.ingest.web_import import import_addresses
+
+    settings = FetchSettings(read_timeout=args.timeout, connect_timeout=min(args.timeout, 10.0))
+    return import_addresses(addresses, config, settings, dry_run=args.dry_run, force=args.force)
+
+
+def _with_bar(results, total: int, args: argparse.Namespace):
+    if total >= PROGRESS_BAR_FROM and sys.stderr.isatty() and not args.quiet:
+        from tqdm import tqdm
+
+        return tqdm(results, total=total, unit="page", file=sys.stderr, leave=False)
+    return results
+
+
+def _archive(config, articles: list[str], args: argparse.Namespace) -> bool:
+    """Archive the sources of `articles` (paths shown relative to the site); True if any failed."""
+    return False
 
 
 def _import_annotations(paths: list[Path], config, args: argparse.Namespace) -> bool:
@@ -434,7 +484,8 @@ def _print_outcome(outcome, args: argparse.Namespace) -> None:
     for warning in outcome.warnings:
         print(f"{outcome.source}: warning: {warning}", file=sys.stderr)
     if outcome.status == "failed":
-        print(f"{outcome.source}: {outcome.message}", file=sys.stderr)
+        code = f" [{outcome.code}]" if outcome.code else ""
+        print(f"{outcome.source}: {outcome.message}{code}", file=sys.stderr)
         return
     if args.quiet:
         return

@@ -8,7 +8,8 @@ search for one, and a teacher can refer to one in a handout.
 Numbering: SB0xx a file as a whole or its YAML, SB1xx a front-matter or site.yml value, SB2xx
 links between pieces, SB3xx the original an article was imported from, SB4xx the theme and build,
 SB5xx footnotes and headings in an article's text and notes, SB6xx annotations (notes anchored to
-quoted passages), SB7xx corrections (the editors' dated record of what they changed and why).
+quoted passages), SB7xx corrections (the editors' dated record of what they changed and why),
+SB8xx addresses on the web (importing a page by its address, archiving it, checking links).
 This module imports nothing from the package, so any stage can use its constants.
 """
 
@@ -663,3 +664,132 @@ CHANGE_WITHOUT_CORRECTION = _kind(
     "claims:\n  - id: precise-strikes\n    verdict: false\ncorrections:\n  - date: 2026-12-07\n"
     "    kind: correction\n    field: claims.precise-strikes.verdict\n    was: disputed\n    now: \"false\"\n"
     "    why: The note already said the claim is not borne out; the evidence shows it is false.")
+
+# --- SB8xx: addresses on the web: importing by address, archiving, checking links ------------------
+
+NOT_A_WEB_PAGE_ADDRESS = _kind(
+    "SB801", "not-a-web-page-address", "an address to import or check is not http:// or https://",
+    """`site-builder import` fetches pages from the web only: an address must start with http:// or
+    https:// and name a host. A `file:` address would read files of this computer, and `ftp:` or
+    `javascript:` addresses are not pages, so they are refused before anything is requested. For a
+    page saved on your computer, give its path instead of an address.""",
+    "file:///etc/passwd: not a web address: `file:` addresses are not fetched (only http:// and https://) [SB801]",
+    "$ site-builder import file:///home/me/story.html",
+    "$ site-builder import /home/me/story.html")
+
+ADDRESS_UNREACHABLE = _kind(
+    "SB802", "address-unreachable", "the server could not be reached, or stopped answering",
+    """The host does not exist, refused the connection, or stopped sending the page before it was
+    complete (import waits `--timeout` seconds between two pieces of an answer). Nothing was kept.
+    Check the address in a browser; if the site is slow, import it again with a longer
+    `--timeout`; if it is gone, look for an archived copy (web.archive.org) and import that.""",
+    "https://slow.example.org/story: no answer within 20 s (the server stalled) [SB802]",
+    "$ site-builder import https://slow.example.org/story",
+    "$ site-builder import --timeout 60 https://slow.example.org/story")
+
+ADDRESS_HTTP_ERROR = _kind(
+    "SB803", "address-http-error", "the server answered with an error (404, 410, 500, ...)",
+    """The server answered, but with an error instead of the page: 404 (not found) and 410 (gone)
+    mean the piece was moved or deleted; 401 and 403 that it needs a login or refuses automated
+    readers; 5xx that the site is failing. For a vanished piece, import an archived copy; for a
+    login page, save the page from your browser and import the file.""",
+    "https://news.example.org/deleted: HTTP 410 Gone (removed for good) [SB803]",
+    "$ site-builder import https://news.example.org/deleted",
+    "$ site-builder import https://web.archive.org/web/2024/https://news.example.org/deleted")
+
+TOO_MANY_REDIRECTS = _kind(
+    "SB804", "too-many-redirects", "the address redirects in a loop, too often, or off the web",
+    """A page may move and its old address redirect to the new one; import follows at most five
+    such redirects and records them. This address went round in a loop, needed more, or pointed
+    to something that is not a web address. Open it in a browser to see where it ends, and import
+    that address (a site that redirects every automated reader to a consent page in a loop needs
+    the page saved from the browser).""",
+    "https://news.example.org/a: redirect loop: https://news.example.org/b -> https://news.example.org/a [SB804]",
+    "$ site-builder import https://news.example.org/a",
+    "$ site-builder import ~/Downloads/story.html   # saved from the browser")
+
+PAGE_TOO_LARGE = _kind(
+    "SB805", "page-too-large", "the page is larger than 20 MB once decompressed",
+    """A news page is a few hundred kilobytes, rarely a few megabytes. An answer larger than 20 MB
+    (counted after decompression, so a small compressed file that would expand to gigabytes is
+    refused as soon as it passes the limit) is a video, an archive or a malicious answer, not a
+    piece to annotate. Nothing was kept. Check that the address is the article itself.""",
+    "https://news.example.org/huge: the page is larger than 20 MB (however compressed), so not a news page; "
+    "not kept [SB805]",
+    "$ site-builder import https://news.example.org/video.mp4",
+    "$ site-builder import https://news.example.org/story-about-the-video")
+
+NOT_A_WEB_PAGE = _kind(
+    "SB806", "not-a-web-page", "the address gives a PDF, an image or another file, not an HTML page",
+    """Import reads web pages (HTML). The server sent something else: a PDF, an image, a feed or a
+    download, as its Content-Type says. For a PDF, copy its text into a .txt file (keeping the PDF
+    yourself) and import that; for a feed, import the address of the article it links to.""",
+    "https://news.example.org/report.pdf: a PDF (application/pdf), not a web page: save its text as a .txt file "
+    "and import that [SB806]",
+    "$ site-builder import https://news.example.org/report.pdf",
+    "$ site-builder import report.txt   # the PDF's text, copied into a file")
+
+PAGE_WITHOUT_ARTICLE = _kind(
+    "SB807", "page-without-article", "the page is empty or holds no article text",
+    """The server sent a page, but it is empty, or nothing in it reads as an article: a cookie
+    wall, a login form, a page built by JavaScript in the browser, or a section front listing
+    other pieces. Open it in a browser: if the text shows there, save the page from the browser
+    (File > Save Page As) and import the file.""",
+    "https://news.example.org/app: no article text found in the page [SB807]",
+    "$ site-builder import https://news.example.org/app",
+    "$ site-builder import ~/Downloads/story.html   # saved after the browser ran the page")
+
+SERVER_BUSY = _kind(
+    "SB808", "server-busy", "the server kept saying it is busy (429 or 503)",
+    """The site answered "too many requests" (429) or "unavailable" (503). Import waits as long as
+    the server asks (its Retry-After), up to a minute, and asks again a few times; it still
+    refused, or asked to wait longer. Import the address again later: pieces already imported are
+    left as they are.""",
+    "https://news.example.org/story: HTTP 429 Too Many Requests: the server asks to wait 3600 s; import it again "
+    "later [SB808]",
+    "$ site-builder import --from list.txt     # at the busiest hour",
+    "$ site-builder import --from list.txt     # an hour later: the rest are imported")
+
+ARCHIVE_FAILED = _kind(
+    "SB810", "archive-failed", "no archived copy could be made or found (a warning)",
+    """`import --archive` and `site-builder archive` ask the Internet Archive (`archive_service` in
+    site.yml) to save each source, and, when it cannot, for the latest copy it already holds. The
+    service was down, slow, refused, or holds no copy. The piece itself is imported; run
+    `site-builder archive` again later to archive what is still missing.""",
+    "content/articles/piece.md: warning: https://news.example.org/story: no archived copy: the archive "
+    "answered HTTP 523 and holds no earlier copy (run site-builder archive again later) [SB810]",
+    "provenance:\n  source: content/sources/story-1a2b3c4d.html",
+    "provenance:\n  source: content/sources/story-1a2b3c4d.html\n"
+    "  archive_url: https://web.archive.org/web/20261207101112/https://news.example.org/story\n"
+    "  archived: 2026-12-07")
+
+LINK_DEAD = _kind(
+    "SB820", "link-dead", "an external address answers with an error or not at all",
+    """`check --links` asks every external address of the collection (sources, evidence, links in
+    the texts, notes and annotations) whether it still answers. This one answered 4xx or 5xx, or
+    could not be reached. Readers following it will find nothing: point it to an archived copy
+    (the message says when the Internet Archive holds one) or to where the page moved.""",
+    "content/articles/piece.md:6: https://news.example.org/gone is dead: HTTP 404 Not Found (an archived copy "
+    "exists: https://web.archive.org/web/2024/https://news.example.org/gone) [SB820]",
+    "source_url: https://news.example.org/gone",
+    "source_url: https://news.example.org/gone\n# (and the archived copy linked, or the new address)")
+
+LINK_MOVED = _kind(
+    "SB821", "link-moved", "an external address is permanently redirected (a warning)",
+    """The address answers with a permanent redirect (301 or 308) to another one: the page moved
+    for good. It still works, but the old address may stop redirecting one day. Replace it with
+    the new address the message names.""",
+    "content/articles/piece.md:6: warning: https://news.example.org/old moved permanently to "
+    "https://news.example.org/new (write the new address) [SB821]",
+    "source_url: https://news.example.org/old",
+    "source_url: https://news.example.org/new")
+
+LINK_SUSPICIOUS = _kind(
+    "SB822", "link-suspicious", "an external address answers with the site's home or error page (a warning)",
+    """The address answers 200, but with the site's home page, or with a page whose title says it
+    is not found (a "soft 404"): many sites do that for deleted pieces instead of answering 404.
+    Open it in a browser; if the piece is gone, link an archived copy instead.""",
+    "content/articles/piece.md:6: warning: https://news.example.org/deleted answers with the site's home page "
+    "(https://news.example.org/), not the piece: it may have been removed [SB822]",
+    "source_url: https://news.example.org/deleted",
+    "source_url: https://web.archive.org/web/2024/https://news.example.org/deleted")

@@ -65,6 +65,8 @@ class Provenance:
     original_name: str
     sha256: str
     imported: date
+    archive_url: str = ""  # the Internet Archive's copy of the source, if one was made or found
+    archived: date | None = None
 
 
 @dataclass(frozen=True)
@@ -489,7 +491,8 @@ def read_provenance(record: dict | None, config: SiteConfig, shown: str, line: i
         problems.append(Problem(shown, line, f"provenance: `{record['source']}` no longer matches its SHA-256",
                                 "originals are never edited; restore it or re-import the source", severity="warning",
                                 code=codes.ORIGINAL_CHANGED))
-    provenance = Provenance(record["source"], record["original_name"], record["sha256"], record["imported"])
+    provenance = Provenance(record["source"], record["original_name"], record["sha256"], record["imported"],
+                            record.get("archive_url") or "", record.get("archived"))
     return provenance, problems
 
 

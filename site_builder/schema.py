@@ -17,6 +17,14 @@ PROVENANCE_FIELDS: tuple[Field, ...] = (
     Field("text_sha256", Text(), "SHA-256 of the text as imported: tells whether an editor has changed it since.",
           default=""),
     Field("imported", IsoDate(), "When the original was imported.", required=True),
+    Field("fetched", Text("time (YYYY-MM-DDTHH:MM:SSZ, UTC)"), "When the page was fetched from the web "
+          "(`import URL`); the address it came from is the article's `source_url`.", default=""),
+    Field("requested_url", Url(), "The address asked for, when redirects led elsewhere (`source_url`).", default=""),
+    Field("redirects", TextList(Url()), "Each address the server redirected to on the way, in order.", default=()),
+    Field("charset", Text(), "The character set the server declared for the page, when it did.", default=""),
+    Field("archive_url", Url(), "The Internet Archive's copy of the source (`import --archive`, `site-builder "
+          "archive`), linked beside the source on the article page.", default=""),
+    Field("archived", IsoDate(), "The date of that archived copy.", default=None),
 )
 
 CLAIM_ROLES = ("makes", "reports", "disputes")

@@ -105,6 +105,6 @@ def _yaml_key(key: str, value: Any) -> str:
         indented = "".join(f"  {line}\n" if line.strip() else "\n" for line in value.strip().splitlines())
         return f"{key}: |\n{indented}"
     if isinstance(value, dict):
-        inner = "".join("  " + _yaml_key(k, v) for k, v in value.items())
+        inner = "".join(f"  {line}\n" for k, v in value.items() for line in _yaml_key(k, v).splitlines())
         return f"{key}:\n{inner}"
     return yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)

@@ -16,14 +16,20 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator
+from urllib.parse import unquote, urlsplit
 
+from slugify import slugify
+
+from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
 from site_builder.errors import display_path
 from site_builder.ingest import article_file, reanchor
 from site_builder.ingest.annotation_moves import annotation_moves
 from site_builder.ingest.decode import Unreadable, decode
 from site_builder.ingest.extracted import Extracted
+from site_builder.ingest.fetch import HTML_TYPES, Fetched
 from site_builder.ingest.html import extract_html
 from site_builder.ingest.language import detect_language
 from site_builder.ingest.markdown_source import extract_markdown
@@ -32,6 +38,7 @@ from site_builder.reader import ARTICLES_DIR, article_paths, split_front_matter
 from site_builder.yamlsource import load_mapping
 
 SOURCES_DIR = "sources"
+ARCHIVE_KEYS = ("archive_url", "archived")  # provenance keys `archive` writes (ingest/archive.py)
 MIN_WORDS = 5  # fewer words than this is a page's leftovers (a menu, a caption), not an article
 EXTRACTORS: dict[str, Callable[[str], Extracted]] = {
     ".txt": extract_text,
@@ -53,6 +60,7 @@ class Outcome:
     message: str = ""
     found: Extracted | None = None
     warnings: tuple[str, ...] = ()
+    code: str = ""  # the problem code of a failure, when it has one
 
 
 @dataclass
@@ -64,15 +72,19 @@ class _Known:
     by_url: dict[str, Path] = field(default_factory=dict)
     slugs: set[str] = field(default_factory=set)
 
-    def remember(self, path: Path, sha: str, name: str, url: str) -> None:
+    def remember(self, path: Path, sha: str, name: str, *urls: str) -> None:
         self.slugs.add(path.stem)
         self.by_sha[sha] = path
-        self.by_name.setdefault(name, path)
-        if url:
-            self.by_url.setdefault(url, path)
+        if name:
+            self.by_name.setdefault(name, path)
+        for url in urls:
+            if url:
+                self.by_url.setdefault(url, path)
 
-    def find(self, sha: str, name: str, url: str) -> Path | None:
-        return self.by_sha.get(sha) or self.by_name.get(name) or (self.by_url.get(url) if url else None)
+    def find(self, sha: str, name: str, urls: tuple[str, ...]) -> Path | None:
+        """By the same bytes, else the same file name (files only), else the same address."""
+        found = self.by_sha.get(sha) or (self.by_name.get(name) if name else None)
+        return found or next((self.by_url[url] for url in urls if url in self.by_url), None)
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
@@ -101,71 +113,162 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
 def import_sources(files: list[Path], config: SiteConfig, *, dry_run: bool = False, force: bool = False,
                    today: date | None = None) -> Iterator[Outcome]:
     """Import each file in turn, yielding its outcome as soon as it is known (for progress output)."""
-    known = _known_articles(config)
+    known = known_articles(config)
     for path in files:
         try:
-            yield _import_one(path, config, known, dry_run=dry_run, force=force, today=today or date.today())
+            read = extract(Raw.of_file(path))
         except Unreadable as reason:
-            yield Outcome(str(path), "failed", message=str(reason))
+            yield Outcome(str(path), "failed", message=str(reason), code=reason.code)
+            continue
         except OSError as error:
             yield Outcome(str(path), "failed", message=f"cannot read: {error.strerror or error}")
+            continue
+        yield apply(read, config, known, dry_run=dry_run, force=force, today=today or date.today())
 
 
-def _import_one(path: Path, config: SiteConfig, known: _Known, *, dry_run: bool, force: bool, today: date) -> Outcome:
-    data = path.read_bytes()
-    decoded = decode(data)
-    found = EXTRACTORS[path.suffix.lower()](decoded.text)
+@dataclass(frozen=True)
+class Raw:
+    """One source's bytes and where they came from: a file the editor named, or a page fetched."""
+
+    label: str  # what the editor gave, a path or an address: each outcome line starts with it
+    name: str  # the original's file name (provenance `original_name`)
+    suffix: str  # which extractor reads it
+    data: bytes
+    fetched: Fetched | None = None
+
+    @classmethod
+    def of_file(cls, path: Path) -> "Raw":
+        return cls(str(path), path.name, path.suffix.lower(), path.read_bytes())
+
+    @classmethod
+    def of_page(cls, fetched: Fetched) -> "Raw":
+        """A page as received; what its server sent decides how it is read (a PDF is refused here)."""
+        return cls(fetched.requested_url, page_file_name(fetched.url), _page_suffix(fetched), fetched.body, fetched)
+
+
+@dataclass(frozen=True)
+class Read:
+    """A source read and extracted: the half of an import that touches no file, so it can run in a worker."""
+
+    raw: Raw
+    found: Extracted
+    sha: str
+    warnings: tuple[str, ...]
+
+
+def extract(raw: Raw) -> Read:
+    """Decode and extract one source, or raise Unreadable with the reason."""
+    fetched = raw.fetched
+    try:
+        decoded = decode(raw.data, fetched.charset if fetched else "")
+        found = EXTRACTORS[raw.suffix](decoded.text)
+    except Unreadable as reason:
+        raise Unreadable(_page_reason(str(reason)), codes.PAGE_WITHOUT_ARTICLE) if fetched else reason from None
     if len(found.text.split()) < MIN_WORDS:
-        raise Unreadable("no article text found")
+        raise Unreadable("no article text found", codes.PAGE_WITHOUT_ARTICLE if fetched else "")
     if not found.language:
         found = replace(found, language=detect_language(found.text))
-    warnings = (decoded.warning,) if decoded.warning else ()
-    sha = hashlib.sha256(data).hexdigest()
-    existing = known.find(sha, path.name, found.source_url)
-    if existing is not None and known.by_sha.get(sha) == existing and not force:
-        return Outcome(str(path), "unchanged", _shown(existing, config), found=found, warnings=warnings)
+    if fetched:  # where the page was found, whatever it says of itself
+        found = replace(found, source_url=fetched.url)
+    return Read(raw, found, hashlib.sha256(raw.data).hexdigest(), (decoded.warning,) if decoded.warning else ())
 
-    source = config.content_dir / SOURCES_DIR / f"{path.stem}-{sha[:8]}{path.suffix.lower()}"
+
+def apply(read: Read, config: SiteConfig, known: "_Known", *, dry_run: bool, force: bool, today: date) -> Outcome:
+    """Decide what a read source does to the collection (new, updated, unchanged, refused), and write it."""
+    raw, found, sha, warnings = read.raw, read.found, read.sha, read.warnings
+    urls = (raw.fetched.url, raw.fetched.requested_url) if raw.fetched else (found.source_url,)
+    existing = known.find(sha, "" if raw.fetched else raw.name, urls)
+    if existing is not None and known.by_sha.get(sha) == existing and not force:
+        return Outcome(raw.label, "unchanged", _shown(existing, config), found=found, warnings=warnings)
+
+    stem = Path(raw.name).stem
+    source = config.content_dir / SOURCES_DIR / f"{stem}-{sha[:8]}{raw.suffix}"
     provenance = {
         "source": display_path(source, config.root),
-        "original_name": path.name,
+        "original_name": raw.name,
         "sha256": sha,
         "text_sha256": article_file.text_digest(found.text),
         "imported": today,
+        **(_fetch_record(raw.fetched) if raw.fetched else {}),
     }
     if existing is not None:
         text = existing.read_text(encoding="utf-8")
         if not force and _edited_since_import(text, config):
-            return Outcome(str(path), "failed", _shown(existing, config), found=found, warnings=warnings,
+            return Outcome(raw.label, "failed", _shown(existing, config), found=found, warnings=warnings,
                            message="the source changed, but an editor has also changed the article text since "
                                    "import; use --force to replace the text (front matter, notes and footnotes "
                                    "are kept, each footnote mark placed after the same words in the new text)")
         merged = _carry_footnotes(text, found, config, _shown(existing, config))
         if merged.unplaced:
-            return Outcome(str(path), "failed", _shown(existing, config), found=found, warnings=warnings,
+            return Outcome(raw.label, "failed", _shown(existing, config), found=found, warnings=warnings,
                            message=reanchor.refusal(_shown(existing, config), merged.unplaced))
         provenance["text_sha256"] = article_file.text_digest(merged.text)  # edits are counted from this text
+        provenance.update(_kept_archive(text))
         warnings += merged.notices
         warnings += annotation_moves(text, article_file.current_text(text, config.notes_heading), merged.text,
                                      _shown(existing, config), config.base_path)
         content = article_file.updated_article(text, merged.text, found, provenance, config.notes_heading)
         target, status = existing, "updated"
     else:
-        slug = article_file.make_slug(found.title, path.stem, known.slugs)
+        slug = article_file.make_slug(found.title, stem, known.slugs)
         target = config.content_dir / ARTICLES_DIR / f"{slug}.md"
         content, status = article_file.new_article(found, provenance, config.notes_heading), "imported"
     if not dry_run:
         try:
-            _write_new(source, data)
+            _write_new(source, raw.data)
             write_atomically(target, content)
         except OSError as error:  # a full disk, say: the article is left exactly as it was
-            return Outcome(str(path), "failed", _shown(target, config), found=found, warnings=warnings,
+            return Outcome(raw.label, "failed", _shown(target, config), found=found, warnings=warnings,
                            message=f"cannot write {_shown(target, config)} ({error.strerror or error}); it is unchanged")
-    known.remember(target, sha, path.name, found.source_url)
-    return Outcome(str(path), status, _shown(target, config), found=found, warnings=warnings)
+    known.remember(target, sha, "" if raw.fetched else raw.name, *urls)
+    return Outcome(raw.label, status, _shown(target, config), found=found, warnings=warnings)
 
 
-def _known_articles(config: SiteConfig) -> _Known:
+def page_file_name(url: str) -> str:
+    """The name a fetched page is kept under: its address's last part (or host), as a slug, `.html`."""
+    parts = urlsplit(url)
+    last = PurePosixPath(unquote(parts.path)).stem
+    return f"{slugify(last, max_length=60) or slugify(parts.hostname or '', max_length=60) or 'page'}.html"
+
+
+def _page_suffix(fetched: Fetched) -> str:
+    """`.html` for a web page, `.txt` for plain text; anything else is refused with what it is."""
+    media_type = fetched.content_type
+    if media_type in HTML_TYPES or (not media_type and not fetched.body.startswith(b"%PDF")):
+        return ".html"
+    if media_type == "text/plain":
+        return ".txt"
+    if media_type == "application/pdf" or fetched.body.startswith(b"%PDF"):
+        raise Unreadable(f"a PDF ({media_type or 'by its content'}), not a web page: save its text as a .txt file "
+                         "and import that", codes.NOT_A_WEB_PAGE)
+    raise Unreadable(f"not a web page: the server sent `{media_type}`", codes.NOT_A_WEB_PAGE)
+
+
+def _page_reason(reason: str) -> str:
+    return "the server sent an empty page" if reason == "empty file" else reason
+
+
+def _fetch_record(fetched: Fetched) -> dict:
+    """What the provenance says of a fetched page: when, from where, by which way, in which charset."""
+    record: dict = {"fetched": fetched.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if fetched.requested_url != fetched.url:
+        record["requested_url"] = fetched.requested_url
+    if fetched.redirects:
+        record["redirects"] = [address for _, address in fetched.redirects]
+    if fetched.charset:
+        record["charset"] = fetched.charset
+    return record
+
+
+def _kept_archive(text: str) -> dict:
+    """The archived copy an article already records: a new version of its source keeps it (the
+    archive still holds what was collected before)."""
+    provenance = _provenance(text)
+    return {key: provenance[key] for key in ARCHIVE_KEYS if provenance.get(key)}
+
+
+def known_articles(config: SiteConfig) -> _Known:
+    """Every article with an imported source, by its bytes, file name and addresses."""
     known = _Known()
     for path in map(Path, article_paths(config)):
         known.slugs.add(path.stem)
@@ -177,7 +280,7 @@ def _known_articles(config: SiteConfig) -> _Known:
         provenance = values.get("provenance")
         if isinstance(provenance, dict) and provenance.get("sha256"):
             known.remember(path, str(provenance["sha256"]), str(provenance.get("original_name", "")),
-                           str(values.get("source_url") or ""))
+                           str(values.get("source_url") or ""), str(provenance.get("requested_url") or ""))
     return known
 
 
@@ -196,9 +299,10 @@ def _outlet_text(provenance: dict, config: SiteConfig) -> str | None:
     """The text as last imported, extracted again from its original (its footnotes are the
     outlet's, not the editor's); None when the original is gone or unreadable."""
     source = config.root / str(provenance.get("source") or "")
-    extract = EXTRACTORS.get(source.suffix.lower())
+    extractor = EXTRACTORS.get(source.suffix.lower())
     try:
-        return extract(decode(source.read_bytes()).text).text if extract and source.is_file() else None
+        data = source.read_bytes() if extractor and source.is_file() else None
+        return extractor(decode(data, str(provenance.get("charset") or "")).text).text if data is not None else None
     except (OSError, Unreadable):
         return None
 

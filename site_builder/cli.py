@@ -119,6 +119,23 @@ def build_parser() -> argparse.ArgumentParser:
                                  f"{FETCH_TIMEOUT:g}; the whole page gets three times this)")
     import_cmd.set_defaults(command="import", run=_run_import)
 
+    archive_cmd = commands.add_parser(
+        "archive", help="ask the Internet Archive for a copy of each imported piece's source",
+        description="For each imported piece with a source address and no archived copy recorded yet, ask "
+                    "archive_service (site.yml; the Internet Archive by default) to save the page, or else for the "
+                    "latest copy it holds, and record its address and date in the piece's provenance: the article "
+                    "page links it beside the source. A piece the archive cannot serve is reported (exit 1) and "
+                    "left as it was; run the command again later for those.")
+    archive_cmd.add_argument("articles", nargs="*", metavar="SLUG",
+                             help="only these pieces (by slug or file), default every one")
+    _site_option(archive_cmd)
+    archive_cmd.add_argument("--again", action="store_true",
+                             help="ask for a new copy even for pieces that already record one")
+    archive_cmd.add_argument("--timeout", type=float, default=FETCH_TIMEOUT, metavar="SECONDS",
+                             help=f"how long to wait for the archive between two pieces of an answer is three times "
+                                  f"this (default: {FETCH_TIMEOUT:g})")
+    archive_cmd.set_defaults(command="archive", run=_run_archive)
+
     check_cmd = commands.add_parser("check", help="report every problem in the content, write nothing",
                                     description="Validate site.yml and every article; print each problem "
                                                 "as path:line: message [CODE] and exit 1 if there is any.")
@@ -428,8 +445,8 @@ def _import_sources(paths: list[Path], addresses: list[str], config, args: argpa
     print(f"{verb} {counts['imported']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
           f"failed {counts['failed']} ({time.perf_counter() - started:.2f} s).", file=sys.stderr if args.quiet else sys.stdout)
     if args.archive and not args.dry_run:
-        _archive(config, [o.article for o in outcomes if o.status != "failed" and o.found and o.found.source_url
-                          and o.source in addresses], args)
+        _archive(config, [config.root / o.article for o in outcomes if o.status != "failed" and o.source in addresses],
+                 args)
     return bool(counts["failed"])
 
 
@@ -449,9 +466,39 @@ def _with_bar(results, total: int, args: argparse.Namespace):
     return results
 
 
-def _archive(config, articles: list[str], args: argparse.Namespace) -> bool:
-    """Archive the sources of `articles` (paths shown relative to the site); True if any failed."""
-    return False
+def _archive(config, articles: list[Path], args: argparse.Namespace, again: bool = False) -> bool:
+    """Archive the sources of `articles`: one line each, failures as warnings; True if any failed."""
+    from site_builder.ingest.archive import archive_articles
+    from site_builder.ingest.fetch import FetchSettings
+
+    settings = FetchSettings(read_timeout=3 * args.timeout, connect_timeout=min(args.timeout, 10.0))
+    failed = archived = 0
+    for done in archive_articles(articles, config, settings, again=again):
+        if done.problem:
+            failed += 1
+            print(done.problem, file=sys.stderr)
+        else:
+            archived += 1
+            if not args.quiet:
+                print(f"{'archived':12} {done.address} -> {done.snapshot.url} ({done.snapshot.day.isoformat()})")
+    if failed or archived:
+        print(f"Archived {archived}, failed {failed}" + (" (run site-builder archive again later for those)" if failed else
+              "") + ".", file=sys.stderr if args.quiet else sys.stdout)
+    return bool(failed)
+
+
+def _run_archive(root: Path, args: argparse.Namespace) -> int:
+    from site_builder.reader import article_paths
+
+    config = load_config(root)
+    wanted = set(args.articles)
+    paths = [Path(path) for path in article_paths(config)
+             if not wanted or Path(path).stem in wanted or str(path) in wanted]
+    if wanted - {path.stem for path in paths} - {str(path) for path in paths}:
+        print(f"site-builder archive: no such article: {', '.join(sorted(wanted - {p.stem for p in paths}))}",
+              file=sys.stderr)
+        return 1
+    return 1 if _archive(config, paths, args, again=args.again) else 0
 
 
 def _import_annotations(paths: list[Path], config, args: argparse.Namespace) -> bool:

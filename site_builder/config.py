@@ -136,6 +136,9 @@ SITE_FIELDS: tuple[Field, ...] = (
           "`events`, `timeline`, `claims`, `annotations` (shown once there are annotations), `corrections`, `search`), a page of content/pages/ by its file name, or a link "
           "written as `title:` and `url:` lines. Empty: the sections, then the pages that set `menu:`.",
           default=()),
+    Field("archive_service", Url(), "The web archive `import --archive` and `site-builder archive` ask for a copy of "
+          "each source (the Internet Archive's Wayback Machine, or a service answering as it does).",
+          default="https://web.archive.org"),
     Field("pygments_style", PygmentsStyle(about="a Pygments style name (`default`, `friendly`, `monokai`, ...: "
           "see pygments.org/styles)"), "The Pygments style for code blocks.", default="default"),
 )
@@ -162,6 +165,7 @@ class SiteConfig:
     cname: str
     notes_heading: str
     pygments_style: str
+    archive_service: str
     menu: tuple[MenuItem, ...]
     base_url_given: bool = False  # base_url came from `--base-url`, not site.yml (buildinfo records it)
 

@@ -745,7 +745,7 @@ SERVER_BUSY = _kind(
     the server asks (its Retry-After), up to a minute, and asks again a few times; it still
     refused, or asked to wait longer. Import the address again later: pieces already imported are
     left as they are.""",
-    "https://news.example.org/story: HTTP 429 Too Many Requests: the server asks to wait 3600 s; import it again "
+    "https://news.example.org/story: HTTP 429 Too Many Requests: the server asks to wait 3600 s; try again "
     "later [SB808]",
     "$ site-builder import --from list.txt     # at the busiest hour",
     "$ site-builder import --from list.txt     # an hour later: the rest are imported")

@@ -179,7 +179,7 @@ def test_a_server_asking_for_too_long_a_wait_is_reported_not_waited_for(web):
     web.expect_request("/busy").respond_with_data("busy", status=503, headers={"Retry-After": "3600"})
     with Batch(FetchSettings(read_timeout=1)) as batch, pytest.raises(FetchError) as raised:
         batch.fetch(web.url_for("/busy"))
-    assert raised.value.code == "SB808" and "3600 s" in str(raised.value)
+    assert raised.value.code == "SB808" and "3600 s; try again later" in str(raised.value)
 
 
 def test_the_charset_comes_from_the_header_or_the_page_and_valid_utf8_wins_over_a_wrong_one(site, run, web):

@@ -54,7 +54,7 @@ def new_article(found: Extracted, provenance: dict[str, Any], notes_heading: str
         "draft": True,
         "provenance": provenance,
     }
-    front_matter = "".join(_yaml_key(key, value) for key, value in fields.items())
+    front_matter = "".join(yaml_key(key, value) for key, value in fields.items())
     return f"---\n{front_matter}---\n\n{found.text.strip()}\n\n## {notes_heading}\n\n"
 
 
@@ -65,7 +65,7 @@ def updated_article(existing: str, text: str, found: Extracted, provenance: dict
     if problems:
         raise ValueError("the existing article has no readable front matter")
     for key, value in (("word_count", count_words(found.text)), ("provenance", provenance)):
-        front_matter = replace_key(front_matter, key, _yaml_key(key, value))
+        front_matter = replace_key(front_matter, key, yaml_key(key, value))
     notes = split_notes(body, notes_heading)
     heading = notes.heading or f"## {notes_heading}\n"
     return f"---\n{front_matter}---\n\n{text.strip()}\n\n{heading}{notes.notes}"
@@ -95,7 +95,7 @@ def replace_key(front_matter: str, key: str, replacement: str) -> str:
     return "".join(lines[:start]) + replacement + "".join(lines[end:])
 
 
-def _yaml_key(key: str, value: Any) -> str:
+def yaml_key(key: str, value: Any) -> str:
     """One front-matter key as YAML; empty values are written as a bare `key:` for the editor to fill."""
     if value is None or value == "" or value == []:
         return f"{key}:\n"
@@ -105,6 +105,6 @@ def _yaml_key(key: str, value: Any) -> str:
         indented = "".join(f"  {line}\n" if line.strip() else "\n" for line in value.strip().splitlines())
         return f"{key}: |\n{indented}"
     if isinstance(value, dict):
-        inner = "".join(f"  {line}\n" for k, v in value.items() for line in _yaml_key(k, v).splitlines())
+        inner = "".join(f"  {line}\n" for k, v in value.items() for line in yaml_key(k, v).splitlines())
         return f"{key}:\n{inner}"
     return yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)

@@ -129,15 +129,16 @@ def fetch(client: httpx.Client, url: str, settings: FetchSettings, gate: HostGat
     current = url
     while True:
         with gate.turn(current):
-            answer = _patient_request(client, method, current, settings)
-        status, location, content_type, charset, body = answer
-        if status in REDIRECTS and location:
-            current = _next_address(current, location, seen, redirects, status, settings)
+            answer = ask(client, current, settings, method)
+        location = answer.headers.get("location", "")
+        if answer.status in REDIRECTS and location:
+            current = _next_address(current, location, seen, redirects, answer.status, settings)
             continue
-        if status >= 400:
-            raise FetchError(_http_reason(status), codes.ADDRESS_HTTP_ERROR, status)
-        return Fetched(url, current, status, content_type, charset, body, datetime.now(timezone.utc).replace(microsecond=0),
-                       tuple(redirects))
+        if answer.status >= 400:
+            raise FetchError(_http_reason(answer.status), codes.ADDRESS_HTTP_ERROR, answer.status)
+        content_type, charset = _content_type(answer.headers.get("content-type", ""))
+        return Fetched(url, current, answer.status, content_type, charset, answer.body,
+                       datetime.now(timezone.utc).replace(microsecond=0), tuple(redirects))
 
 
 def _next_address(current: str, location: str, seen: set[str], redirects: list, status: int,
@@ -154,32 +155,38 @@ def _next_address(current: str, location: str, seen: set[str], redirects: list, 
     return target
 
 
-_Answer = tuple[int, str, str, str, bytes]  # status, Location, media type, charset, body
+@dataclass(frozen=True)
+class Answer:
+    """One answer, not followed: its status, headers and (for a success) body."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
 
 
-def _patient_request(client: httpx.Client, method: str, url: str, settings: FetchSettings) -> _Answer:
-    """One request, asked again after the server's wait when it is busy (429, 503)."""
+def ask(client: httpx.Client, url: str, settings: FetchSettings, method: str = "GET") -> Answer:
+    """One request (no redirect followed), asked again after the server's wait when it is busy (429, 503)."""
     for attempt in range(settings.retries + 1):
-        answer, retry_after = _request(client, method, url, settings)
-        if answer[0] not in BUSY or attempt == settings.retries:
+        answer = _request(client, method, url, settings)
+        if answer.status not in BUSY or attempt == settings.retries:
+            if answer.status in BUSY:
+                raise FetchError(f"{_http_reason(answer.status)}, asked {attempt + 1} times; try again later",
+                                 codes.SERVER_BUSY, answer.status)
             return answer
+        retry_after = _retry_after(answer.headers.get("retry-after", ""))
         wait = retry_after if retry_after is not None else settings.backoff * 2 ** attempt
         if wait > settings.max_wait:
-            raise FetchError(f"{_http_reason(answer[0])}: the server asks to wait {wait:.0f} s; import it again later",
-                             codes.SERVER_BUSY, answer[0])
+            raise FetchError(f"{_http_reason(answer.status)}: the server asks to wait {wait:.0f} s; try again later",
+                             codes.SERVER_BUSY, answer.status)
         time.sleep(wait)
     raise AssertionError("unreachable")
 
 
-def _request(client: httpx.Client, method: str, url: str, settings: FetchSettings) -> tuple[_Answer, float | None]:
+def _request(client: httpx.Client, method: str, url: str, settings: FetchSettings) -> Answer:
     try:
         with client.stream(method, url) as response:
-            status = response.status_code
-            media_type, charset = _content_type(response.headers.get("content-type", ""))
-            read_body = method != "HEAD" and status < 300
-            body = _read_body(response, settings) if read_body else b""
-            answer = (status, response.headers.get("location", ""), media_type, charset, body)
-            return answer, _retry_after(response.headers.get("retry-after", ""))
+            read_body = method != "HEAD" and response.status_code < 300
+            return Answer(response.status_code, response.headers, _read_body(response, settings) if read_body else b"")
     except httpx.TimeoutException:
         raise FetchError(f"no answer within {settings.read_timeout:g} s (the server stalled)", codes.ADDRESS_UNREACHABLE) from None
     except httpx.TooManyRedirects:  # not raised with follow_redirects=False; kept for safety
@@ -303,3 +310,10 @@ class Batch:
     def fetch(self, url: str, method: str = "GET") -> Fetched:
         assert self.client is not None, "use the batch as a context manager"
         return fetch(self.client, url, self.settings, self.gate, method)
+
+    def ask(self, url: str, method: str = "GET") -> Answer:
+        """One request, its redirect not followed (an archive's answer is in where it points)."""
+        assert self.client is not None, "use the batch as a context manager"
+        refuse_non_web(url)
+        with self.gate.turn(url):
+            return ask(self.client, url, self.settings, method)

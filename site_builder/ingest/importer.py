@@ -38,7 +38,6 @@ from site_builder.reader import ARTICLES_DIR, article_paths, split_front_matter
 from site_builder.yamlsource import load_mapping
 
 SOURCES_DIR = "sources"
-ARCHIVE_KEYS = ("archive_url", "archived")  # provenance keys `archive` writes (ingest/archive.py)
 MIN_WORDS = 5  # fewer words than this is a page's leftovers (a menu, a caption), not an article
 EXTRACTORS: dict[str, Callable[[str], Extracted]] = {
     ".txt": extract_text,
@@ -263,8 +262,14 @@ def _fetch_record(fetched: Fetched) -> dict:
 def _kept_archive(text: str) -> dict:
     """The archived copy an article already records: a new version of its source keeps it (the
     archive still holds what was collected before)."""
-    provenance = _provenance(text)
-    return {key: provenance[key] for key in ARCHIVE_KEYS if provenance.get(key)}
+    provenance = provenance_of(text)
+    if not provenance.get("archive_url"):
+        return {}
+    try:
+        archived = date.fromisoformat(str(provenance.get("archived") or ""))
+    except ValueError:
+        archived = None
+    return {"archive_url": provenance["archive_url"], "archived": archived}
 
 
 def known_articles(config: SiteConfig) -> _Known:
@@ -285,14 +290,14 @@ def known_articles(config: SiteConfig) -> _Known:
 
 
 def _edited_since_import(text: str, config: SiteConfig) -> bool:
-    recorded = _provenance(text).get("text_sha256")
+    recorded = provenance_of(text).get("text_sha256")
     return bool(recorded) and article_file.text_digest(article_file.current_text(text, config.notes_heading)) != recorded
 
 
 def _carry_footnotes(text: str, found: Extracted, config: SiteConfig, shown: str) -> reanchor.Merged:
     """The new text with the editors' footnotes of the article's current text carried over."""
     current, first_line = article_file.current_text(text, config.notes_heading), article_file.text_line(text)
-    return reanchor.carry_footnotes(current, found.text, _outlet_text(_provenance(text), config), first_line)
+    return reanchor.carry_footnotes(current, found.text, _outlet_text(provenance_of(text), config), first_line)
 
 
 def _outlet_text(provenance: dict, config: SiteConfig) -> str | None:
@@ -307,7 +312,8 @@ def _outlet_text(provenance: dict, config: SiteConfig) -> str | None:
         return None
 
 
-def _provenance(text: str) -> dict:
+def provenance_of(text: str) -> dict:
+    """The `provenance` block of an article file's text, as a dict ({} when it has none)."""
     front_matter, _, problems = split_front_matter(text, "")
     provenance = load_mapping(front_matter, "")[0].values.get("provenance") if not problems else None
     return provenance if isinstance(provenance, dict) else {}

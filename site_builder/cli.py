@@ -144,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--explain", nargs="?", const="", metavar="CODE",
                            help="explain a problem code (e.g. SB101) with an example fix, and check nothing; "
                                 "without a code, list every code")
+    check_cmd.add_argument("--links", action="store_true",
+                           help="also ask every external address in the content whether it still answers (the only "
+                                "check that goes online): dead ones are errors, moved and suspicious ones warnings; "
+                                "answers are kept for a day in .site-builder-cache/")
+    check_cmd.add_argument("--timeout", type=float, default=FETCH_TIMEOUT, metavar="SECONDS",
+                           help=f"with --links: how long to wait for a server (default: {FETCH_TIMEOUT:g})")
     check_cmd.set_defaults(command="check", run=_run_check)
 
     build_cmd = commands.add_parser("build", help="check the content and build the site into build/",
@@ -377,13 +383,30 @@ def _run_serve(root: Path, args: argparse.Namespace) -> int:
 def _run_check(root: Path, args: argparse.Namespace) -> int:
     if args.explain is not None:
         return _explain(args.explain)
-    report = check(load_config(root), include_drafts=args.drafts)
+    config = load_config(root)
+    report = check(config, include_drafts=args.drafts)
     _print_problems(report.warnings)
     if not args.quiet:  # with --drafts the drafts are in the collection, else only counted
         collection = report.collection
         drafts = collection.drafts_hidden + sum(article.draft for article in collection.articles)
         print(f"OK: {len(collection) + collection.drafts_hidden} articles checked ({drafts} drafts), no errors.")
-    return 0
+    return _check_links(config, args) if args.links else 0
+
+
+def _check_links(config, args: argparse.Namespace) -> int:
+    """`check --links`: every dead, moved or suspicious external address at its line; 1 if any is dead."""
+    from site_builder.external_links import check_links, mentions
+    from site_builder.ingest.fetch import FetchSettings
+
+    settings = FetchSettings(read_timeout=args.timeout, connect_timeout=min(args.timeout, 10.0))
+    problems = check_links(config, settings, progress=not args.quiet)
+    _print_problems(sorted(problems))
+    dead = sum(problem.severity == "error" for problem in problems)
+    if not args.quiet or dead:
+        addresses = len({mention.address for mention in mentions(config)})
+        print(f"Links: {addresses} addresses checked, {dead} dead, {len(problems) - dead} warnings.",
+              file=sys.stderr if args.quiet else sys.stdout)
+    return 1 if dead else 0
 
 
 def _explain(code: str) -> int:

@@ -95,6 +95,18 @@ def snapshot_of(batch: Batch, service: str, address: str) -> Snapshot:
     raise ArchiveError("; ".join(reasons))
 
 
+def latest_copy(batch: Batch, service: str, address: str) -> str:
+    """The latest copy the archive already holds (no new one is made), or "" (none, or no answer)."""
+    for way in (_available, _latest_in_index):
+        try:
+            found = way(batch, service.rstrip("/"), address)
+        except (FetchError, ValueError, KeyError, TypeError, IndexError):
+            continue
+        if found is not None:
+            return found.url
+    return ""
+
+
 def _save_page_now(batch: Batch, service: str, address: str) -> Snapshot | None:
     """saving it"""
     answer = batch.ask(f"{service}/save/{quote(address, safe=':/?=&%#+,;@')}")

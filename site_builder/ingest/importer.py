@@ -25,6 +25,7 @@ from slugify import slugify
 from site_builder import problem_codes as codes
 from site_builder.config import SiteConfig
 from site_builder.errors import display_path
+from site_builder.parallel import in_chunks
 from site_builder.ingest import article_file, reanchor
 from site_builder.ingest.annotation_moves import annotation_moves
 from site_builder.ingest.decode import Unreadable, decode
@@ -38,6 +39,8 @@ from site_builder.reader import ARTICLES_DIR, article_paths, split_front_matter
 from site_builder.yamlsource import load_mapping
 
 SOURCES_DIR = "sources"
+PARALLEL_FROM = 16  # files; a smaller batch is done before a pool of workers would have started
+PARALLEL_CHUNK = 4
 MIN_WORDS = 5  # fewer words than this is a page's leftovers (a menu, a caption), not an article
 EXTRACTORS: dict[str, Callable[[str], Extracted]] = {
     ".txt": extract_text,
@@ -110,19 +113,35 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
 
 
 def import_sources(files: list[Path], config: SiteConfig, *, dry_run: bool = False, force: bool = False,
-                   today: date | None = None) -> Iterator[Outcome]:
-    """Import each file in turn, yielding its outcome as soon as it is known (for progress output)."""
+                   today: date | None = None, processes: int | None = None) -> Iterator[Outcome]:
+    """Import each file, yielding its outcome as soon as it is known (for progress output).
+
+    Reading and extracting (nearly all the work) runs on every core for a large batch; deciding
+    and writing stay here, in the order the files were given, so slugs never depend on timing."""
     known = known_articles(config)
-    for path in files:
-        try:
-            read = extract(Raw.of_file(path))
-        except Unreadable as reason:
-            yield Outcome(str(path), "failed", message=str(reason), code=reason.code)
-            continue
-        except OSError as error:
-            yield Outcome(str(path), "failed", message=f"cannot read: {error.strerror or error}")
-            continue
-        yield apply(read, config, known, dry_run=dry_run, force=force, today=today or date.today())
+    processes = processes or os.cpu_count() or 1
+    pending: dict[int, tuple] = {}
+    next_position = 0
+    for positions, results in in_chunks(lambda i: _read_file(files[i]), len(files), processes,
+                                        chunk_size=PARALLEL_CHUNK, parallel_from=PARALLEL_FROM):
+        pending.update(zip(positions, results))
+        while next_position in pending:
+            read = pending.pop(next_position)
+            if isinstance(read, Read):
+                yield apply(read, config, known, dry_run=dry_run, force=force, today=today or date.today())
+            else:
+                yield Outcome(str(files[next_position]), "failed", message=read[0], code=read[1])
+            next_position += 1
+
+
+def _read_file(path: Path) -> "Read | tuple[str, str]":
+    """A file extracted, or (reason, code): exceptions with codes do not cross processes whole."""
+    try:
+        return extract(Raw.of_file(path))
+    except Unreadable as reason:
+        return str(reason), reason.code
+    except OSError as error:
+        return f"cannot read: {error.strerror or error}", ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,29 @@
+"""A large import extracts on every core, and writes exactly what one process would, in the same order."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+from site_builder.config import load_config
+from site_builder.ingest.importer import PARALLEL_FROM, import_sources
+from tests.conftest import snapshot
+
+
+def test_a_batch_imported_on_two_processes_equals_one_imported_in_one(site, tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for n in range(PARALLEL_FROM + 8):  # twins by title: their slugs (-2, -3) follow the order given
+        (sources / f"report-{n:02}.txt").write_text(f"Report {n % 5} on the offensive\n\nBy Jane Doe\n\n"
+                                                   f"Paragraph of report {n} says the strikes hit targets near Hama.\n")
+    (sources / "report-99.txt").write_bytes(b"")
+    files = sorted(sources.iterdir())
+    alone = tmp_path / "alone"
+    shutil.copytree(site.root, alone)
+    day = date(2026, 12, 7)
+    shared = [(o.source, o.status, o.article, o.message) for o in
+              import_sources(files, load_config(site.root), processes=2, today=day)]
+    single = [(o.source, o.status, o.article.replace("alone", "site"), o.message) for o in
+              import_sources(files, load_config(alone), processes=1, today=day)]
+    assert shared == single and shared[-1][1:] == ("failed", "", "empty file")
+    assert snapshot(site.root / "content") == snapshot(alone / "content")

@@ -458,9 +458,12 @@ def _ticks(chart: Chart, x, base: int) -> list[str]:
     for day in years[::step]:
         parts.append(f'<line x1="{_pct(x(day))}" x2="{_pct(x(day))}" y1="{base}" y2="{base + 6}" class="axis"/>'
                      f'<text x="{_pct(x(day))}" y="{base + 18}" class="m">{day.year}</text>')
-    if not years:
+    if not years:  # within a year: its first and last period, at either end
         unit = chart.heading.lower()
         parts.append(f'<text x="0" y="{base + 18}">{escape(period_label(first, unit))}</text>')
+        if len(chart.rows) > 1:
+            parts.append(f'<text x="100%" y="{base + 18}" class="e">'
+                         f'{escape(period_label(chart.rows[-1].start, unit))}</text>')
     return parts
 
 

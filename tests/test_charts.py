@@ -261,3 +261,24 @@ def test_the_heaviest_bundled_page_with_its_css_weighs_under_30_kb_gzipped(tmp_p
     css = sum(len(gzip.compress(path.read_bytes(), 9)) for path in (site.build_dir / "static").glob("style.*.css"))
     heaviest = max(len(gzip.compress(path.read_bytes(), 9)) for path in site.build_dir.rglob("*.html"))
     assert heaviest + css < 30 * 1024
+
+
+def test_a_time_axis_of_10000_pieces_stays_small_and_counts_every_piece(tmp_path):
+    """The timeline's chart at N=10,000 (the page itself is measured in bench/README.md): per month,
+    twelve events drawn of 3,000, and a few kilobytes compressed."""
+    from types import SimpleNamespace
+
+    from site_builder.charts import over_time
+    from site_builder.config import load_config
+
+    (tmp_path / "site.yml").write_text(SITE_YML)
+    config = load_config(tmp_path)
+    pieces = [SimpleNamespace(date=date(2015, 1, 1) + timedelta(days=(i * 7919) % 1826), stance=STANCES[i % 3],
+                              title=f"Piece {i}") for i in range(10_000)]
+    events = [SimpleNamespace(key=f"e{i}", title=f"Event {i}", start=None, end=None, articles=pieces[i:i + 2 + i % 3])
+              for i in range(0, 9000, 3)]
+    chart = over_time("timeline", "Pieces over time", pieces, config, events)
+    assert chart.heading == "Month" and chart.total == 10_000 and len(chart.spans) == 12
+    picture = chart.svg()
+    assert len(gzip.compress(picture.encode(), 9)) < 8 * 1024
+    assert sum(int(n) for n in re.findall(r"<title>[^<]*: (\d+) pieces</title>", picture)) == 10_000

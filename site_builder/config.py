@@ -122,6 +122,15 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("related_count", Integer(), "How many pieces the *Related reading* block shows at most.", default=5),
     Field("strict_events", Boolean(), "Treat an `event` used by only one piece as an error (a typo, usually) "
           "instead of a warning.", default=False),
+    Field("blindspot", Choice(("sides", "outlet", "never")), "When an event page notes a blindspot in its coverage. "
+          "`sides`: the stances, in their order above, run from one side of a scale to the other (the middle one "
+          "of an odd number is on neither side), and the note shows when one side has at most `blindspot_share` "
+          "per cent of the event's pieces while the other has more, or when one outlet has every piece. "
+          "`outlet`: only the one-outlet rule (for stances that are not a scale, such as news, analysis, "
+          "opinion). `never`: no note.", default="sides"),
+    Field("blindspot_share", Integer(), "The share of an event's pieces (per cent) at or under which a side of "
+          "the stance scale counts as missing (`blindspot: sides`); 0: only a side with no piece at all.",
+          default=10),
     Field("feed_count", Integer(), "How many of the newest pieces the Atom and JSON feeds carry.", default=20),
     Field("cname", Text(), "A custom domain for GitHub Pages (written to CNAME by `deploy`), e.g. "
           "`reading.example.org`.", default=""),
@@ -159,6 +168,8 @@ class SiteConfig:
     annotation_kinds: Mapping[str, str]
     related_count: int
     strict_events: bool
+    blindspot: str
+    blindspot_share: int
     search: bool
     publish_originals: bool
     feed_count: int

@@ -19,6 +19,11 @@ recorded by the last build, and whose file the last build wrote, is not rendered
   annotation listing (/annotations/, an annotator's) depends on its place in the listing and the
   summaries and annotations (`annotation_pages.listing_key`) of the pieces on it, not their texts.
 
+Charts (site_builder.charts) are drawn from the pieces their page already lists, from their
+summaries (stance, date, outlet, event, claims' roles, tags), and from the site options (the
+stances' order, the blindspot rule): the keys above cover them, so an edit redraws only the
+charts of the pages that show that piece.
+
 So a change to an article's text re-renders its page (and its source page) only; a new title
 also re-renders the pages that list it. This holds for themes that show the body only on the
 article's own page and reach the collection only through the lookups the default theme uses;

@@ -29,6 +29,7 @@ from site_builder.annotation_export import EXPORT_PATH, annotated_articles, anno
 from site_builder.annotation_pages import annotated_pieces, has_annotations, listing_pages, pieces_by_voice, voices
 from site_builder.annotations import in_reading_order
 from site_builder.assets import ThemeAssets
+from site_builder import charts
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
@@ -101,9 +102,29 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.filters["pagefind_filter_value"] = pagefind_filter_value
     env.filters["human_size"] = human_size
     env.filters["in_reading_order"] = in_reading_order  # an article's placed annotations, as its page numbers them
+    env.globals["charts"] = chart_functions(config)
     env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
         config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance))
     return env
+
+
+def chart_functions(config: SiteConfig) -> dict[str, Callable]:
+    """The charts templates may draw (site_builder.charts), given the site's options. Each takes
+    only what its page already shows, so the page's dependency key covers it."""
+    def link(path: str) -> str:
+        return url_for(config, path)
+
+    return {
+        "stances": lambda chart_id, title, articles: charts.by_stance(chart_id, title, articles, config),
+        "over_time": lambda chart_id, title, articles, events=(): charts.over_time(
+            chart_id, title, articles, config, events, link),
+        "verdicts": lambda claims: charts.by_verdict(claims, config),
+        "outlets": lambda articles, outlets: charts.by_outlet(articles, config, outlets, link),
+        "tags": lambda tags: charts.by_tag(tags, link),
+        "roles": charts.by_role,
+        "blindspot": lambda articles: charts.blindspot(articles, config),
+        "swatch": charts.swatch,
+    }
 
 
 def long_date(value: date | None) -> str:
@@ -243,7 +264,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
         about(PageKind.EVENT, f"events/{event.key}/index.html", _newest(event.articles), event)
     for page in collection.pages:
         about(PageKind.PAGE, f"{page.slug}/index.html", None, page)
-    listing("timeline.html", "timeline/index.html", _newest_of_sorted(articles))
+    _plan_timeline(collection, listing)
     claimed = [a.article for claim in collection.claims for a in claim.appearances]
     listing("claims.html", "claims/index.html", _newest(claimed))
     for claim in collection.claims:
@@ -267,6 +288,24 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
     return SitePlan(env, items)
+
+
+TIMELINE_LIST_MAX = 300  # dated pieces the timeline lists on its own page; beyond, a page per month
+
+
+def _plan_timeline(collection: Collection, listing: Callable[..., None]) -> None:
+    """/timeline/: the chart, and the pieces month by month, on the page itself while they are
+    few, else on a page per month (`/timeline/2015-10/`), so the page stays light at any size."""
+    months = collection.months()
+    split = sum(len(articles) for _, articles in months) > TIMELINE_LIST_MAX
+    listing("timeline.html", "timeline/index.html", _newest_of_sorted(collection.articles),
+            month_pages=months if split else ())
+    if not split:
+        return
+    for index, (month, articles) in enumerate(months):
+        listing("timeline_month.html", f"timeline/{month.isoformat()[:7]}/index.html", articles[-1].date,
+                month=month, articles=articles, previous=months[index - 1][0] if index else None,
+                following=months[index + 1][0] if index + 1 < len(months) else None)
 
 
 def _plan_annotation_pages(collection: Collection, add: Callable[[PageJob, date | None], None]) -> None:

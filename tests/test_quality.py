@@ -1,8 +1,9 @@
 """The default theme measured by the tools web professionals use, on the bundled collection.
 
-- axe-core (npm), injected with Playwright into Debian's chromium, on the home, an article, an
-  outlet, an event, the claims, the annotations and the search page (with results shown), a corrected
-  article and the corrections page, in light and dark: 0 violations.
+- axe-core (npm), injected with Playwright into Debian's chromium, on the home, an article, two
+  outlets (one with its pieces over time), an event, the timeline, the claims and a claim (every
+  kind of chart), the annotations and the search page (with results shown), a corrected article
+  and the corrections page, in light and dark: 0 violations.
 - Lighthouse (npm) on the same pages: performance, accessibility, best practices and SEO >= 0.95.
 - The W3C Nu HTML checker (npm vnu-jar, run by Debian's Java) on every built page: 0 errors.
 
@@ -43,8 +44,11 @@ PAGES = {
     "home": "",
     "article": "articles/russia-and-syria-on-the-offensive-against-isis-ground-operations-coordinated/",
     "outlet": "outlets/global-research/",
+    "outlet-over-time": "outlets/unknown-outlet/",  # its pieces by stance and over time (charts)
+    "timeline": "timeline/",
     "event": "events/2015-10-07-hama-ground-offensive/",
     "claims": "claims/",
+    "claim": "claims/most-russian-strikes-not-aimed-at-isis/",  # outlets by role (a chart)
     "annotations": "annotations/",
     "search": "search/",
     "corrected": f"articles/{CORRECTED}/",

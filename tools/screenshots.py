@@ -5,6 +5,7 @@ serves it on 127.0.0.1 and photographs it with Debian's chromium through Playwri
     .venv/bin/python tools/screenshots.py            # writes docs/screenshots/*.png
     .venv/bin/python tools/screenshots.py --out /tmp/shots --full-page   # whole pages, to review
     .venv/bin/python tools/screenshots.py --annotate   # only docs/screenshots/annotate.png (the guide's)
+    .venv/bin/python tools/screenshots.py --charts     # only docs/screenshots/chart-*.png (the guide's)
 
 Each picture is the first screen a reader sees (the viewport, not the whole page), so the files
 stay small; --full-page is for reviewing the theme, not for committing.
@@ -81,6 +82,56 @@ SELECT = """(words) => {
 }"""
 
 
+# Each chart of the bundled collection, photographed on its own (the figure: caption, picture,
+# legend): on a 375 px phone in the light scheme, and 1280 px wide in the dark one.
+CHARTS = {
+    "event-coverage": ("events/2015-10-07-hama-ground-offensive/", "#chart-coverage", "main"),
+    "outlet": ("outlets/unknown-outlet/", "#chart-stances", "#chart-time"),
+    "timeline": ("timeline/", "#chart-timeline", None),
+    "claims-verdicts": ("claims/", "#chart-verdicts", None),
+    "claim-roles": ("claims/most-russian-strikes-not-aimed-at-isis/", "#chart-roles", None),
+    "home": ("", ".at-a-glance", None),
+}
+CHART_VIEWS = ((375, "light"), (1280, "dark"))
+
+
+def take_chart_screenshots(out: Path, site: Path | None = None) -> list[Path]:
+    """docs/screenshots/chart-<name>-<width>-<scheme>.png: each chart's figure (and, for the event,
+    the blindspot note below it), from the bundled collection or from `site`'s build."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp, serve(site or build_bundled_site(Path(tmp))) as base, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        for width, scheme in CHART_VIEWS:
+            context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            tab = context.new_page()
+            for name, (path, first, last) in CHARTS.items():
+                tab.goto(base + path, wait_until="networkidle")
+                box = _union(tab, first, last)
+                target = out / f"chart-{name}-{width}-{scheme}.png"
+                tab.screenshot(path=str(target), clip=box, full_page=True)
+                written.append(target)
+            context.close()
+        browser.close()
+    return written
+
+
+def _union(tab, first: str, last: str | None) -> dict:
+    """The box around the element `first` (down to the end of `last` when given; `main`: down to
+    the blindspot note)."""
+    top = tab.locator(first).first.bounding_box()
+    if last == "main":
+        last = ".blindspot"
+    bottom = tab.locator(last).first.bounding_box() if last else top
+    pad = 8
+    return {"x": max(0, top["x"] - pad), "y": max(0, top["y"] - pad),
+            "width": max(top["width"], bottom["width"]) + 2 * pad,
+            "height": bottom["y"] + bottom["height"] - top["y"] + 2 * pad}
+
+
 def take_annotate_screenshot(out: Path) -> Path:
     """The guide's picture of annotating in `serve`: a passage selected, the note being written."""
     import os
@@ -132,9 +183,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--full-page", action="store_true", help="the whole page, not the first screen")
     parser.add_argument("--annotate", action="store_true", help="only the picture of annotating in serve")
+    parser.add_argument("--charts", action="store_true", help="only the pictures of the charts")
+    parser.add_argument("--site-build", type=Path, help="photograph the charts of this build/ folder instead")
     args = parser.parse_args()
-    written = [take_annotate_screenshot(args.out)] if args.annotate else \
-        take_screenshots(args.out, args.full_page) + [take_annotate_screenshot(args.out)]
+    if args.charts:
+        written = take_chart_screenshots(args.out, args.site_build)
+    elif args.annotate:
+        written = [take_annotate_screenshot(args.out)]
+    else:
+        written = take_screenshots(args.out, args.full_page) + take_chart_screenshots(args.out) + \
+            [take_annotate_screenshot(args.out)]
     for path in written:
         print(f"{path} ({path.stat().st_size // 1024} KB)")
 

@@ -47,6 +47,10 @@ _PHRASING_PARENTS = _INLINE | {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "
 _NOTE_AFTER = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre"})  # a note goes after these, not inside
 _LIST_ROLES = {"ul": "list", "ol": "list", "li": "listitem"}
 _WHITESPACE_RE = re.compile(r"\s+")
+# Every character `\s` matches (str.isspace) but the space: `_long_runs` makes each a space with
+# str.replace, found by `in` at C speed (a regular expression is slow on a text's many spaces).
+_OTHER_SPACES = ("\n", "\t", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
+                 *(chr(code) for code in range(0x2000, 0x200b)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
 SHOWN_QUOTE = 80  # characters of a quote or passage shown in a message
 
 
@@ -225,6 +229,30 @@ def _squeeze(text: str) -> str:
     return _WHITESPACE_RE.sub(" ", text)
 
 
+def _spaces_only(text: str) -> str:
+    """`text` with every whitespace character made a space."""
+    for character in _OTHER_SPACES:
+        if character in text:
+            text = text.replace(character, " ")
+    return text
+
+
+def _long_runs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of whitespace in `text` that squeezing shortens or that ends it:
+    a lone whitespace character inside the text stays one character, so it needs no stretch of
+    its own (most of a text's whitespace: a stretch per word would be a loop over every word)."""
+    spaced = _spaces_only(text)
+    start = spaced.find("  ")
+    while start != -1:
+        end = start + 2
+        while end < len(spaced) and spaced[end] == " ":
+            end += 1
+        yield start, end
+        start = spaced.find("  ", end)
+    if spaced.endswith(" ") and not spaced.endswith("  "):
+        yield len(spaced) - 1, len(spaced)
+
+
 class _Squeezed:
     """The text with each run of whitespace made one space, and the way back to the text.
 
@@ -237,15 +265,19 @@ class _Squeezed:
         # text, is whitespace); a whitespace stretch is one character long once squeezed.
         self._stretches: list[tuple[int, int, int, bool]] = []
         squeezed = original = 0
-        for run in _WHITESPACE_RE.finditer(text):
-            if run.start() > original:
-                self._stretches.append((squeezed, original, run.start() - original, False))
-                squeezed += run.start() - original
-            self._stretches.append((squeezed, run.start(), run.end() - run.start(), True))
-            squeezed, original = squeezed + 1, run.end()
+        kept: list[str] = []  # the squeezed text, in pieces
+        for start, end in _long_runs(text):
+            if start > original:
+                self._stretches.append((squeezed, original, start - original, False))
+                kept.append(text[original:start])
+                squeezed += start - original
+            self._stretches.append((squeezed, start, end - start, True))
+            kept.append(" ")
+            squeezed, original = squeezed + 1, end
         if original < len(text):
             self._stretches.append((squeezed, original, len(text) - original, False))
-        self.text = _squeeze(text)
+            kept.append(text[original:])
+        self.text = _spaces_only("".join(kept))
         self._squeezed_starts = [stretch[0] for stretch in self._stretches]
         self._original_starts = [stretch[1] for stretch in self._stretches]
 

@@ -137,13 +137,32 @@ def _excluded(element: Any) -> bool:
 
 # --- reading an article's annotations -----------------------------------------------------------
 
+def annotate_text(items: Sequence[dict[str, Any] | None], source: SourceMapping, text_html: str, shown: str,
+                  renderer: MarkdownRenderer) -> tuple[str, tuple[Annotation, ...], list[Problem]]:
+    """`highlight(text_html, annotations)`, the annotations `read_annotations` reads and the
+    problems it finds, with the text's HTML parsed once for both: parsing and walking it is
+    much of the work of each."""
+    if not items:
+        return text_html, (), []
+    root = _parse(text_html) if text_html.strip() else None
+    slots = _slots(root) if root is not None else []
+    annotations, problems = _read_annotations(items, source, "".join(slot.text for slot in slots), shown, renderer)
+    placed = in_reading_order(annotations)
+    return (_highlighted(root, slots, placed) if placed else text_html), annotations, problems
+
+
 def read_annotations(items: Sequence[dict[str, Any] | None], source: SourceMapping, text_html: str, shown: str,
                      renderer: MarkdownRenderer) -> tuple[tuple[Annotation, ...], list[Problem]]:
     """The article's annotations (validated by the schema; a bad item is None), each anchored in
     the text, and the problems of placing them."""
     if not items:
         return (), []
-    text = plain_text(text_html)
+    return _read_annotations(items, source, plain_text(text_html), shown, renderer)
+
+
+def _read_annotations(items: Sequence[dict[str, Any] | None], source: SourceMapping, text: str, shown: str,
+                      renderer: MarkdownRenderer) -> tuple[tuple[Annotation, ...], list[Problem]]:
+    """`read_annotations`, given the text's `plain_text`."""
     squeezed = _Squeezed(text)
     annotations, problems = [], []
     explicit = {item["id"]: source.line_of("annotations", index)
@@ -337,9 +356,14 @@ def highlight(text_html: str, annotations: Sequence[Annotation]) -> str:
     if not placed:
         return text_html
     root = _parse(text_html)
+    return _highlighted(root, _slots(root), placed)
+
+
+def _highlighted(root: Any, slots: list[_Slot], placed: list[Annotation]) -> str:
+    """`highlight` of the text parsed as `root`, whose text nodes are `slots`."""
     numbers = {a.id: number for number, a in enumerate(placed, 1)}
     last_marks: dict[str, Any] = {}
-    for slot in _slots(root):
+    for slot in slots:
         _mark_slot(slot, placed, last_marks)
     after: dict[Any, Any] = {}  # keyed by the element itself: lxml keeps one proxy per element while it is held
     for annotation in placed:

@@ -47,6 +47,10 @@ _PHRASING_PARENTS = _INLINE | {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "
 _NOTE_AFTER = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre"})  # a note goes after these, not inside
 _LIST_ROLES = {"ul": "list", "ol": "list", "li": "listitem"}
 _WHITESPACE_RE = re.compile(r"\s+")
+# Every character `\s` matches (str.isspace) but the space: `_long_runs` makes each a space with
+# str.replace, found by `in` at C speed (a regular expression is slow on a text's many spaces).
+_OTHER_SPACES = ("\n", "\t", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
+                 *(chr(code) for code in range(0x2000, 0x200b)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
 SHOWN_QUOTE = 80  # characters of a quote or passage shown in a message
 
 
@@ -133,13 +137,32 @@ def _excluded(element: Any) -> bool:
 
 # --- reading an article's annotations -----------------------------------------------------------
 
+def annotate_text(items: Sequence[dict[str, Any] | None], source: SourceMapping, text_html: str, shown: str,
+                  renderer: MarkdownRenderer) -> tuple[str, tuple[Annotation, ...], list[Problem]]:
+    """`highlight(text_html, annotations)`, the annotations `read_annotations` reads and the
+    problems it finds, with the text's HTML parsed once for both: parsing and walking it is
+    much of the work of each."""
+    if not items:
+        return text_html, (), []
+    root = _parse(text_html) if text_html.strip() else None
+    slots = _slots(root) if root is not None else []
+    annotations, problems = _read_annotations(items, source, "".join(slot.text for slot in slots), shown, renderer)
+    placed = in_reading_order(annotations)
+    return (_highlighted(root, slots, placed) if placed else text_html), annotations, problems
+
+
 def read_annotations(items: Sequence[dict[str, Any] | None], source: SourceMapping, text_html: str, shown: str,
                      renderer: MarkdownRenderer) -> tuple[tuple[Annotation, ...], list[Problem]]:
     """The article's annotations (validated by the schema; a bad item is None), each anchored in
     the text, and the problems of placing them."""
     if not items:
         return (), []
-    text = plain_text(text_html)
+    return _read_annotations(items, source, plain_text(text_html), shown, renderer)
+
+
+def _read_annotations(items: Sequence[dict[str, Any] | None], source: SourceMapping, text: str, shown: str,
+                      renderer: MarkdownRenderer) -> tuple[tuple[Annotation, ...], list[Problem]]:
+    """`read_annotations`, given the text's `plain_text`."""
     squeezed = _Squeezed(text)
     annotations, problems = [], []
     explicit = {item["id"]: source.line_of("annotations", index)
@@ -225,6 +248,30 @@ def _squeeze(text: str) -> str:
     return _WHITESPACE_RE.sub(" ", text)
 
 
+def _spaces_only(text: str) -> str:
+    """`text` with every whitespace character made a space."""
+    for character in _OTHER_SPACES:
+        if character in text:
+            text = text.replace(character, " ")
+    return text
+
+
+def _long_runs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of whitespace in `text` that squeezing shortens or that ends it:
+    a lone whitespace character inside the text stays one character, so it needs no stretch of
+    its own (most of a text's whitespace: a stretch per word would be a loop over every word)."""
+    spaced = _spaces_only(text)
+    start = spaced.find("  ")
+    while start != -1:
+        end = start + 2
+        while end < len(spaced) and spaced[end] == " ":
+            end += 1
+        yield start, end
+        start = spaced.find("  ", end)
+    if spaced.endswith(" ") and not spaced.endswith("  "):
+        yield len(spaced) - 1, len(spaced)
+
+
 class _Squeezed:
     """The text with each run of whitespace made one space, and the way back to the text.
 
@@ -237,15 +284,19 @@ class _Squeezed:
         # text, is whitespace); a whitespace stretch is one character long once squeezed.
         self._stretches: list[tuple[int, int, int, bool]] = []
         squeezed = original = 0
-        for run in _WHITESPACE_RE.finditer(text):
-            if run.start() > original:
-                self._stretches.append((squeezed, original, run.start() - original, False))
-                squeezed += run.start() - original
-            self._stretches.append((squeezed, run.start(), run.end() - run.start(), True))
-            squeezed, original = squeezed + 1, run.end()
+        kept: list[str] = []  # the squeezed text, in pieces
+        for start, end in _long_runs(text):
+            if start > original:
+                self._stretches.append((squeezed, original, start - original, False))
+                kept.append(text[original:start])
+                squeezed += start - original
+            self._stretches.append((squeezed, start, end - start, True))
+            kept.append(" ")
+            squeezed, original = squeezed + 1, end
         if original < len(text):
             self._stretches.append((squeezed, original, len(text) - original, False))
-        self.text = _squeeze(text)
+            kept.append(text[original:])
+        self.text = _spaces_only("".join(kept))
         self._squeezed_starts = [stretch[0] for stretch in self._stretches]
         self._original_starts = [stretch[1] for stretch in self._stretches]
 
@@ -305,9 +356,14 @@ def highlight(text_html: str, annotations: Sequence[Annotation]) -> str:
     if not placed:
         return text_html
     root = _parse(text_html)
+    return _highlighted(root, _slots(root), placed)
+
+
+def _highlighted(root: Any, slots: list[_Slot], placed: list[Annotation]) -> str:
+    """`highlight` of the text parsed as `root`, whose text nodes are `slots`."""
     numbers = {a.id: number for number, a in enumerate(placed, 1)}
     last_marks: dict[str, Any] = {}
-    for slot in _slots(root):
+    for slot in slots:
         _mark_slot(slot, placed, last_marks)
     after: dict[Any, Any] = {}  # keyed by the element itself: lxml keeps one proxy per element while it is held
     for annotation in placed:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from site_builder import problem_codes as codes
-from site_builder.annotations import Annotation, highlight, read_annotations
+from site_builder.annotations import Annotation, annotate_text
 from site_builder.config import SiteConfig
 from site_builder.corrections import ARTICLE_KEYS, Correctable, Correction, read_corrections
 from site_builder.errors import Problem, display_path
@@ -373,7 +373,7 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
     text_render = renderer.render(body.text)
     provenance, problems = read_provenance(values["provenance"], config, shown, source.line_of("provenance"))
     problems += _body_problems(body, parsed, config.notes_heading)
-    annotations, found = read_annotations(values["annotations"], source, text_render.html, shown, renderer)
+    text_html, annotations, found = annotate_text(values["annotations"], source, text_render.html, shown, renderer)
     problems += found
     correctable = Correctable(ARTICLE_KEYS, _claim_ids(source), tuple(a.id for a in annotations))
     corrections, found = read_corrections(values["corrections"], source, shown, renderer, correctable)
@@ -391,7 +391,7 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         caveats_html=tuple(renderer.render_inline(c) for c in values["caveats"]),
         tags=values["tags"],
         draft=values["draft"],
-        text_html=highlight(text_render.html, annotations),
+        text_html=text_html,
         notes_html=renderer.render(body.notes, footnote_prefix="notes").html if body.notes.strip() else "",
         toc=text_render.toc,
         word_count=count_words(body.text),

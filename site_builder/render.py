@@ -323,7 +323,7 @@ def _plan_annotation_pages(collection: Collection, add: Callable[[PageJob, date 
         for page, on_page in listing_pages(voice, shown, everyone):
             add(PageJob(page.path + "index.html", template, {"listing": page, "pieces": on_page},
                         PageKind.ANNOTATIONS, page, tuple(piece.article.slug for piece in on_page)),
-                _newest(piece.article for piece in on_page))
+                _newest_of_sorted(piece.article for piece in on_page))  # the collection's order
 
 
 def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Article], Markup]:

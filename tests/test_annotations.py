@@ -6,13 +6,16 @@ on small fragments; the checks and the page are tested on small sites built for 
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
 from conftest import article
 from site_builder.anchoring import TextQuote
-from site_builder.annotations import Annotation, default_id, highlight, plain_text
+from site_builder.annotations import Annotation, _Squeezed, default_id, highlight, plain_text
 
 TEXT = ('<p>Russia’s warplanes made about 20 sorties and hit 12 targets, the '
         '<a href="https://example.org">Russian <em>Defense Ministry</em></a> said.</p>\n'
@@ -124,6 +127,29 @@ def test_a_note_keeps_its_blocks_as_spans_inside_the_paragraph():
     assert {e.tag for e in body.iter()} == {"span"}
     assert [e.get("role") for e in body.iter() if e.get("role")] == ["list", "listitem"]
     assert body.cssselect(".annotation-h3")[0].get("id") is None, "no second id on the page"
+
+
+def test_squeezed_text_maps_every_position_as_each_run_of_whitespace_made_one_space_does():
+    """Positions go back and forth between a text and its squeezed form exactly as if every run
+    of whitespace (of any kind `\\s` matches, at the ends too) stood for one space."""
+    spaces = [" ", " ", "\n", "\t", "\u00a0", "\u2003", "\x1c", "\r\n"]
+    rng = random.Random(16)
+    for _ in range(3000):
+        text = "".join(rng.choice(["a", "bc", "d", *spaces]) for _ in range(rng.randint(0, 24)))
+        squeezed = _Squeezed(text)
+        runs = [(run.start(), run.end()) for run in re.finditer(r"\s+", text)]
+        assert squeezed.text == re.sub(r"\s+", " ", text)
+        # The reference: each character's place in the squeezed text, a run's characters all at its space.
+        at, shift = [], 0
+        for position in range(len(text)):
+            run = next(((start, end) for start, end in runs if start <= position < end), None)
+            at.append(position - shift - (position - run[0]) if run else position - shift)
+            if run and position == run[1] - 1:
+                shift += run[1] - run[0] - 1
+        for position, place in enumerate(at):
+            assert squeezed._squeezed_position(position) == place, (text, position)
+            run = next(((start, end) for start, end in runs if start <= position < end), (position, position + 1))
+            assert squeezed._original_span(place) == run, (text, position)
 
 
 def test_highlight_leaves_a_text_without_placed_annotations_as_it_was():

@@ -15,6 +15,7 @@ from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
 from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Record, Slug, Text,
                                  TextMapping, Url, validate)
+from site_builder.licences import Licence, LicenceOption
 from site_builder.yamlsource import load_mapping
 
 CONFIG_FILE = "site.yml"
@@ -138,6 +139,11 @@ SITE_FIELDS: tuple[Field, ...] = (
           default=()),
     Field("pygments_style", PygmentsStyle(about="a Pygments style name (`default`, `friendly`, `monokai`, ...: "
           "see pygments.org/styles)"), "The Pygments style for code blocks.", default="default"),
+    Field("licence", LicenceOption(), "The licence under which others may reuse the editors' work: their "
+          "context, claims and annotations, and the data under /data/ (never the outlets' texts, which stay "
+          "their publishers'). Shown in every page's footer, on the Data page and in the data files. An SPDX "
+          "identifier of an open-data licence (`CC-BY-4.0`, `CC-BY-SA-4.0`, `CC0-1.0`, `ODbL-1.0`, ...), or "
+          "`name:` and `url:` lines (and `id:`) for another. Empty: no licence is stated.", default=None),
 )
 
 
@@ -163,6 +169,7 @@ class SiteConfig:
     notes_heading: str
     pygments_style: str
     menu: tuple[MenuItem, ...]
+    licence: Licence | None = None
     base_url_given: bool = False  # base_url came from `--base-url`, not site.yml (buildinfo records it)
 
     @property

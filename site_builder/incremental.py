@@ -189,6 +189,8 @@ class PageKeys:
             shows = subject
         elif job.kind is PageKind.CLAIM:
             shows = self._claim(subject)
+        elif job.kind is PageKind.DATA:
+            shows = (subject, self.everything, self._data_bodies(subject.dataset, job.in_full))
         else:
             shows = self.everything
         # The JSON-LD in a page's context is made from the same article or claim and the site options.
@@ -228,6 +230,16 @@ class PageKeys:
                 self._event(event) if event else None,
                 [self._claim(claim) for claim, _ in collection.claims_in(article)])
 
+    def _data_bodies(self, dataset: str, slugs: tuple[str, ...]):
+        """What a data file shows of its pieces' bodies (data_export.plan_data_files): the
+        annotations as the listings show them, or each piece's word count, provenance and placed
+        annotations' keys; not their texts, so an edit that changes none of those leaves it."""
+        if dataset == "annotations":
+            return self._annotation_listing(slugs)
+        by_slug = self._articles_by_slug
+        return [(by_slug[slug].word_count, by_slug[slug].provenance,
+                 tuple(a.id for a in by_slug[slug].annotations if a.span)) for slug in slugs]
+
     def _event(self, event: Event) -> tuple:
         return event.profile, self._summaries(event.articles)
 
@@ -245,7 +257,7 @@ class PageKeys:
 
 # Pages whose pieces in full are chosen by what the pieces' bodies hold (annotations are in the
 # body): their key is reused only while they declare the same pieces and subject.
-CHOSEN_BY_BODIES = frozenset({PageKind.FEED, PageKind.ANNOTATIONS})
+CHOSEN_BY_BODIES = frozenset({PageKind.FEED, PageKind.ANNOTATIONS, PageKind.DATA})
 _PARALLEL_FROM = 200  # pages: fewer render faster in this process than a pool starts
 
 

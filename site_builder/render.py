@@ -32,6 +32,7 @@ from site_builder.assets import ThemeAssets
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
+from site_builder.data_export import DATA_TEMPLATE, make_data_file, plan_data
 from site_builder.errors import ContentError, Problem, display_path
 from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
 from site_builder.jsonld import annotated_reading, claim_review, script_json
@@ -160,6 +161,7 @@ class PageKind(Enum):
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
     FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
     ANNOTATIONS = "annotations"  # a page of annotated pieces' summaries and annotations (in_full: those pieces)
+    DATA = "data"  # a file of /data/ or the Data page: a dataset as of the date of the data (subject: DataSubject)
     LISTING = "listing"  # the whole collection: every summary (home, lists, search, 404, corrections and their feed)
 
 
@@ -263,6 +265,10 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     for path, (_, shown, kind) in GENERATED.items():
         items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
                              kind, in_full=tuple(article.slug for article in shown(collection, config))))
+    # Last: the Data page lists the files of /data/ (and the other data files) this plan writes.
+    data_files, data_page = plan_data(collection, config, [item.path for item in items])
+    items += data_files
+    add(data_page, data_page.subject.data_date)
     items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
@@ -374,6 +380,8 @@ def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
         return OutputFile(job.path, corrections_feed(env=env, **job.context))
     if job.template == GENERATED_TEMPLATE:
         return OutputFile(job.path, GENERATED[job.path][0](**job.context))
+    if job.template == DATA_TEMPLATE:
+        return OutputFile(job.path, make_data_file(job.context))
     if job.template == ORIGINAL_TEMPLATE:
         return OutputFile(job.path, job.context["original"].read_bytes())
     html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)

@@ -1,0 +1,219 @@
+"""/data/: the collection as open data (JSON, CSV, JSON Schemas) and the Data page that documents it.
+
+The files the Data page lists come from one registry, `DATA_FILES`; a file is linked only when
+the build writes it (the collection-wide BibTeX and CSL-JSON are another module's). The
+annotations are not copied here: /annotations.jsonld is their JSON (W3C Web Annotations, whose
+ids point into that file and which `import` reads back); /data/annotations.csv gives them as rows.
+
+Formats, the same for every dataset (site_builder.datasets declares them):
+- JSON: an object naming its schema (`$schema`), the collection, the licence and the date of the
+  data, then the records, one per line (so a diff shows the records that changed).
+- CSV: UTF-8 with a byte-order mark (so Excel reads it as UTF-8), a header row of the fields'
+  names, one row per record. A list of texts is one item per line in its cell; a record or a list
+  of records is its JSON. Formula injection is neutralised: a text cell starting with `=`, `+`,
+  `-`, `@`, a tab or a carriage return gets a leading `'`, which spreadsheets show as text
+  (OWASP's advice). Numbers are written as numbers and never prefixed (a count is never
+  negative). The JSON keeps every value as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any, Callable, Iterable
+
+from site_builder.annotation_export import EXPORT_PATH, annotated_articles
+from site_builder.collection import Collection
+from site_builder.config import SiteConfig
+from site_builder.datasets import DATASETS, Dataset, data_date, iso
+from site_builder.urls import absolute, has_origin
+
+DATA_DIR = "data/"
+DATA_PAGE = "data/index.html"
+DATA_TEMPLATE = "(data)"  # the data files' jobs: made by a function, not a theme template
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+FORMULA_STARTS = frozenset("=+-@\t\r")
+CSV_LIST_SEPARATOR = "\n"
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file the Data page may list: its path in build/, its format and what it holds."""
+
+    path: str
+    format: str  # as the page names it: JSON, CSV, JSON Schema, JSON-LD, BibTeX, CSL-JSON
+    about: str
+    dataset: str = ""  # the dataset it gives (site_builder.datasets), if any
+
+
+def _dataset_files(dataset: Dataset) -> tuple[DataFile, ...]:
+    files = (DataFile(f"{DATA_DIR}{dataset.name}.json", "JSON", f"{dataset.title}, with the licence and date.",
+                      dataset.name),
+             DataFile(f"{DATA_DIR}{dataset.name}.schema.json", "JSON Schema",
+                      f"The JSON Schema (Draft 2020-12) of {dataset.name}.json.", dataset.name))
+    files = files if dataset.json else ()
+    return files + (DataFile(f"{DATA_DIR}{dataset.name}.csv", "CSV", f"{dataset.title}, one row per record.",
+                             dataset.name),)
+
+
+DATA_FILES: tuple[DataFile, ...] = (
+    *(file for dataset in DATASETS for file in _dataset_files(dataset)),
+    DataFile(EXPORT_PATH, "JSON-LD", "The annotations as a W3C Web Annotation collection, for annotation tools "
+             "(site-builder import reads it back).", "annotations"),
+    DataFile(f"{DATA_DIR}collection.bib", "BibTeX", "Every piece as a BibTeX entry, for reference managers."),
+    DataFile(f"{DATA_DIR}collection.csl.json", "CSL-JSON", "Every piece as CSL-JSON, for Zotero and citeproc."),
+)
+
+
+@dataclass(frozen=True)
+class DataSubject:
+    """What a data file or the Data page declares it shows (its key, incremental.PageKeys): a
+    dataset ("page" for the Data page) as of the date of the data, which every one of them states."""
+
+    dataset: str
+    data_date: date | None
+    links: tuple[str, ...] = ()  # the Data page's: the files it links
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+def plan_data(collection: Collection, config: SiteConfig, planned: list[str]) -> tuple[list, Any]:
+    """The data files as pages to make (each remade only when what it shows changed), their
+    schemas, and the Data page, which links the files of DATA_FILES among `planned` (every path
+    planned so far) or among the data files.
+
+    A job's pieces in full are those whose bodies it shows something of: every piece's word count,
+    provenance and annotations' keys for pieces, the annotated pieces' annotations for
+    annotations.csv."""
+    from site_builder.render import OutputFile, PageJob, PageKind  # render plans these: imported when it does
+
+    day = data_date(collection)
+    bodies = {"pieces": tuple(article.slug for article in collection.articles),
+              "annotations": tuple(article.slug for article in annotated_articles(collection))}
+    items: list = []
+    for dataset in DATASETS:
+        subject = DataSubject(dataset.name, day)
+        made = {"json": partial(dataset_json, dataset, collection, config, day),
+                "csv": partial(dataset_csv, dataset, collection, config)}
+        for extension in ("json", "csv") if dataset.json else ("csv",):
+            items.append(PageJob(f"{DATA_DIR}{dataset.name}.{extension}", DATA_TEMPLATE, {"make": made[extension]},
+                                 PageKind.DATA, subject, bodies.get(dataset.name, ())))
+        if dataset.json:
+            items.append(OutputFile(f"{DATA_DIR}{dataset.name}.schema.json", dataset_schema(dataset, config)))
+    written = set(planned) | {item.path for item in items}
+    files = tuple(file for file in DATA_FILES if file.path in written)
+    context = {"data_files": files, "datasets": DATASETS, "data_date": day, "field_kind": field_kind,
+               "counts": {"pieces": len(collection.articles), "claims": len(collection.claims),
+                          "outlets": len(collection.outlets), "events": len(collection.events)}}
+    page = PageJob(DATA_PAGE, "data.html", context, PageKind.DATA,
+                   DataSubject("page", day, tuple(file.path for file in files)))
+    return items, page
+
+
+def field_kind(schema: dict[str, Any]) -> str:
+    """A field's type in words, for the Data page (from its JSON Schema)."""
+    kind = schema.get("type")
+    nullable = isinstance(kind, list) and "null" in kind
+    kind = next(k for k in kind if k != "null") if isinstance(kind, list) else kind
+    if kind == "array":
+        item = schema["items"]
+        words = "list of records" if item.get("type") == "object" else f"list of {field_kind(item)}s"
+    elif kind == "object":
+        words = "record" if "properties" in schema else f"mapping of text to {field_kind(schema['additionalProperties'])}s"
+    elif schema.get("format") == "date":
+        words = "date (YYYY-MM-DD)"
+    elif schema.get("format") in ("uri", "uri-reference"):
+        words = "address"
+    else:
+        words = {"string": "text", "integer": "whole number"}[kind]
+    return words + (", or null" if nullable else "")
+
+
+def make_data_file(context: dict[str, Any]) -> bytes:
+    """A data file's bytes (render.render_page calls this for DATA_TEMPLATE jobs)."""
+    make: Callable[[], bytes] = context["make"]
+    return make()
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+def _compact(value: Any) -> str:
+    # Compact: json's C encoder (with `indent` it falls back to the pure-Python one).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def dataset_json(dataset: Dataset, collection: Collection, config: SiteConfig, day: date | None) -> bytes:
+    """`data/<name>.json`: what it is, then its records, one per line."""
+    rows = dataset.rows(collection, config)
+    head = {"$schema": absolute(config, f"{DATA_DIR}{dataset.name}.schema.json"),
+            "title": f"{config.title}: {dataset.title.lower()}",
+            "site": absolute(config, ""),
+            "license": config.licence.as_json() if config.licence else None,
+            "data_date": iso(day),
+            "count": len(rows)}
+    records = ",\n".join(map(_compact, rows))
+    text = _compact(head)[:-1] + f',"{dataset.name}":[' + ("\n" + records + "\n" if rows else "") + "]}\n"
+    return text.encode("utf-8")
+
+
+def dataset_schema(dataset: Dataset, config: SiteConfig) -> bytes:
+    """`data/<name>.schema.json`: the JSON Schema of data/<name>.json, its records' fields described."""
+    licence = {"type": ["object", "null"], "description": "The licence of the editors' work and this data "
+               "(site.yml's `licence`); null when none is stated.",
+               "properties": {"id": {"type": "string", "description": "Its SPDX identifier."},
+                              "name": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+               "required": ["name", "url"], "additionalProperties": False}
+    head = {
+        "$schema": {"type": "string", "format": "uri-reference", "description": "This schema's address."},
+        "title": {"type": "string", "description": "The collection's title and what the file holds."},
+        "site": {"type": "string", "format": "uri-reference", "description": "The collection's address."},
+        "license": licence,
+        "data_date": {"type": ["string", "null"], "format": "date", "description": "The date of the data: the "
+                      "newest day the collection records (a publication, an import, a correction, an annotation)."},
+        "count": {"type": "integer", "minimum": 0, "description": f"How many records `{dataset.name}` holds."},
+        dataset.name: {"type": "array", "items": {"$ref": "#/$defs/record"}, "description": dataset.about},
+    }
+    schema: dict[str, Any] = {"$schema": SCHEMA_DIALECT}
+    if has_origin(config):
+        schema["$id"] = absolute(config, f"{DATA_DIR}{dataset.name}.schema.json")
+    schema.update({"title": f"{dataset.title} of a site_builder collection", "description": dataset.about,
+                   "type": "object", "properties": head, "required": list(head), "additionalProperties": False,
+                   "$defs": {"record": dataset.record_schema()}})
+    return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+def neutralised(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (see the module docstring)."""
+    return "'" + text if text and text[0] in FORMULA_STARTS else text
+
+
+def csv_cell(value: Any) -> str | int:
+    """One value as its CSV cell: numbers as numbers, texts neutralised, lists and records as documented."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralised(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return neutralised(CSV_LIST_SEPARATOR.join(" ".join(item.splitlines()) for item in value))
+    return _compact(value)  # a record or a list of records: starts with { or [, never a formula
+
+
+def dataset_csv(dataset: Dataset, collection: Collection, config: SiteConfig) -> bytes:
+    """`data/<name>.csv`: a header of the fields' names, then a row per record (RFC 4180 line ends)."""
+    names = list(dataset.fields)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(names)
+    writer.writerows([csv_cell(row[name]) for name in names] for row in dataset.rows(collection, config))
+    return out.getvalue().encode("utf-8")

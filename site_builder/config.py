@@ -134,7 +134,7 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
           "in an article body.", default="Editorial notes"),
     Field("menu", Menu(), "The links of the site's navigation, in order: a section (`home`, `outlets`, `tags`, "
-          "`events`, `timeline`, `claims`, `annotations` (shown once there are annotations), `corrections`, `search`), a page of content/pages/ by its file name, or a link "
+          "`events`, `timeline`, `claims`, `annotations` (shown once there are annotations), `corrections`, `search`, `data`), a page of content/pages/ by its file name, or a link "
           "written as `title:` and `url:` lines. Empty: the sections, then the pages that set `menu:`.",
           default=()),
     Field("pygments_style", PygmentsStyle(about="a Pygments style name (`default`, `friendly`, `monokai`, ...: "

@@ -97,8 +97,8 @@ def plan_data(collection: Collection, config: SiteConfig, planned: list[str]) ->
     items: list = []
     for dataset in DATASETS:
         subject = DataSubject(dataset.name, day)
-        made = {"json": partial(dataset_json, dataset, collection, config, day),
-                "csv": partial(dataset_csv, dataset, collection, config)}
+        rows = _Rows(dataset, collection, config)
+        made = {"json": partial(dataset_json, dataset, rows, config, day), "csv": partial(dataset_csv, dataset, rows)}
         for extension in ("json", "csv") if dataset.json else ("csv",):
             items.append(PageJob(f"{DATA_DIR}{dataset.name}.{extension}", DATA_TEMPLATE, {"make": made[extension]},
                                  PageKind.DATA, subject, bodies.get(dataset.name, ())))
@@ -146,9 +146,29 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def dataset_json(dataset: Dataset, collection: Collection, config: SiteConfig, day: date | None) -> bytes:
+class _Rows:
+    """A dataset's records, made once for its files (JSON and CSV, when both are made in one
+    process) and let go when the last has taken them: a large collection's are megabytes."""
+
+    def __init__(self, dataset: Dataset, collection: Collection, config: SiteConfig):
+        self._args = (dataset, collection, config)
+        self._rows: list[dict[str, Any]] | None = None
+        self._users = 2 if dataset.json else 1
+
+    def __call__(self) -> list[dict[str, Any]]:
+        rows = self._rows
+        if rows is None:
+            dataset, collection, config = self._args
+            rows = dataset.rows(collection, config)
+        self._users -= 1
+        self._rows = rows if self._users > 0 else None
+        return rows
+
+
+def dataset_json(dataset: Dataset, rows: Callable[[], list[dict[str, Any]]], config: SiteConfig,
+                 day: date | None) -> bytes:
     """`data/<name>.json`: what it is, then its records, one per line."""
-    rows = dataset.rows(collection, config)
+    rows = rows()
     head = {"$schema": absolute(config, f"{DATA_DIR}{dataset.name}.schema.json"),
             "title": f"{config.title}: {dataset.title.lower()}",
             "site": absolute(config, ""),
@@ -208,12 +228,12 @@ def csv_cell(value: Any) -> str | int:
     return _compact(value)  # a record or a list of records: starts with { or [, never a formula
 
 
-def dataset_csv(dataset: Dataset, collection: Collection, config: SiteConfig) -> bytes:
+def dataset_csv(dataset: Dataset, rows: Callable[[], list[dict[str, Any]]]) -> bytes:
     """`data/<name>.csv`: a header of the fields' names, then a row per record (RFC 4180 line ends)."""
     names = list(dataset.fields)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(names)
-    writer.writerows([csv_cell(row[name]) for name in names] for row in dataset.rows(collection, config))
+    writer.writerows([csv_cell(row[name]) for name in names] for row in rows())
     return out.getvalue().encode("utf-8")

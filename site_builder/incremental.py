@@ -146,6 +146,7 @@ class PageKeys:
         self._listing_keys: dict[str, str] = {}  # full key -> listing key, for the next build
         self._known_listing_keys = last.listing_keys if last is not None else {}
         self._declared: dict[str, str] = {}
+        self._data_keys: dict[tuple, str] = {}
         # Every page may say whether the site lists annotations (the menu, the search page).
         site_key = digest(site_key, collection.menu, has_annotations(collection.articles))
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles],
@@ -236,9 +237,13 @@ class PageKeys:
         annotations' keys; not their texts, so an edit that changes none of those leaves it."""
         if dataset == "annotations":
             return self._annotation_listing(slugs)
-        by_slug = self._articles_by_slug
-        return [(by_slug[slug].word_count, by_slug[slug].provenance,
-                 tuple(a.id for a in by_slug[slug].annotations if a.span)) for slug in slugs]
+        key = self._data_keys.get((dataset, slugs))  # its JSON and its CSV show the same
+        if key is None:
+            by_slug = self._articles_by_slug
+            key = self._data_keys[dataset, slugs] = digest(
+                [(by_slug[slug].word_count, by_slug[slug].provenance,
+                  tuple(a.id for a in by_slug[slug].annotations if a.span)) for slug in slugs])
+        return key
 
     def _event(self, event: Event) -> tuple:
         return event.profile, self._summaries(event.articles)

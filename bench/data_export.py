@@ -1,0 +1,68 @@
+"""What /data/ costs a build: each step of the export timed on a built corpus (issue 21).
+
+    PYTHONPATH=. .venv/bin/python bench/data_export.py SITE [--repeat 5]
+
+SITE is a site built once already (e.g. `bench/make_corpus.py 10000 SITE`, then `build`): a
+build in this process, which nothing changed, loads the collection from the build state; then
+each step is timed alone (best of `--repeat`, CPU time of this process):
+
+- planning the data files (the date of the data, the pieces each job declares, the schemas) and
+  their dependency keys, which every build does;
+- making each file, which a clean build does for all of them and an edit build only for those
+  showing something the edit changed (a sentence added to a text changes its word count, so
+  pieces.json and pieces.csv; an edit to front matter, the files showing it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from site_builder.build import BuildOptions, build
+from site_builder.config import load_config
+from site_builder.data_export import plan_data
+from site_builder.incremental import PageKeys
+from site_builder.render import PageKind
+
+
+def best_of(repeat: int, step) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        step()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    config = load_config(args.site)
+    report = build(config, BuildOptions(skip_if_unchanged=False, jobs=1))
+    state = report.state
+    collection = state._read.collection.collection  # noqa: SLF001 (a benchmark may look inside)
+    print(f"{len(collection.articles):,} pieces, {len(collection.claims):,} claims, "
+          f"{len(collection.outlets):,} outlets, {len(collection.events):,} events")
+    planned: list[str] = []
+    items, page = plan_data(collection, config, planned)
+    jobs = [item for item in items if getattr(item, "kind", None) is PageKind.DATA]
+    print(f"plan the data files: {best_of(args.repeat, lambda: plan_data(collection, config, planned)):.3f} s")
+
+    def keys() -> None:
+        page_keys = PageKeys(collection, "site", state.full_keys(), True, state.summary_memo())
+        for job in jobs:
+            page_keys.of(job)
+    print(f"their keys, nothing remembered: {best_of(args.repeat, keys):.3f} s")
+    total = 0.0
+    for job in jobs:
+        spent = best_of(args.repeat, lambda: job.context["make"]())
+        total += spent
+        print(f"make {job.path}: {spent:.3f} s ({len(job.context['make']()):,} bytes)")
+    print(f"make every data file: {total:.3f} s")
+
+
+if __name__ == "__main__":
+    main()

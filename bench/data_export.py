@@ -8,7 +8,8 @@ each step is timed alone (best of `--repeat`, CPU time of this process):
 
 - planning the data files (the date of the data, the pieces each job declares, the schemas) and
   their dependency keys, which every build does;
-- making each file, which a clean build does for all of them and an edit build only for those
+- making each dataset's records, then its CSV and its JSON from them (a build makes the records
+  once for both), which a clean build does for all of them and an edit build only for those
   showing something the edit changed (a sentence added to a text changes its word count, so
   pieces.json and pieces.csv; an edit to front matter, the files showing it).
 """
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from site_builder.build import BuildOptions, build
 from site_builder.config import load_config
-from site_builder.data_export import plan_data
+from site_builder.data_export import dataset_csv, dataset_json, plan_data
+from site_builder.datasets import DATASETS
 from site_builder.incremental import PageKeys
 from site_builder.render import PageKind
 
@@ -57,12 +59,16 @@ def main() -> None:
             page_keys.of(job)
     print(f"their keys, nothing remembered: {best_of(args.repeat, keys):.3f} s")
     total = 0.0
-    for job in jobs:
-        spent = best_of(args.repeat, lambda: job.context["make"]())
-        total += spent
-        print(f"make {job.path}: {spent:.3f} s ({len(job.context['make']()):,} bytes)")
+    for dataset in DATASETS:
+        rows = dataset.rows(collection, config)
+        steps = {"records": lambda: dataset.rows(collection, config),
+                 "CSV": lambda: dataset_csv(dataset, lambda: rows)}
+        if dataset.json:
+            steps["JSON"] = lambda: dataset_json(dataset, lambda: rows, config, None)
+        spent = {name: best_of(args.repeat, step) for name, step in steps.items()}
+        total += sum(spent.values())
+        print(f"{dataset.name} ({len(rows):,}): " + ", ".join(f"{name} {t:.3f} s" for name, t in spent.items()))
     print(f"make every data file: {total:.3f} s")
-
 
 if __name__ == "__main__":
     main()

@@ -290,3 +290,23 @@ def test_without_a_licence_the_data_says_so_and_the_footer_names_none(site, run)
     assert json.loads(files["pieces.json"])["license"] is None
     assert not site.page("").cssselect("footer a[rel=license]")
     assert "have not stated a licence" in site.page("data/").cssselect(".data-licence")[0].text_content()
+
+
+def test_a_text_edit_remakes_only_the_data_files_showing_what_it_changed(site):
+    """A new word re-makes pieces.json and pieces.csv (word count); the same number of words re-makes none."""
+    from site_builder.build import BuildOptions, build
+    from site_builder.config import load_config
+
+    site.add_article("a", body="One two three.")
+    site.add_article("b", date="2015-10-10", body="Other text.", tags=["x"])
+
+    def pages_rendered() -> int:
+        return build(load_config(site.root), BuildOptions(jobs=1)).pages_rendered
+
+    pages_rendered()
+    site.add_article("a", body="One two four.")
+    same_count = pages_rendered()
+    site.add_article("a", body="One two four five.")
+    assert pages_rendered() - same_count == 2
+    pieces = {p["slug"]: p["word_count"] for p in json.loads(site.build_dir.joinpath("data/pieces.json").read_bytes())["pieces"]}
+    assert pieces == {"a": 4, "b": 2}

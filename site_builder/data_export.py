@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable
 from site_builder.annotation_export import EXPORT_PATH, annotated_articles
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
-from site_builder.datasets import DATASETS, Dataset, data_date, iso
+from site_builder.datasets import DATASETS, Addresses, Dataset, data_date, iso
 from site_builder.urls import absolute, has_origin
 
 DATA_DIR = "data/"
@@ -81,24 +81,25 @@ class DataSubject:
 
 # --- planning -----------------------------------------------------------------------------------
 
-def plan_data(collection: Collection, config: SiteConfig, planned: list[str]) -> tuple[list, Any]:
+def plan_data(collection: Collection, config: SiteConfig, planned: list[str],
+              memo: RowMemo | None = None) -> tuple[list, Any]:
     """The data files as pages to make (each remade only when what it shows changed), their
     schemas, and the Data page, which links the files of DATA_FILES among `planned` (every path
     planned so far) or among the data files.
 
     A job's pieces in full are those whose bodies it shows something of: every piece's word count,
     provenance and annotations' keys for pieces, the annotated pieces' annotations for
-    annotations.csv."""
+    annotations.csv. `memo`: the records the last build made (see RowMemo)."""
     from site_builder.render import OutputFile, PageJob, PageKind  # render plans these: imported when it does
 
     day = data_date(collection)
-    bodies = {"pieces": tuple(article.slug for article in collection.articles),
-              "annotations": tuple(article.slug for article in annotated_articles(collection))}
+    bodies = {"pieces": tuple([article.slug for article in collection.articles]),
+              "annotations": tuple([article.slug for article in annotated_articles(collection)])}
     items: list = []
     for dataset in DATASETS:
         subject = DataSubject(dataset.name, day)
-        rows = _Rows(dataset, collection, config)
-        made = {"json": partial(dataset_json, dataset, rows, config, day), "csv": partial(dataset_csv, dataset, rows)}
+        lines = _Lines(dataset, collection, config, memo)
+        made = {"json": partial(dataset_json, dataset, lines, config, day), "csv": partial(dataset_csv, dataset, lines)}
         for extension in ("json", "csv") if dataset.json else ("csv",):
             items.append(PageJob(f"{DATA_DIR}{dataset.name}.{extension}", DATA_TEMPLATE, {"make": made[extension]},
                                  PageKind.DATA, subject, bodies.get(dataset.name, ())))
@@ -146,38 +147,65 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class _Rows:
-    """A dataset's records, made once for its files (JSON and CSV, when both are made in one
+@dataclass(frozen=True)
+class RowMemo:
+    """The records of the datasets keyed by piece as the last build made them, each with the
+    piece's full key (its file, its links' targets, its original: everything a record shows but
+    the options, which start a new build state): an edit serialises its own pieces' records only.
+
+    `lines` is the build state's, updated in place. A clean build of a large site makes its files
+    in forked workers, whose updates are lost: the first edit build after it fills the memo."""
+
+    lines: dict[str, dict[str, tuple[str, str, str]]]  # dataset -> slug -> (full key, JSON line, CSV line)
+    full_keys: dict[str, str]  # this build's, by slug
+
+
+class _Lines:
+    """A dataset's records as JSON and CSV lines, made once for both files (when made in one
     process) and let go when the last has taken them: a large collection's are megabytes."""
 
-    def __init__(self, dataset: Dataset, collection: Collection, config: SiteConfig):
-        self._args = (dataset, collection, config)
-        self._rows: list[dict[str, Any]] | None = None
+    def __init__(self, dataset: Dataset, collection: Collection, config: SiteConfig, memo: RowMemo | None):
+        self._args = (dataset, collection, config, memo)
+        self._lines: tuple[list[str], list[str]] | None = None
         self._users = 2 if dataset.json else 1
 
-    def __call__(self) -> list[dict[str, Any]]:
-        rows = self._rows
-        if rows is None:
-            dataset, collection, config = self._args
-            rows = dataset.rows(collection, config)
+    def __call__(self) -> tuple[list[str], list[str]]:
+        lines = self._lines or self._make(*self._args)
         self._users -= 1
-        self._rows = rows if self._users > 0 else None
-        return rows
+        self._lines = lines if self._users > 0 else None
+        return lines
+
+    @staticmethod
+    def _make(dataset: Dataset, collection: Collection, config: SiteConfig,
+              memo: RowMemo | None) -> tuple[list[str], list[str]]:
+        addresses, csv_line = Addresses(config), _CsvLine(list(dataset.fields))
+        if memo is None or not dataset.by_piece:
+            rows = [dataset.row(record, addresses) for record in dataset.records(collection)]
+            return [_compact(row) for row in rows], [csv_line(row) for row in rows]
+        last, made = memo.lines.get(dataset.name, {}), {}
+        for record in dataset.records(collection):
+            key = memo.full_keys.get(record.slug)
+            kept = last.get(record.slug)
+            if kept is None or key is None or kept[0] != key:
+                row = dataset.row(record, addresses)
+                kept = (key, _compact(row), csv_line(row))
+            made[record.slug] = kept
+        memo.lines[dataset.name] = {slug: kept for slug, kept in made.items() if kept[0] is not None}
+        return [kept[1] for kept in made.values()], [kept[2] for kept in made.values()]
 
 
-def dataset_json(dataset: Dataset, rows: Callable[[], list[dict[str, Any]]], config: SiteConfig,
+def dataset_json(dataset: Dataset, lines: Callable[[], tuple[list[str], list[str]]], config: SiteConfig,
                  day: date | None) -> bytes:
     """`data/<name>.json`: what it is, then its records, one per line."""
-    rows = rows()
+    records = lines()[0]
     head = {"$schema": absolute(config, f"{DATA_DIR}{dataset.name}.schema.json"),
             "title": f"{config.title}: {dataset.title.lower()}",
             "site": absolute(config, ""),
             "license": config.licence.as_json() if config.licence else None,
             "data_date": iso(day),
-            "count": len(rows)}
-    records = ",\n".join(map(_compact, rows))
-    text = _compact(head)[:-1] + f',"{dataset.name}":[' + ("\n" + records + "\n" if rows else "") + "]}\n"
-    return text.encode("utf-8")
+            "count": len(records)}
+    body = "\n" + ",\n".join(records) + "\n" if records else ""
+    return (_compact(head)[:-1] + f',"{dataset.name}":[' + body + "]}\n").encode("utf-8")
 
 
 def dataset_schema(dataset: Dataset, config: SiteConfig) -> bytes:
@@ -228,12 +256,24 @@ def csv_cell(value: Any) -> str | int:
     return _compact(value)  # a record or a list of records: starts with { or [, never a formula
 
 
-def dataset_csv(dataset: Dataset, rows: Callable[[], list[dict[str, Any]]]) -> bytes:
-    """`data/<name>.csv`: a header of the fields' names, then a row per record (RFC 4180 line ends)."""
+class _CsvLine:
+    """A record as its CSV line (RFC 4180: quoted where needed, CRLF at its end)."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def __call__(self, row: dict[str, Any]) -> str:
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow([csv_cell(row[name]) for name in self.names])
+        return buffer.getvalue()
+
+
+def dataset_csv(dataset: Dataset, lines: Callable[[], tuple[list[str], list[str]]]) -> bytes:
+    """`data/<name>.csv`: a header of the fields' names, then a line per record."""
     names = list(dataset.fields)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(names)
-    writer.writerows([csv_cell(row[name]) for name in names] for row in rows())
-    return out.getvalue().encode("utf-8")
+    header = _CsvLine(names)(dict(zip(names, names)))
+    return ("\ufeff" + header + "".join(lines()[1])).encode("utf-8")

@@ -66,6 +66,7 @@ class Dataset:
     records: Callable[[Collection], Iterable[Any]]
     row: Callable[[Any, "Addresses"], dict[str, Any]]
     json: bool = True  # False: CSV only (the annotations' JSON is the W3C export)
+    by_piece: bool = False  # one record per piece, made from it alone (and the options): its `slug` keys it
 
     def rows(self, collection: Collection, config: SiteConfig) -> list[dict[str, Any]]:
         addresses = Addresses(config)
@@ -307,7 +308,7 @@ def annotation_row(placed: tuple[Article, Annotation], addresses: Addresses) -> 
 
 DATASETS: tuple[Dataset, ...] = (
     Dataset("pieces", "Pieces", "One record per published piece: its front matter, its address and its word count.",
-            PIECE_FIELDS, lambda collection: collection.articles, piece_row),
+            PIECE_FIELDS, lambda collection: collection.articles, piece_row, by_piece=True),
     Dataset("claims", "Claims", "One record per claim, with its verdict and every piece carrying it.",
             CLAIM_DATA_FIELDS, lambda collection: collection.claims, claim_row),
     Dataset("outlets", "Outlets", "One record per outlet: its profile (content/outlets.yml) and its pieces.",
@@ -323,15 +324,10 @@ DATASETS: tuple[Dataset, ...] = (
 def data_date(collection: Collection) -> date | None:
     """The date of the data: the newest day the collection records (a piece's publication or
     import, a correction, an annotation), never the day of the build, so a rebuild is identical."""
-    days = [day for article in collection.articles for day in _days(article) if day]
+    articles = collection.articles
+    days = {article.date for article in articles}
+    days.update([article.provenance.imported for article in articles if article.provenance])
+    days.update([correction.date for article in articles for correction in article.corrections])
+    days.update([annotation.created for article in articles for annotation in article.annotations])
+    days.discard(None)
     return max(days, default=None)
-
-
-def _days(article: Article) -> Iterable[date | None]:
-    yield article.date
-    if article.provenance:
-        yield article.provenance.imported
-    for correction in article.corrections:
-        yield correction.date
-    for annotation in article.annotations:
-        yield annotation.created

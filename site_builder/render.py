@@ -32,7 +32,7 @@ from site_builder.assets import ThemeAssets
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
-from site_builder.data_export import DATA_TEMPLATE, make_data_file, plan_data
+from site_builder.data_export import DATA_TEMPLATE, RowMemo, make_data_file, plan_data
 from site_builder.errors import ContentError, Problem, display_path
 from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
 from site_builder.jsonld import annotated_reading, claim_review, script_json
@@ -193,14 +193,15 @@ class SitePlan:
 
 
 def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], core_only: bool = False,
-              compiled_templates: Path | None = None) -> SitePlan:
+              compiled_templates: Path | None = None, data_rows: RowMemo | None = None) -> SitePlan:
     """Every page of the site as a job to render, then the feeds, sitemap and robots.txt as files.
 
     Static assets are copied by the writer. Each page is listed in the sitemap with the newest
     date of the pieces it shows (the date its content last changed, as far as we know). Pages
     are only planned here: `render_page` renders one, so a build renders only those whose
     inputs changed, across processes. `core_only` plans only the kinds of pages Pelican writes
-    (home, articles, outlet and tag lists) for like-for-like benchmarks.
+    (home, articles, outlet and tag lists) for like-for-like benchmarks. `data_rows` holds the data
+    files' records as the last build made them (data_export.RowMemo).
     """
     env = make_environment(config, themes, compiled_templates)
     env.globals["collection"] = collection
@@ -266,7 +267,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
         items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
                              kind, in_full=tuple(article.slug for article in shown(collection, config))))
     # Last: the Data page lists the files of /data/ (and the other data files) this plan writes.
-    data_files, data_page = plan_data(collection, config, [item.path for item in items])
+    data_files, data_page = plan_data(collection, config, [item.path for item in items], data_rows)
     items += data_files
     add(data_page, data_page.subject.data_date)
     items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))

@@ -232,7 +232,7 @@ class PageKeys:
                 [self._claim(claim) for claim, _ in collection.claims_in(article)])
 
     def _data_bodies(self, dataset: str, slugs: tuple[str, ...]):
-        """What a data file shows of its pieces' bodies (data_export.plan_data_files): the
+        """What a data file shows of its pieces' bodies (data_export.plan_data): the
         annotations as the listings show them, or each piece's word count, provenance and placed
         annotations' keys; not their texts, so an edit that changes none of those leaves it."""
         if dataset == "annotations":
@@ -240,9 +240,7 @@ class PageKeys:
         key = self._data_keys.get((dataset, slugs))  # its JSON and its CSV show the same
         if key is None:
             by_slug = self._articles_by_slug
-            key = self._data_keys[dataset, slugs] = digest(
-                [(by_slug[slug].word_count, by_slug[slug].provenance,
-                  tuple(a.id for a in by_slug[slug].annotations if a.span)) for slug in slugs])
+            key = self._data_keys[dataset, slugs] = digest([_data_body(by_slug[slug]) for slug in slugs])
         return key
 
     def _event(self, event: Event) -> tuple:
@@ -258,6 +256,15 @@ class PageKeys:
 
     def _summaries(self, articles) -> list[str]:
         return [self.summary[a.slug] for a in articles]
+
+
+def _data_body(article: Article) -> str:
+    """What the data files show of a piece's body, as one string (pickling 10,000 tuples of
+    dataclasses and dates for a key was a visible part of an edit build)."""
+    provenance = article.provenance
+    made = f"{provenance.source}\0{provenance.original_name}\0{provenance.sha256}\0{provenance.imported}" \
+        if provenance else ""
+    return f"{article.word_count}\0{made}\0" + "\0".join([a.id for a in article.annotations if a.span])
 
 
 # Pages whose pieces in full are chosen by what the pieces' bodies hold (annotations are in the

@@ -179,19 +179,28 @@ class _Lines:
     def _make(dataset: Dataset, collection: Collection, config: SiteConfig,
               memo: RowMemo | None) -> tuple[list[str], list[str]]:
         addresses, csv_line = Addresses(config), _CsvLine(list(dataset.fields))
+        json_line = _compact if dataset.json else _no_line
+
+        def lines_of(record: Any) -> tuple[str, str]:  # each row let go once written: they are larger than their lines
+            row = dataset.row(record, addresses)
+            return json_line(row), csv_line(row)
+
         if memo is None or not dataset.by_piece:
-            rows = [dataset.row(record, addresses) for record in dataset.records(collection)]
-            return [_compact(row) for row in rows], [csv_line(row) for row in rows]
+            made = [lines_of(record) for record in dataset.records(collection)]
+            return [lines[0] for lines in made], [lines[1] for lines in made]
         last, made = memo.lines.get(dataset.name, {}), {}
         for record in dataset.records(collection):
             key = memo.full_keys.get(record.slug)
             kept = last.get(record.slug)
             if kept is None or key is None or kept[0] != key:
-                row = dataset.row(record, addresses)
-                kept = (key, _compact(row), csv_line(row))
+                kept = (key, *lines_of(record))
             made[record.slug] = kept
         memo.lines[dataset.name] = {slug: kept for slug, kept in made.items() if kept[0] is not None}
         return [kept[1] for kept in made.values()], [kept[2] for kept in made.values()]
+
+
+def _no_line(row: dict[str, Any]) -> str:
+    return ""  # a dataset published as CSV only
 
 
 def dataset_json(dataset: Dataset, lines: Callable[[], tuple[list[str], list[str]]], config: SiteConfig,

@@ -72,7 +72,7 @@ def main() -> None:
         total += spent
         print(f"{dataset.name}: every record, JSON and CSV: {spent:.3f} s "
               f"({sum(map(len, make())):,} bytes), with the planning above")
-        if dataset.by_piece:
+        if dataset.pieces is not None:
             memo = RowMemo({}, state.full_keys())
             make(memo)
             edited = collection.articles[len(collection.articles) // 2].slug

@@ -149,14 +149,14 @@ def _compact(value: Any) -> str:
 
 @dataclass(frozen=True)
 class RowMemo:
-    """The records of the datasets keyed by piece as the last build made them, each with the
+    """The records of the datasets made piece by piece as the last build made them, with the
     piece's full key (its file, its links' targets, its original: everything a record shows but
     the options, which start a new build state): an edit serialises its own pieces' records only.
 
     `lines` is the build state's, updated in place. A clean build of a large site makes its files
     in forked workers, whose updates are lost: the first edit build after it fills the memo."""
 
-    lines: dict[str, dict[str, tuple[str, str, str]]]  # dataset -> slug -> (full key, JSON line, CSV line)
+    lines: dict[str, dict[str, tuple[str, list[str], list[str]]]]  # dataset -> slug -> (full key, JSON, CSV lines)
     full_keys: dict[str, str]  # this build's, by slug
 
 
@@ -185,18 +185,24 @@ class _Lines:
             row = dataset.row(record, addresses)
             return json_line(row), csv_line(row)
 
-        if memo is None or not dataset.by_piece:
+        if memo is None or dataset.pieces is None:
             made = [lines_of(record) for record in dataset.records(collection)]
             return [lines[0] for lines in made], [lines[1] for lines in made]
-        last, made = memo.lines.get(dataset.name, {}), {}
-        for record in dataset.records(collection):
-            key = memo.full_keys.get(record.slug)
-            kept = last.get(record.slug)
-            if kept is None or key is None or kept[0] != key:
-                kept = (key, *lines_of(record))
-            made[record.slug] = kept
-        memo.lines[dataset.name] = {slug: kept for slug, kept in made.items() if kept[0] is not None}
-        return [kept[1] for kept in made.values()], [kept[2] for kept in made.values()]
+        last, kept = memo.lines.get(dataset.name, {}), {}
+        json_lines: list[str] = []
+        csv_lines: list[str] = []
+        for article in dataset.pieces(collection):
+            key = memo.full_keys.get(article.slug)
+            piece = last.get(article.slug)
+            if piece is None or key is None or piece[0] != key:
+                made = [lines_of(record) for record in dataset.of_piece(article)]
+                piece = (key, [lines[0] for lines in made], [lines[1] for lines in made])
+            if key is not None:
+                kept[article.slug] = piece
+            json_lines += piece[1]
+            csv_lines += piece[2]
+        memo.lines[dataset.name] = kept
+        return json_lines, csv_lines
 
 
 def _no_line(row: dict[str, Any]) -> str:

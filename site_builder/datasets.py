@@ -66,7 +66,10 @@ class Dataset:
     records: Callable[[Collection], Iterable[Any]]
     row: Callable[[Any, "Addresses"], dict[str, Any]]
     json: bool = True  # False: CSV only (the annotations' JSON is the W3C export)
-    by_piece: bool = False  # one record per piece, made from it alone (and the options): its `slug` keys it
+    # For records made from one piece alone (and the options): the pieces having records, in the
+    # records' order, and a piece's records. A build then makes again only an edited piece's.
+    pieces: Callable[[Collection], Iterable[Article]] | None = None
+    of_piece: Callable[[Article], Iterable[Any]] | None = None
 
     def rows(self, collection: Collection, config: SiteConfig) -> list[dict[str, Any]]:
         addresses = Addresses(config)
@@ -74,6 +77,15 @@ class Dataset:
 
     def record_schema(self) -> dict[str, Any]:
         return _record(self.fields)
+
+
+def _by_piece(name: str, title: str, about: str, fields: dict[str, dict[str, Any]],
+              pieces: Callable[[Collection], Iterable[Article]], of_piece: Callable[[Article], Iterable[Any]],
+              row: Callable[[Any, "Addresses"], dict[str, Any]], json: bool = True) -> Dataset:
+    """A dataset whose records come piece by piece."""
+    def records(collection: Collection) -> Iterable[Any]:
+        return (record for article in pieces(collection) for record in of_piece(article))
+    return Dataset(name, title, about, fields, records, row, json, pieces, of_piece)
 
 
 class Addresses:
@@ -279,12 +291,11 @@ ANNOTATION_DATA_FIELDS: dict[str, dict[str, Any]] = {
 }
 
 
-def placed_annotations(collection: Collection) -> Iterable[tuple[Article, Annotation]]:
-    """The annotations annotations.jsonld holds, in its order: the collection's, then the text's."""
-    for article in annotated_articles(collection):
-        for annotation in sorted(article.annotations, key=lambda a: a.span or (0, 0)):
-            if annotation.span:
-                yield article, annotation
+def placed_annotations(article: Article) -> list[tuple[Article, Annotation]]:
+    """A piece's annotations as annotations.jsonld holds them (for the collection's pieces in
+    their order, annotated_articles), in the text's order."""
+    return [(article, annotation) for annotation in sorted(article.annotations, key=lambda a: a.span or (0, 0))
+            if annotation.span]
 
 
 def annotation_row(placed: tuple[Article, Annotation], addresses: Addresses) -> dict[str, Any]:
@@ -307,17 +318,17 @@ def annotation_row(placed: tuple[Article, Annotation], addresses: Addresses) -> 
 
 
 DATASETS: tuple[Dataset, ...] = (
-    Dataset("pieces", "Pieces", "One record per published piece: its front matter, its address and its word count.",
-            PIECE_FIELDS, lambda collection: collection.articles, piece_row, by_piece=True),
+    _by_piece("pieces", "Pieces", "One record per published piece: its front matter, its address and its word "
+              "count.", PIECE_FIELDS, lambda collection: collection.articles, lambda article: (article,), piece_row),
     Dataset("claims", "Claims", "One record per claim, with its verdict and every piece carrying it.",
             CLAIM_DATA_FIELDS, lambda collection: collection.claims, claim_row),
     Dataset("outlets", "Outlets", "One record per outlet: its profile (content/outlets.yml) and its pieces.",
             OUTLET_DATA_FIELDS, lambda collection: collection.outlets, outlet_row),
     Dataset("events", "Events", "One record per event (a story covered by several pieces).",
             EVENT_DATA_FIELDS, lambda collection: collection.events, event_row),
-    Dataset("annotations", "Annotations", "One record per annotation placed in a piece's text: the passage "
-            "and the editors' note on it. Also as W3C Web Annotations in annotations.jsonld.",
-            ANNOTATION_DATA_FIELDS, placed_annotations, annotation_row, json=False),
+    _by_piece("annotations", "Annotations", "One record per annotation placed in a piece's text: the passage "
+              "and the editors' note on it. Also as W3C Web Annotations in annotations.jsonld.",
+              ANNOTATION_DATA_FIELDS, annotated_articles, placed_annotations, annotation_row, json=False),
 )
 
 

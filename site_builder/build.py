@@ -23,6 +23,7 @@ from site_builder.annotation_pages import has_annotations
 from site_builder.buildinfo import build_info_file
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig
+from site_builder.data_export import RowMemo
 from site_builder.errors import ContentError, Problem, errors_only
 from site_builder.events import EVENTS_FILE, read_events
 from site_builder.hashing import code_fingerprint, digest, folder_stamp, inputs_stamp
@@ -248,9 +249,11 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
           output: OutputRecord, staging: Staging, core_only: bool) -> tuple[SitePlan, KeysRecord, list[PageJob]]:
     """Step 4: every page planned with its dependency key; the stale ones are those to render."""
     try:
-        plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root))
+        full_keys = state.full_keys()
+        plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
+                         RowMemo(state.data_lines(), full_keys))
         pages = plan.pages
-        keys = PageKeys(collection, _site_key(key, config, themes), state.full_keys(), theme_is_tracked(themes),
+        keys = PageKeys(collection, _site_key(key, config, themes), full_keys, theme_is_tracked(themes),
                         state.summary_memo(), state.page_keys())
         page_keys = {page.path: keys.of(page) for page in pages}
     except jinja2.TemplateError as error:

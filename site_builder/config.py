@@ -15,6 +15,7 @@ from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
 from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Record, Slug, Text,
                                  TextMapping, Url, validate)
+from site_builder.licences import Licence, LicenceOption
 from site_builder.yamlsource import load_mapping
 
 CONFIG_FILE = "site.yml"
@@ -142,7 +143,7 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("notes_heading", Text(), "The Markdown heading (level 2) that starts the editor's notes "
           "in an article body.", default="Editorial notes"),
     Field("menu", Menu(), "The links of the site's navigation, in order: a section (`home`, `outlets`, `tags`, "
-          "`events`, `timeline`, `claims`, `annotations` (shown once there are annotations), `corrections`, `search`), a page of content/pages/ by its file name, or a link "
+          "`events`, `timeline`, `claims`, `annotations` (shown once there are annotations), `corrections`, `search`, `data`), a page of content/pages/ by its file name, or a link "
           "written as `title:` and `url:` lines. Empty: the sections, then the pages that set `menu:`.",
           default=()),
     Field("archive_service", Url(), "The web archive `import --archive` and `site-builder archive` ask for a copy of "
@@ -150,6 +151,11 @@ SITE_FIELDS: tuple[Field, ...] = (
           default="https://web.archive.org"),
     Field("pygments_style", PygmentsStyle(about="a Pygments style name (`default`, `friendly`, `monokai`, ...: "
           "see pygments.org/styles)"), "The Pygments style for code blocks.", default="default"),
+    Field("licence", LicenceOption(), "The licence under which others may reuse the editors' work: their "
+          "context, claims and annotations, and the data under /data/ (never the outlets' texts, which stay "
+          "their publishers'). Shown in every page's footer, on the Data page and in the data files. An SPDX "
+          "identifier of an open-data licence (`CC-BY-4.0`, `CC-BY-SA-4.0`, `CC0-1.0`, `ODbL-1.0`, ...), or "
+          "`name:` and `url:` lines (and `id:`) for another. Empty: no licence is stated.", default=None),
 )
 
 
@@ -178,6 +184,7 @@ class SiteConfig:
     pygments_style: str
     archive_service: str
     menu: tuple[MenuItem, ...]
+    licence: Licence | None = None
     base_url_given: bool = False  # base_url came from `--base-url`, not site.yml (buildinfo records it)
 
     @property

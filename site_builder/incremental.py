@@ -152,6 +152,7 @@ class PageKeys:
         self._known_listing_keys = last.listing_keys if last is not None else {}
         self._declared: dict[str, str] = {}
         self._voices: dict[int, tuple[tuple, str]] = {}  # id of an overview's voices -> (them, their hash)
+        self._data_keys: dict[tuple, str] = {}
         # Every page may say whether the site lists annotations (the menu, the search page).
         site_key = digest(site_key, collection.menu, has_annotations(collection.articles))
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles],
@@ -195,6 +196,8 @@ class PageKeys:
             shows = subject
         elif job.kind is PageKind.CLAIM:
             shows = self._claim(subject)
+        elif job.kind is PageKind.DATA:
+            shows = (subject, self.everything, self._data_bodies(subject.dataset, job.in_full))
         else:
             shows = self.everything
         # The JSON-LD in a page's context is made from the same article or claim and the site options.
@@ -245,6 +248,18 @@ class PageKeys:
                 self._event(event) if event else None,
                 [self._claim(claim) for claim, _ in collection.claims_in(article)])
 
+    def _data_bodies(self, dataset: str, slugs: tuple[str, ...]):
+        """What a data file shows of its pieces' bodies (data_export.plan_data): the
+        annotations as the listings show them, or each piece's word count, provenance and placed
+        annotations' keys; not their texts, so an edit that changes none of those leaves it."""
+        if dataset == "annotations":
+            return self._annotation_listing(slugs)
+        key = self._data_keys.get((dataset, slugs))  # its JSON and its CSV show the same
+        if key is None:
+            by_slug = self._articles_by_slug
+            key = self._data_keys[dataset, slugs] = digest([_data_body(by_slug[slug]) for slug in slugs])
+        return key
+
     def _event(self, event: Event) -> tuple:
         return event.profile, self._summaries(event.articles)
 
@@ -260,9 +275,18 @@ class PageKeys:
         return [self.summary[a.slug] for a in articles]
 
 
+def _data_body(article: Article) -> str:
+    """What the data files show of a piece's body, as one string (pickling 10,000 tuples of
+    dataclasses and dates for a key was a visible part of an edit build)."""
+    provenance = article.provenance
+    made = f"{provenance.source}\0{provenance.original_name}\0{provenance.sha256}\0{provenance.imported}" \
+        if provenance else ""
+    return f"{article.word_count}\0{made}\0" + "\0".join([a.id for a in article.annotations if a.span])
+
+
 # Pages whose pieces in full are chosen by what the pieces' bodies hold (annotations are in the
 # body): their key is reused only while they declare the same pieces and subject.
-CHOSEN_BY_BODIES = frozenset({PageKind.FEED, PageKind.ANNOTATIONS})
+CHOSEN_BY_BODIES = frozenset({PageKind.FEED, PageKind.ANNOTATIONS, PageKind.DATA})
 _PARALLEL_FROM = 200  # pages: fewer render faster in this process than a pool starts
 
 

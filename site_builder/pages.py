@@ -45,8 +45,9 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "annotations": ("Annotations", "annotations/"),  # only when there are annotations
     "corrections": ("Corrections", "corrections/"),
     "search": ("Search", "search/"),
+    "data": ("Data", "data/"),  # the collection as open data (site_builder.data_export)
 }
-# Search has its own box, and every page's footer links to the corrections.
+# Search has its own box, and every page's footer links to the corrections and the data.
 DEFAULT_MENU = ("home", "outlets", "tags", "events", "timeline", "claims", "annotations")
 RESERVED_SLUGS = frozenset(SECTIONS) - {"home"} | {"articles", "static", "pagefind"}
 

@@ -351,6 +351,17 @@ EVENT_DATES = _kind(
     "2015-10-07-hama-ground-offensive:\n  start: 2015-10-07\n  end: 2015-10-01",
     "2015-10-07-hama-ground-offensive:\n  start: 2015-10-07\n  end: 2015-10-10")
 
+UNKNOWN_LICENCE = _kind(
+    "SB140", "unknown-licence", "site.yml's `licence` is not an identifier site_builder knows",
+    """`licence` says under which terms the editors' work (context, claims, annotations and the data
+    under /data/) may be reused; it is shown in every page's footer, on the Data page and in the
+    data files. Write the SPDX identifier of an open-data licence (CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0,
+    ODbL-1.0 and the other Creative Commons and Open Data Commons licences), or, for any other
+    licence, its `name:` and `url:` (and its SPDX `id:` if it has one) on indented lines.""",
+    "site.yml:12: `licence`: `CC-BY-4` is not a licence identifier known here (did you mean `CC-BY-4.0`? ...) [SB140]",
+    "licence: CC-BY-4",
+    "licence: CC-BY-4.0")
+
 INVALID_VALUE = _kind(
     "SB199", "invalid-value", "a value does not fit its key",
     """The value does not have the form its key expects. The message says what was expected;

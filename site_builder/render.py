@@ -33,6 +33,7 @@ from site_builder import charts
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
+from site_builder.data_export import DATA_TEMPLATE, RowMemo, make_data_file, plan_data
 from site_builder.errors import ContentError, Problem, display_path
 from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
 from site_builder.jsonld import annotated_reading, claim_review, script_json
@@ -181,6 +182,7 @@ class PageKind(Enum):
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
     FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
     ANNOTATIONS = "annotations"  # a page of annotated pieces' summaries and annotations (in_full: those pieces)
+    DATA = "data"  # a file of /data/ or the Data page: a dataset as of the date of the data (subject: DataSubject)
     LISTING = "listing"  # the whole collection: every summary (home, lists, search, 404, corrections and their feed)
 
 
@@ -212,14 +214,15 @@ class SitePlan:
 
 
 def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], core_only: bool = False,
-              compiled_templates: Path | None = None) -> SitePlan:
+              compiled_templates: Path | None = None, data_rows: RowMemo | None = None) -> SitePlan:
     """Every page of the site as a job to render, then the feeds, sitemap and robots.txt as files.
 
     Static assets are copied by the writer. Each page is listed in the sitemap with the newest
     date of the pieces it shows (the date its content last changed, as far as we know). Pages
     are only planned here: `render_page` renders one, so a build renders only those whose
     inputs changed, across processes. `core_only` plans only the kinds of pages Pelican writes
-    (home, articles, outlet and tag lists) for like-for-like benchmarks.
+    (home, articles, outlet and tag lists) for like-for-like benchmarks. `data_rows` holds the data
+    files' records as the last build made them (data_export.RowMemo).
     """
     env = make_environment(config, themes, compiled_templates)
     env.globals["collection"] = collection
@@ -284,6 +287,10 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     for path, (_, shown, kind) in GENERATED.items():
         items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
                              kind, in_full=tuple(article.slug for article in shown(collection, config))))
+    # Last: the Data page lists the files of /data/ (and the other data files) this plan writes.
+    data_files, data_page = plan_data(collection, config, [item.path for item in items], data_rows)
+    items += data_files
+    add(data_page, data_page.subject.data_date)
     items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
     items.append(OutputFile("robots.txt", robots_txt(config)))
     items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
@@ -413,6 +420,8 @@ def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
         return OutputFile(job.path, corrections_feed(env=env, **job.context))
     if job.template == GENERATED_TEMPLATE:
         return OutputFile(job.path, GENERATED[job.path][0](**job.context))
+    if job.template == DATA_TEMPLATE:
+        return OutputFile(job.path, make_data_file(job.context))
     if job.template == ORIGINAL_TEMPLATE:
         return OutputFile(job.path, job.context["original"].read_bytes())
     html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)

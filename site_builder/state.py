@@ -45,7 +45,7 @@ CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the state: read without the rest
 LOCK_FILE = ".lock"  # held by whoever writes the state (see save_in_background)
 TEMPLATES_DIR = "templates"  # compiled templates (render.make_environment), checked by Jinja against their source
-FORMAT = 4  # bump when the layout of `BuildState` or its records changes
+FORMAT = 5  # bump when the layout of `BuildState` or its records changes
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,7 @@ class BuildState:
         self._search = SearchRecord()
         self._inputs_stamp, self._summary = "", BuildSummary()  # for LastBuild
         self._pack_name = ""  # the file beside the pickle holding the article bodies (textstore)
+        self._data_lines: dict[str, dict] = {}  # the data files' records as last written (data_export.RowMemo)
 
     # --- what was read --------------------------------------------------------------------------
 
@@ -144,6 +145,10 @@ class BuildState:
         self._read.collection = record
 
     # --- what was written -----------------------------------------------------------------------
+
+    def data_lines(self) -> dict[str, dict]:
+        """The data files' records as the last build made them, which data_export.RowMemo updates in place."""
+        return self._data_lines
 
     def output_in(self, output_dir: Path) -> OutputRecord:
         """What the last build wrote, if `output_dir` is still the folder it wrote (else empty):

@@ -53,6 +53,7 @@ PAGES = {
     "search": "search/",
     "corrected": f"articles/{CORRECTED}/",
     "corrections": "corrections/",
+    "data": "data/",
 }
 SCHEMES = ("light", "dark")
 LIGHTHOUSE_MINIMUM = 0.95

@@ -35,6 +35,7 @@ from site_builder.ingest.extracted import Extracted
 from site_builder.ingest.names import person_names
 from site_builder.ingest.outlets import choose_outlet, known_names, same_name, strip_site
 from site_builder.ingest.shown import Shown, day_first, shown_in_page
+from site_builder.ingest.trafilatura_metadata import TrafilaturaMetadata
 
 _OPTIONS = dict(  # no metadata here: with a URL known, trafilatura resolves links against the host only
     output_format="markdown", include_links=True, include_formatting=True, include_comments=False,
@@ -51,24 +52,31 @@ _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datep
 
 
 def extract_html(text: str, source_name: str = "") -> Extracted:
-    """`source_name` is part of the common extractor signature; HTML does not need it."""
+    """`source_name` is part of the common extractor signature; HTML does not need it.
+
+    The page is parsed once: trafilatura's extraction works on a copy of the tree, and its
+    metadata, the byline shown and the page's own statements are all read from it.
+    """
     tree = trafilatura.load_html(text)
-    document = trafilatura.bare_extraction(text, **_OPTIONS) if tree is not None else None
-    meta = trafilatura.extract_metadata(text, date_config=_DATE_PARAMS, extensive=False)
-    url = (_source_url(meta.url or "") or _source_url(_jsonld_url(tree))) if tree is not None else ""
-    markdown = _markdown(document.body, url) if document is not None and document.body is not None else ""
+    document = trafilatura.bare_extraction(tree, **_OPTIONS) if tree is not None else None
+    if document is None or document.body is None:
+        raise Unreadable("no article text found in the page")
+    meta = TrafilaturaMetadata(tree, _DATE_PARAMS)
+    article = _jsonld_article(tree)
+    url = _source_url(meta.url or "") or _source_url(_jsonld_url(article))
+    markdown = _markdown(document.body, url)
     if not markdown:
         raise Unreadable("no article text found in the page")
     title_tag = " ".join(tree.xpath("string(//head/title)").split())
-    article, language = _jsonld_article(tree), _language(tree)
-    outlet = _outlet(tree, article, meta.sitename or "", title_tag, meta.url or "")
+    language = _language(tree)
+    outlet = _outlet(tree, article, meta.sitename, title_tag, meta.url or "")
     site_names = _site_names(tree, outlet, meta.url or "")
     shown = shown_in_page(tree, day_first(language), site_names)
     notes: list[str] = []
     return Extracted(
         title=_title(tree, _headline(meta.title or "", title_tag, outlet), site_names),
-        authors=_choose_authors(shown, tree, article, meta.author, site_names, notes),
-        outlet=outlet, date=_choose_date(shown.date, _stated_date(meta.date, tree, article), notes), source_url=url,
+        authors=_choose_authors(shown, tree, article, meta, site_names, notes),
+        outlet=outlet, date=_choose_date(shown.date, _stated_date(meta, tree, article), notes), source_url=url,
         language=language, text=markdown, notes=tuple(notes),
     )
 
@@ -111,7 +119,7 @@ def _title(tree: HtmlElement, title: str, site_names: set[str]) -> str:
     return title
 
 
-def _choose_authors(page: Shown, tree: HtmlElement, article: dict, extracted: str | None,
+def _choose_authors(page: Shown, tree: HtmlElement, article: dict, meta: TrafilaturaMetadata,
                     site_names: set[str], notes: list[str]) -> tuple[str, ...]:
     """The byline shown wins; else JSON-LD and <meta> people when they agree; else trafilatura's."""
     shown = page.authors
@@ -134,7 +142,7 @@ def _choose_authors(page: Shown, tree: HtmlElement, article: dict, extracted: st
         return ()
     if any(_meta(tree, *_AUTHOR_META)) or article.get("author"):
         return ()  # the page's own author fields name no person: trafilatura's reading of them would not either
-    names = (name for raw in (extracted or "").split(";") for name in person_names(raw, site_names))
+    names = (name for raw in (meta.author or "").split(";") for name in person_names(raw, site_names))
     return tuple(name for name in names if name not in page.elsewhere)  # not a teaser's or a comment's byline
 
 
@@ -178,7 +186,7 @@ def _headline(title: str, title_tag: str, outlet: str) -> str:
     return re.sub(f"{_SEPARATOR}{re.escape(outlet)}$", "", title) if outlet else title
 
 
-def _stated_date(iso: str | None, tree: HtmlElement, article: dict) -> date | None:
+def _stated_date(meta: TrafilaturaMetadata, tree: HtmlElement, article: dict) -> date | None:
     """The publication date the page's metadata states (JSON-LD, <meta>, <time datetime>), else None.
 
     trafilatura's date is kept only if the page states it in ISO form: it also reads dates from the
@@ -191,11 +199,14 @@ def _stated_date(iso: str | None, tree: HtmlElement, article: dict) -> date | No
                 return date(*map(int, match.groups()))
             except ValueError:
                 continue
+    iso = meta.date  # htmldate's search, run only when no ISO date is stated above
+    if not iso:
+        return None
     stated = tree.xpath("//meta/@content | //time/@datetime")
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         stated += re.findall(r'"date\w*"\s*:\s*"([^"]*)"', script)
     matches = (_ISO_START.match(value) for value in stated)
-    stated_here = iso and any(m and "-".join(m.groups()) == iso for m in matches)
+    stated_here = any(m and "-".join(m.groups()) == iso for m in matches)
     return date.fromisoformat(iso) if stated_here else None  # htmldate returns only valid dates
 
 
@@ -213,9 +224,8 @@ def _jsonld_article(tree: HtmlElement) -> dict:
     return {}
 
 
-def _jsonld_url(tree: HtmlElement) -> str:
+def _jsonld_url(article: dict) -> str:
     """The `url` (or `mainEntityOfPage`) of a JSON-LD article, which trafilatura does not read."""
-    article = _jsonld_article(tree)
     page = article.get("mainEntityOfPage")
     url = article.get("url") or (page.get("@id") if isinstance(page, dict) else page)
     return url if isinstance(url, str) else ""

@@ -18,6 +18,7 @@ from typing import Any
 import htmldate
 from lxml.html import HtmlElement
 from trafilatura import metadata as steps
+from trafilatura.settings import Document
 
 
 class TrafilaturaMetadata:
@@ -34,20 +35,21 @@ class TrafilaturaMetadata:
         except Exception:  # trafilatura's JSON-LD reader has bugs; extract_metadata ignores them too
             pass
         self._stated_author: str | None = document.author
-        self.title: str | None = document.title or steps.extract_title(tree)
-        self.url: str | None = document.url or steps.extract_url(tree, None)
-        self.sitename: str = _sitename(document.sitename or steps.extract_sitename(tree), self.url)
+        self._url: str | None = document.url or steps.extract_url(tree, None)  # htmldate is given it untrimmed
+        self.title = _trimmed(document.title or steps.extract_title(tree))
+        self.url = _trimmed(self._url)
+        self.sitename: str = _trimmed(_sitename(document.sitename or steps.extract_sitename(tree), self._url)) or ""
 
     @cached_property
     def author(self) -> str | None:
-        return self._stated_author or steps.extract_author(self._tree)
+        return _trimmed(self._stated_author or steps.extract_author(self._tree))
 
     @cached_property
     def date(self) -> str | None:
-        return htmldate.find_date(self._tree, **{**self._date_params, "url": self.url})
+        return _trimmed(htmldate.find_date(self._tree, **{**self._date_params, "url": self._url}))
 
 
-def _sitename(sitename: str | None, url: str | None) -> str:
+def _sitename(sitename: str | None, url: str | None) -> str | None:
     """As extract_metadata tidies it: no leading `@`, capitalised, else the URL's host."""
     if sitename:
         sitename = sitename.lstrip("@")
@@ -55,4 +57,12 @@ def _sitename(sitename: str | None, url: str | None) -> str:
             sitename = sitename.title()
         return sitename
     match = steps.META_URL.match(url) if url else None
-    return match[1] if match else ""
+    return match[1] if match else None
+
+
+def _trimmed(value: str | None) -> str | None:
+    """As extract_metadata leaves every field: entities decoded, spaces trimmed, length capped, "" as None."""
+    document = Document()
+    document.title = value
+    document.clean_and_trim()
+    return document.title

@@ -41,7 +41,7 @@ from site_builder.yamlsource import load_mapping
 
 SOURCES_DIR = "sources"
 PARALLEL_FROM = 16  # files; a smaller batch is done before a pool of workers would have started
-PARALLEL_CHUNK = 4
+PARALLEL_CHUNK = 4  # files per task at least; a large batch sends up to 16 (fewer results to pass back)
 MIN_WORDS = 5  # fewer words than this is a page's leftovers (a menu, a caption), not an article
 EXTRACTORS: dict[str, Callable[[str], Extracted]] = {
     ".txt": extract_text,
@@ -126,7 +126,7 @@ def import_sources(files: list[Path], config: SiteConfig, *, dry_run: bool = Fal
     next_position = 0
     with OrderedWrites[Decision]() as writes:
         for positions, results in in_chunks(lambda i: _read_file(files[i]), len(files), processes,
-                                            chunk_size=PARALLEL_CHUNK, parallel_from=PARALLEL_FROM):
+                                            chunk_size=_chunk_size(len(files), processes), parallel_from=PARALLEL_FROM):
             pending.update(zip(positions, results))
             while next_position in pending:
                 read = pending.pop(next_position)
@@ -141,6 +141,11 @@ def import_sources(files: list[Path], config: SiteConfig, *, dry_run: bool = Fal
                 next_position += 1
             yield from _written(writes.done(), known)
         yield from _written(writes.done(everything=True), known)
+
+
+def _chunk_size(count: int, processes: int) -> int:
+    """Files per task: each worker still gets about ten tasks, so none is left idle at the end."""
+    return max(PARALLEL_CHUNK, min(16, count // (processes * 10)))
 
 
 def _waits_for(read: Read, known: "_Known", waiting: list["Decision"]) -> bool:

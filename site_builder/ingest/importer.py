@@ -14,6 +14,7 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from pathlib import PurePosixPath
@@ -292,7 +293,7 @@ def decide(read: Read, config: SiteConfig, known: "_Known", *, dry_run: bool, fo
     stem = Path(raw.name).stem
     source = config.content_dir / SOURCES_DIR / f"{stem}-{sha[:8]}{raw.suffix}"
     provenance = {
-        "source": display_path(source, config.root),
+        "source": _shown(source, config, created=True),
         "original_name": raw.name,
         "sha256": sha,
         "text_sha256": article_file.text_digest(found.text),
@@ -322,7 +323,8 @@ def decide(read: Read, config: SiteConfig, known: "_Known", *, dry_run: bool, fo
         known.slugs.add(slug)
         target = config.content_dir / ARTICLES_DIR / f"{slug}.md"
         content, status = article_file.new_article(found, provenance, config.notes_heading), "imported"
-    return Decision(Outcome(raw.label, status, _shown(target, config), found=found, warnings=warnings),
+    return Decision(Outcome(raw.label, status, _shown(target, config, created=status == "imported"), found=found,
+                            warnings=warnings),
                     read, source, target, content, dry_run)
 
 
@@ -465,5 +467,17 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _shown(path: Path, config: SiteConfig) -> str:
-    return display_path(path, config.root)
+def _shown(path: Path, config: SiteConfig, created: bool = False) -> str:
+    """display_path, each folder resolved once: resolving asks the disk about every part of the path.
+
+    `created`: a file this import writes, never a symbolic link, so it needs no look.
+    """
+    if not created and path.is_symlink():
+        return display_path(path, config.root)
+    folder = _shown_folder(path.parent, config.root)
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
+@lru_cache(maxsize=64)
+def _shown_folder(folder: Path, root: Path) -> str:
+    return display_path(folder, root)

@@ -355,3 +355,31 @@ def test_real_pages_metadata_stays_at_least_as_right_as_measured(which):
     for field, score in scores.items():
         assert score.right >= FLOOR[which], (field, wrong)
         assert score.right_given == score.given, (field, wrong)  # never wrong: a value given is a right value
+
+
+def test_trafilaturas_metadata_read_from_the_parsed_page_equals_extract_metadata_on_every_real_page():
+    """trafilatura_metadata.py repeats extract_metadata's steps for the fields html.py reads, from
+    the tree already parsed; a trafilatura upgrade that changes those steps fails here."""
+    from site_builder.ingest import html
+    from site_builder.ingest.decode import decode
+    from site_builder.ingest.trafilatura_metadata import TrafilaturaMetadata
+
+    for path in sorted((Path(__file__).parent / "fixtures" / "real-pages").glob("*.html")):
+        text = decode(path.read_bytes()).text
+        ours = TrafilaturaMetadata(trafilatura.load_html(text), html._DATE_PARAMS)
+        theirs = trafilatura.extract_metadata(text, date_config=html._DATE_PARAMS, extensive=False)
+        assert (ours.title, ours.url, ours.sitename, ours.author, ours.date) == \
+            (theirs.title, theirs.url, theirs.sitename or "", theirs.author, theirs.date), path.name
+
+
+@pytest.mark.parametrize("marks", ["BYLINE", "Post-Author", "article__byline", "meta-dAte", "posted-on",
+                                   "po\u017fted-on", "\u212aelvin-author", "Autorin", "ÜBER-author", "nav-related", ""])
+def test_marks_are_searched_in_any_case_exactly_as_re_ignorecase_would(marks):
+    from site_builder.ingest import shown
+
+    for caseless in (shown._OTHER_CONTENT, shown._BYLINE_MARK, shown._DATE_MARK, shown._MARKED):
+        expected = re.compile(caseless.pattern, re.IGNORECASE).search(marks)
+        assert bool(caseless.search(marks)) == bool(expected), (caseless.pattern, marks)
+    for text in (marks, f"By {marks}", f"VERÖFFENTLICHT {marks}", f"автор {marks}"):
+        expected = re.compile(shown._LABELLED.pattern, re.IGNORECASE).match(text)
+        assert bool(shown._LABELLED.match(text)) == bool(expected), text

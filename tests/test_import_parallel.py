@@ -27,3 +27,24 @@ def test_a_batch_imported_on_two_processes_equals_one_imported_in_one(site, tmp_
               import_sources(files, load_config(alone), processes=1, today=day)]
     assert shared == single and shared[-1][1:] == ("failed", "", "empty file")
     assert snapshot(site.root / "content") == snapshot(alone / "content")
+
+
+def test_a_piece_met_twice_in_one_batch_is_decided_after_its_first_version_is_written(site, tmp_path):
+    """Files are written on threads while the next are decided: a file with the same name as one
+    before it updates that article, and the same bytes again are unchanged, as one by one."""
+    sources = tmp_path / "sources"
+    (sources / "again").mkdir(parents=True)
+    for n in range(PARALLEL_FROM + 4):
+        (sources / f"report-{n:02}.txt").write_text(f"Report {n} on the offensive\n\nBy Jane Doe\n\n"
+                                                   f"Paragraph of report {n} says the strikes hit targets near Hama.\n")
+    (sources / "again" / "report-03.txt").write_text("Report 3 on the offensive\n\nBy Jane Doe\n\n"
+                                                    "An earlier version of report 3 says the strikes hit Homs.\n")
+    shutil.copy(sources / "report-05.txt", sources / "copy-of-05.txt")
+    files = sorted(p for p in sources.rglob("*.txt"))
+    outcomes = {o.source: o for o in import_sources(files, load_config(site.root), processes=2)}
+    first, second = outcomes[str(sources / "again" / "report-03.txt")], outcomes[str(sources / "report-03.txt")]
+    assert (first.status, second.status) == ("imported", "updated") and first.article == second.article
+    copy, original = outcomes[str(sources / "copy-of-05.txt")], outcomes[str(sources / "report-05.txt")]
+    assert (copy.status, original.status) == ("imported", "unchanged") and copy.article == original.article
+    article = (site.root / first.article).read_text()
+    assert "says the strikes hit targets near Hama" in article and "Homs" not in article

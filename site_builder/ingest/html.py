@@ -27,6 +27,7 @@ from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
@@ -35,6 +36,7 @@ from site_builder.ingest.extracted import Extracted
 from site_builder.ingest.names import person_names
 from site_builder.ingest.outlets import choose_outlet, known_names, same_name, strip_site
 from site_builder.ingest.shown import Shown, day_first, shown_in_page
+from site_builder.ingest.trafilatura_metadata import TrafilaturaMetadata
 
 _OPTIONS = dict(  # no metadata here: with a URL known, trafilatura resolves links against the host only
     output_format="markdown", include_links=True, include_formatting=True, include_comments=False,
@@ -46,41 +48,61 @@ _SEPARATOR = r"\s+[|–—-]\s+"
 _ISO_START = re.compile(r"\s*(\d{4})\D?(\d\d)\D?(\d\d)")
 _AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "sailthru.author", "parsely-author",
                 "citation_author", "cse_author", "byl")
+# compiled once: element.xpath() compiles its expression on every call
+_TITLE_TAG = etree.XPath("string(//head/title)")
+_META_TAGS = etree.XPath("//meta[@content]")
+_HEADINGS = etree.XPath("//h1")
+_STATED_DATES = etree.XPath("//meta/@content | //time/@datetime")
+_JSON_LD = etree.XPath('//script[@type="application/ld+json"]/text()')
+_OG_LOCALE = etree.XPath('//meta[@property="og:locale"]/@content')
 _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished", "parsely-pub-date",
                    "citation_publication_date", "dc.date", "date", "pubdate", "sailthru.date")
 
 
 def extract_html(text: str, source_name: str = "") -> Extracted:
-    """`source_name` is part of the common extractor signature; HTML does not need it."""
+    """`source_name` is part of the common extractor signature; HTML does not need it.
+
+    The page is parsed once: trafilatura's extraction works on a copy of the tree, and its
+    metadata, the byline shown and the page's own statements are all read from it.
+    """
     tree = trafilatura.load_html(text)
-    document = trafilatura.bare_extraction(text, **_OPTIONS) if tree is not None else None
-    meta = trafilatura.extract_metadata(text, date_config=_DATE_PARAMS, extensive=False)
-    url = (_source_url(meta.url or "") or _source_url(_jsonld_url(tree))) if tree is not None else ""
-    markdown = _markdown(document.body, url) if document is not None and document.body is not None else ""
+    document = trafilatura.bare_extraction(tree, **_OPTIONS) if tree is not None else None
+    if document is None or document.body is None:
+        raise Unreadable("no article text found in the page")
+    meta = TrafilaturaMetadata(tree, _DATE_PARAMS)
+    article = _jsonld_article(tree)
+    url = _source_url(meta.url or "") or _source_url(_jsonld_url(article))
+    markdown = _markdown(document.body, url)
     if not markdown:
         raise Unreadable("no article text found in the page")
-    title_tag = " ".join(tree.xpath("string(//head/title)").split())
-    article, language = _jsonld_article(tree), _language(tree)
-    outlet = _outlet(tree, article, meta.sitename or "", title_tag, meta.url or "")
-    site_names = _site_names(tree, outlet, meta.url or "")
+    title_tag = " ".join(_TITLE_TAG(tree).split())
+    metas = _meta_tags(tree)
+    language = _language(tree, metas)
+    outlet = _outlet(metas, article, meta.sitename, title_tag, meta.url or "")
+    site_names = _site_names(metas, outlet, meta.url or "")
     shown = shown_in_page(tree, day_first(language), site_names)
     notes: list[str] = []
     return Extracted(
-        title=_title(tree, _headline(meta.title or "", title_tag, outlet), site_names),
-        authors=_choose_authors(shown, tree, article, meta.author, site_names, notes),
-        outlet=outlet, date=_choose_date(shown.date, _stated_date(meta.date, tree, article), notes), source_url=url,
+        title=_title(tree, metas, _headline(meta.title or "", title_tag, outlet), site_names),
+        authors=_choose_authors(shown, metas, article, meta, site_names, notes),
+        outlet=outlet, date=_choose_date(shown.date, _stated_date(meta, tree, metas, article), notes), source_url=url,
         language=language, text=markdown, notes=tuple(notes),
     )
 
 
-def _meta(tree: HtmlElement, *names: str) -> list[str]:
-    """`content` of <meta name|property|itemprop> in `names` (any case), in page order."""
+def _meta_tags(tree: HtmlElement) -> list[tuple[str, str]]:
+    """(name|property|itemprop casefolded, content) of every <meta> with a content, in page order."""
+    return [((m.get("name") or m.get("property") or m.get("itemprop") or "").casefold(), " ".join(m.get("content", "").split()))
+            for m in _META_TAGS(tree)]
+
+
+def _meta(metas: list[tuple[str, str]], *names: str) -> list[str]:
+    """`content` of the <meta> tags named in `names` (any case), in page order."""
     wanted = {name.casefold() for name in names}
-    return [" ".join(m.get("content", "").split()) for m in tree.xpath("//meta[@content]")
-            if (m.get("name") or m.get("property") or m.get("itemprop") or "").casefold() in wanted]
+    return [content for name, content in metas if name in wanted]
 
 
-def _outlet(tree: HtmlElement, article: dict, sitename: str, title_tag: str, url: str) -> str:
+def _outlet(metas: list[tuple[str, str]], article: dict, sitename: str, title_tag: str, url: str) -> str:
     headline, suffix = _split_title(title_tag)
     host = urlsplit(url).hostname or ""
     publisher = article.get("publisher")
@@ -88,35 +110,35 @@ def _outlet(tree: HtmlElement, article: dict, sitename: str, title_tag: str, url
     # trafilatura's site name may be the headline, the URL's host, or a `<meta name=author>` ("Site, City, Country")
     if sitename in (headline, host, host.removeprefix("www.")) or same_name(sitename, host):
         sitename = ""
-    stated = _meta(tree, "og:site_name") + [sitename.split(",")[0]] if sitename else _meta(tree, "og:site_name")
+    stated = _meta(metas, "og:site_name") + [sitename.split(",")[0]] if sitename else _meta(metas, "og:site_name")
     return choose_outlet(stated, str(publisher_name or ""), host, suffix if _names_site(suffix) else "")
 
 
-def _site_names(tree: HtmlElement, outlet: str, url: str) -> set[str]:
+def _site_names(metas: list[tuple[str, str]], outlet: str, url: str) -> set[str]:
     """Every name the site goes by: none of them is a headline's part or an author."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     names = {outlet, host, host.split(".")[0], *known_names(host)}
-    names |= set(_meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title", "publisher"))
+    names |= set(_meta(metas, "og:site_name", "application-name", "apple-mobile-web-app-title", "publisher"))
     return {name for name in names if name}
 
 
-def _title(tree: HtmlElement, title: str, site_names: set[str]) -> str:
+def _title(tree: HtmlElement, metas: list[tuple[str, str]], title: str, site_names: set[str]) -> str:
     """og:title (else trafilatura's pick) without the site's name; the page's <h1> if the title only adds to it."""
-    social = [strip_site(value, site_names) for value in _meta(tree, "og:title") if value]
+    social = [strip_site(value, site_names) for value in _meta(metas, "og:title") if value]
     title = next((value for value in social if value), "") or strip_site(title, site_names)
-    headings = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")]
+    headings = [" ".join(h.text_content().split()) for h in _HEADINGS(tree)]
     for heading in (h for h in headings if h and h != title):
         if re.match(re.escape(heading) + _SEPARATOR, title):
             return heading
     return title
 
 
-def _choose_authors(page: Shown, tree: HtmlElement, article: dict, extracted: str | None,
+def _choose_authors(page: Shown, metas: list[tuple[str, str]], article: dict, meta: TrafilaturaMetadata,
                     site_names: set[str], notes: list[str]) -> tuple[str, ...]:
     """The byline shown wins; else JSON-LD and <meta> people when they agree; else trafilatura's."""
     shown = page.authors
     stated = [names for names in (_jsonld_people(article, site_names),
-                                  [n for value in _meta(tree, *_AUTHOR_META) for n in person_names(value, site_names)])
+                                  [n for value in _meta(metas, *_AUTHOR_META) for n in person_names(value, site_names)])
               if names]
     stated = [list(dict.fromkeys(names)) for names in stated]
     if shown:
@@ -132,9 +154,9 @@ def _choose_authors(page: Shown, tree: HtmlElement, article: dict, extracted: st
         notes.append("author: left empty: the page shows no byline and its metadata disagrees ("
                      + " / ".join(", ".join(names) for names in stated) + ")")
         return ()
-    if any(_meta(tree, *_AUTHOR_META)) or article.get("author"):
+    if any(_meta(metas, *_AUTHOR_META)) or article.get("author"):
         return ()  # the page's own author fields name no person: trafilatura's reading of them would not either
-    names = (name for raw in (extracted or "").split(";") for name in person_names(raw, site_names))
+    names = (name for raw in (meta.author or "").split(";") for name in person_names(raw, site_names))
     return tuple(name for name in names if name not in page.elsewhere)  # not a teaser's or a comment's byline
 
 
@@ -178,30 +200,33 @@ def _headline(title: str, title_tag: str, outlet: str) -> str:
     return re.sub(f"{_SEPARATOR}{re.escape(outlet)}$", "", title) if outlet else title
 
 
-def _stated_date(iso: str | None, tree: HtmlElement, article: dict) -> date | None:
+def _stated_date(meta: TrafilaturaMetadata, tree: HtmlElement, metas: list[tuple[str, str]], article: dict) -> date | None:
     """The publication date the page's metadata states (JSON-LD, <meta>, <time datetime>), else None.
 
     trafilatura's date is kept only if the page states it in ISO form: it also reads dates from the
     URL and the free text ("Copyright 2015").
     """
-    for value in [article.get("datePublished"), *_meta(tree, *_PUBLISHED_META)]:
+    for value in [article.get("datePublished"), *_meta(metas, *_PUBLISHED_META)]:
         match = _ISO_START.match(value) if isinstance(value, str) else None
         if match and re.fullmatch(r"\s*\d{4}-\d\d-\d\d.*", value):
             try:
                 return date(*map(int, match.groups()))
             except ValueError:
                 continue
-    stated = tree.xpath("//meta/@content | //time/@datetime")
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+    iso = meta.date  # htmldate's search, run only when no ISO date is stated above
+    if not iso:
+        return None
+    stated = _STATED_DATES(tree)
+    for script in _JSON_LD(tree):
         stated += re.findall(r'"date\w*"\s*:\s*"([^"]*)"', script)
     matches = (_ISO_START.match(value) for value in stated)
-    stated_here = iso and any(m and "-".join(m.groups()) == iso for m in matches)
+    stated_here = any(m and "-".join(m.groups()) == iso for m in matches)
     return date.fromisoformat(iso) if stated_here else None  # htmldate returns only valid dates
 
 
 def _jsonld_article(tree: HtmlElement) -> dict:
     """The first JSON-LD item that is an article (NewsArticle, BlogPosting, ...), or {}."""
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+    for script in _JSON_LD(tree):
         try:
             data = json.loads(script)
         except ValueError:
@@ -213,9 +238,8 @@ def _jsonld_article(tree: HtmlElement) -> dict:
     return {}
 
 
-def _jsonld_url(tree: HtmlElement) -> str:
+def _jsonld_url(article: dict) -> str:
     """The `url` (or `mainEntityOfPage`) of a JSON-LD article, which trafilatura does not read."""
-    article = _jsonld_article(tree)
     page = article.get("mainEntityOfPage")
     url = article.get("url") or (page.get("@id") if isinstance(page, dict) else page)
     return url if isinstance(url, str) else ""
@@ -227,11 +251,11 @@ def _source_url(url: str) -> str:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc and parts.path not in ("", "/") else ""
 
 
-def _language(tree: HtmlElement) -> str:
+def _language(tree: HtmlElement, metas: list[tuple[str, str]]) -> str:
     """`<html lang>` or og:locale as `en` / `pt-BR`; "" when absent or not a language tag."""
     root = tree.getroottree().getroot()
     raw = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    parts = re.split(r"[-_]", (raw or "".join(tree.xpath('//meta[@property="og:locale"]/@content')[:1])).strip())
+    parts = re.split(r"[-_]", (raw or "".join(_OG_LOCALE(tree)[:1])).strip())
     if not re.fullmatch(r"[A-Za-z]{2,3}", parts[0]):
         return ""
     region = parts[1].upper() if len(parts) > 1 and re.fullmatch(r"[A-Za-z]{2}|\d{3}", parts[1]) else ""

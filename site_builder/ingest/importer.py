@@ -14,6 +14,7 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from pathlib import PurePosixPath
@@ -34,13 +35,14 @@ from site_builder.ingest.fetch import HTML_TYPES, Fetched
 from site_builder.ingest.html import extract_html
 from site_builder.ingest.language import detect_language
 from site_builder.ingest.markdown_source import extract_markdown
+from site_builder.ingest.ordered_writes import OrderedWrites
 from site_builder.ingest.plaintext import extract_text
 from site_builder.reader import ARTICLES_DIR, article_paths, split_front_matter
 from site_builder.yamlsource import load_mapping
 
 SOURCES_DIR = "sources"
 PARALLEL_FROM = 16  # files; a smaller batch is done before a pool of workers would have started
-PARALLEL_CHUNK = 4
+PARALLEL_CHUNK = 4  # files per task at least; a large batch sends up to 16 (fewer results to pass back)
 MIN_WORDS = 5  # fewer words than this is a page's leftovers (a menu, a caption), not an article
 EXTRACTORS: dict[str, Callable[[str], Extracted]] = {
     ".txt": extract_text,
@@ -117,21 +119,49 @@ def import_sources(files: list[Path], config: SiteConfig, *, dry_run: bool = Fal
     """Import each file, yielding its outcome as soon as it is known (for progress output).
 
     Reading and extracting (nearly all the work) runs on every core for a large batch; deciding
-    and writing stay here, in the order the files were given, so slugs never depend on timing."""
+    stays here, in the order the files were given, so slugs never depend on timing, and the
+    decided files are written on threads (ordered_writes.py), outcomes still in that order."""
     known = known_articles(config)
     processes = processes or os.cpu_count() or 1
     pending: dict[int, tuple] = {}
     next_position = 0
-    for positions, results in in_chunks(lambda i: _read_file(files[i]), len(files), processes,
-                                        chunk_size=PARALLEL_CHUNK, parallel_from=PARALLEL_FROM):
-        pending.update(zip(positions, results))
-        while next_position in pending:
-            read = pending.pop(next_position)
-            if isinstance(read, Read):
-                yield apply(read, config, known, dry_run=dry_run, force=force, today=today or date.today())
-            else:
-                yield Outcome(str(files[next_position]), "failed", message=read[0], code=read[1])
-            next_position += 1
+    with OrderedWrites[Decision]() as writes:
+        for positions, results in in_chunks(lambda i: _read_file(files[i]), len(files), processes,
+                                            chunk_size=_chunk_size(len(files), processes), parallel_from=PARALLEL_FROM):
+            pending.update(zip(positions, results))
+            while next_position in pending:
+                read = pending.pop(next_position)
+                if isinstance(read, Read):
+                    if _waits_for(read, known, writes.items()):
+                        yield from _written(writes.done(everything=True), known)
+                    decision = decide(read, config, known, dry_run=dry_run, force=force, today=today or date.today())
+                    writes.add(decision, decision.write)
+                else:
+                    writes.add(Decision(Outcome(str(files[next_position]), "failed", message=read[0], code=read[1])),
+                               None)
+                next_position += 1
+            yield from _written(writes.done(), known)
+        yield from _written(writes.done(everything=True), known)
+
+
+def _chunk_size(count: int, processes: int) -> int:
+    """Files per task: each worker still gets about ten tasks, so none is left idle at the end."""
+    return max(PARALLEL_CHUNK, min(16, count // (processes * 10)))
+
+
+def _waits_for(read: Read, known: "_Known", waiting: list["Decision"]) -> bool:
+    """Whether deciding `read` needs the waiting writes done: it may be one of their pieces, or
+    its article is one of those being written (its decision reads that file)."""
+    found = known.find(*_identity(read))
+    return any(decision.may_be(read) or (found is not None and decision.target == found) for decision in waiting)
+
+
+def _written(done: Iterable[tuple["Decision", BaseException | None]], known: "_Known") -> Iterator[Outcome]:
+    """The outcome of each decision whose files are written (or failed to be), remembering the pieces written."""
+    for decision, error in done:
+        if error is not None and not isinstance(error, OSError):
+            raise error
+        yield decision.settle(known, error)
 
 
 def _read_file(path: Path) -> "Read | tuple[str, str]":
@@ -191,18 +221,79 @@ def extract(raw: Raw) -> Read:
     return Read(raw, found, hashlib.sha256(raw.data).hexdigest(), (decoded.warning,) if decoded.warning else ())
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What a read source does to the collection, decided before any file is written: the outcome
+    to report once `write` has run (None: nothing to write), and the piece to remember then."""
+
+    outcome: Outcome
+    read: Read | None = None
+    source: Path | None = None  # the original, kept under this name unless it is already there
+    target: Path | None = None  # the article
+    content: str = ""
+    dry_run: bool = False
+
+    @property
+    def write(self) -> Callable[[], None] | None:
+        if self.target is None or self.dry_run:
+            return None
+        return self._write
+
+    def _write(self) -> None:
+        _write_new(self.source, self.read.raw.data)
+        write_atomically(self.target, self.content)
+
+    def may_be(self, read: Read) -> bool:
+        """Whether `read` will be found as this piece once it is remembered: same bytes, name or address."""
+        if self.read is None or self.target is None:
+            return False
+        (sha, name, urls), (other_sha, other_name, other_urls) = _identity(self.read), _identity(read)
+        return sha == other_sha or bool(name) and name == other_name or bool(set(filter(None, urls)) & set(other_urls))
+
+    def settle(self, known: "_Known", error: OSError | None) -> Outcome:
+        """The outcome to report, remembering the piece when its files were written (or on a dry run)."""
+        if self.target is None:
+            return self.outcome
+        if error is not None:  # a full disk, say: the article is left exactly as it was
+            return replace(self.outcome, status="failed",
+                           message=f"cannot write {self.outcome.article} ({error.strerror or error}); it is unchanged")
+        sha, name, urls = _identity(self.read)
+        known.remember(self.target, sha, name, *urls)
+        return self.outcome
+
+
+def _identity(read: Read) -> tuple[str, str, tuple[str, ...]]:
+    """What finds a source's article again: its bytes, its file name (files only), its addresses."""
+    raw = read.raw
+    urls = (raw.fetched.url, raw.fetched.requested_url) if raw.fetched else (read.found.source_url,)
+    return read.sha, "" if raw.fetched else raw.name, urls
+
+
 def apply(read: Read, config: SiteConfig, known: "_Known", *, dry_run: bool, force: bool, today: date) -> Outcome:
     """Decide what a read source does to the collection (new, updated, unchanged, refused), and write it."""
-    raw, found, sha, warnings = read.raw, read.found, read.sha, read.warnings
-    urls = (raw.fetched.url, raw.fetched.requested_url) if raw.fetched else (found.source_url,)
-    existing = known.find(sha, "" if raw.fetched else raw.name, urls)
+    decision = decide(read, config, known, dry_run=dry_run, force=force, today=today)
+    try:
+        if decision.write:
+            decision.write()
+    except OSError as error:
+        return decision.settle(known, error)
+    return decision.settle(known, None)
+
+
+def decide(read: Read, config: SiteConfig, known: "_Known", *, dry_run: bool, force: bool, today: date) -> Decision:
+    """What a read source does to the collection (new, updated, unchanged, refused); nothing is written.
+
+    A new piece's slug is taken at once, so the next decision cannot take it too."""
+    raw, found, warnings = read.raw, read.found, read.warnings
+    sha, name, urls = _identity(read)
+    existing = known.find(sha, name, urls)
     if existing is not None and known.by_sha.get(sha) == existing and not force:
-        return Outcome(raw.label, "unchanged", _shown(existing, config), found=found, warnings=warnings)
+        return Decision(Outcome(raw.label, "unchanged", _shown(existing, config), found=found, warnings=warnings))
 
     stem = Path(raw.name).stem
     source = config.content_dir / SOURCES_DIR / f"{stem}-{sha[:8]}{raw.suffix}"
     provenance = {
-        "source": display_path(source, config.root),
+        "source": _shown(source, config, created=True),
         "original_name": raw.name,
         "sha256": sha,
         "text_sha256": article_file.text_digest(found.text),
@@ -212,14 +303,14 @@ def apply(read: Read, config: SiteConfig, known: "_Known", *, dry_run: bool, for
     if existing is not None:
         text = existing.read_text(encoding="utf-8")
         if not force and _edited_since_import(text, config):
-            return Outcome(raw.label, "failed", _shown(existing, config), found=found, warnings=warnings,
-                           message="the source changed, but an editor has also changed the article text since "
-                                   "import; use --force to replace the text (front matter, notes and footnotes "
-                                   "are kept, each footnote mark placed after the same words in the new text)")
+            return Decision(Outcome(raw.label, "failed", _shown(existing, config), found=found, warnings=warnings,
+                            message="the source changed, but an editor has also changed the article text since "
+                                    "import; use --force to replace the text (front matter, notes and footnotes "
+                                    "are kept, each footnote mark placed after the same words in the new text)"))
         merged = _carry_footnotes(text, found, config, _shown(existing, config))
         if merged.unplaced:
-            return Outcome(raw.label, "failed", _shown(existing, config), found=found, warnings=warnings,
-                           message=reanchor.refusal(_shown(existing, config), merged.unplaced))
+            return Decision(Outcome(raw.label, "failed", _shown(existing, config), found=found, warnings=warnings,
+                                    message=reanchor.refusal(_shown(existing, config), merged.unplaced)))
         provenance["text_sha256"] = article_file.text_digest(merged.text)  # edits are counted from this text
         provenance.update(_kept_archive(text))
         warnings += merged.notices
@@ -229,17 +320,12 @@ def apply(read: Read, config: SiteConfig, known: "_Known", *, dry_run: bool, for
         target, status = existing, "updated"
     else:
         slug = article_file.make_slug(found.title, stem, known.slugs)
+        known.slugs.add(slug)
         target = config.content_dir / ARTICLES_DIR / f"{slug}.md"
         content, status = article_file.new_article(found, provenance, config.notes_heading), "imported"
-    if not dry_run:
-        try:
-            _write_new(source, raw.data)
-            write_atomically(target, content)
-        except OSError as error:  # a full disk, say: the article is left exactly as it was
-            return Outcome(raw.label, "failed", _shown(target, config), found=found, warnings=warnings,
-                           message=f"cannot write {_shown(target, config)} ({error.strerror or error}); it is unchanged")
-    known.remember(target, sha, "" if raw.fetched else raw.name, *urls)
-    return Outcome(raw.label, status, _shown(target, config), found=found, warnings=warnings)
+    return Decision(Outcome(raw.label, status, _shown(target, config, created=status == "imported"), found=found,
+                            warnings=warnings),
+                    read, source, target, content, dry_run)
 
 
 def page_file_name(url: str) -> str:
@@ -381,5 +467,17 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _shown(path: Path, config: SiteConfig) -> str:
-    return display_path(path, config.root)
+def _shown(path: Path, config: SiteConfig, created: bool = False) -> str:
+    """display_path, each folder resolved once: resolving asks the disk about every part of the path.
+
+    `created`: a file this import writes, never a symbolic link, so it needs no look.
+    """
+    if not created and path.is_symlink():
+        return display_path(path, config.root)
+    folder = _shown_folder(path.parent, config.root)
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
+@lru_cache(maxsize=64)
+def _shown_folder(folder: Path, root: Path) -> str:
+    return display_path(folder, root)

@@ -248,7 +248,7 @@ def _bytes_or_error(path: Path) -> bytes:
 
 def _citations(collection: Collection, config: SiteConfig, state: BuildState, jobs: int) -> CitationMemo:
     """Step 4a: each piece's formatted citations, made again only for pieces whose metadata changed."""
-    citations = CitationMemo(state.citation_memo(), config)
+    citations = CitationMemo(state.citation_memo(), config, state.full_keys())
     citations.prepare(collection.articles, jobs)
     state.keep_citations(citations.kept())
     return citations

@@ -103,11 +103,18 @@ def cite(article: Article, config: SiteConfig) -> PieceCitations:
 
 
 class CitationMemo:
-    """Each piece's citations by a hash of what they are made from, kept between builds."""
+    """Each piece's citations by a hash of what they are made from, kept between builds.
 
-    def __init__(self, known: dict[str, PieceCitations], config: SiteConfig):
-        self._known, self._config = known, config
+    `known` is the last build's `kept()`; `files` each piece's file key (its render key) by slug,
+    which spares hashing every piece's metadata again when its file has not changed."""
+
+    def __init__(self, known: dict | None, config: SiteConfig, files: dict[str, str] | None = None):
+        known = known or {}
+        self._known: dict[str, PieceCitations] = known.get("citations", {})
+        self._by_file: dict[str, str] = known.get("by_file", {})
+        self._config, self._files = config, files or {}
         self._used: dict[str, PieceCitations] = {}
+        self._used_files: dict[str, str] = {}
 
     def of(self, article: Article) -> PieceCitations:
         key = self._key(article)
@@ -127,12 +134,18 @@ class CitationMemo:
                 self._known[missing[position][0]] = citations
         self._used.update((key, self._known[key]) for key, _ in keyed)
 
-    def kept(self) -> dict[str, PieceCitations]:
-        """What the next build may reuse: the citations this one used."""
-        return dict(self._used)
+    def kept(self) -> dict:
+        """What the next build may reuse: the citations this one used, and their files' keys."""
+        return {"citations": dict(self._used), "by_file": dict(self._used_files)}
 
     def _key(self, article: Article) -> str:
-        return digest(original_item(article), edition_item(article, self._config))
+        file_key = self._files.get(article.slug)
+        key = self._by_file.get(file_key) if file_key else None
+        if key is None:
+            key = digest(original_item(article), edition_item(article, self._config))
+        if file_key:
+            self._used_files[file_key] = key
+        return key
 
 
 def csl_json(items: list[dict]) -> str:

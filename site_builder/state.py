@@ -64,7 +64,7 @@ class ReadRecord:
     articles: dict[str, CachedArticle] = field(default_factory=dict)  # by file path (reader.read_articles)
     summary_keys: dict[str, str] = field(default_factory=dict)  # "render key path" -> summary key
     related: dict = field(default_factory=dict)  # related reading's memo (collection.build_collection)
-    citations: dict = field(default_factory=dict)  # each piece's citations by their key (citations.CitationMemo)
+    citations: dict = field(default_factory=dict)  # the pieces' citations (citations.CitationMemo.kept)
     collection: CollectionRecord | None = None
 
 

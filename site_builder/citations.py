@@ -117,7 +117,9 @@ class CitationMemo:
         self._used_files: dict[str, str] = {}
 
     def of(self, article: Article) -> PieceCitations:
-        key = self._key(article)
+        """The piece's citations (hashed from its metadata: the preview renders an edited piece
+        from memory before its file key is known)."""
+        key = self._metadata_key(article)
         found = self._used.get(key) or self._known.get(key)
         if found is None:
             found = cite(article, self._config)
@@ -142,10 +144,13 @@ class CitationMemo:
         file_key = self._files.get(article.slug)
         key = self._by_file.get(file_key) if file_key else None
         if key is None:
-            key = digest(original_item(article), edition_item(article, self._config))
+            key = self._metadata_key(article)
         if file_key:
             self._used_files[file_key] = key
         return key
+
+    def _metadata_key(self, article: Article) -> str:
+        return digest(original_item(article), edition_item(article, self._config))
 
 
 def csl_json(items: list[dict]) -> str:

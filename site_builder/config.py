@@ -14,7 +14,7 @@ from pygments.styles import STYLE_MAP
 from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
 from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Record, Slug, Text,
-                                 TextMapping, Url, validate)
+                                 TextList, TextMapping, Url, validate)
 from site_builder.licences import Licence, LicenceOption
 from site_builder.yamlsource import load_mapping
 
@@ -111,6 +111,9 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("description", Text(), "One sentence saying what the collection is; shown on the home page.", default=""),
     Field("base_url", BaseUrl(), "Where the site is served: `/` at a domain root, `/<repo>/` for a GitHub "
           "Pages project site, or the full `https://…/` address. `build --base-url` overrides it.", default="/"),
+    Field("editors", TextList(accept_single=True), "The collection's editors, as they are to be cited (`Jane Doe` "
+          "or `Doe, Jane`): the authors of each piece's annotated edition in its *Cite this piece* block. Empty: "
+          "the site's title stands for them.", default=()),
     Field("language", Text(), "The site's language as a BCP 47 tag (`en`, `fr`, `pt-BR`).", default="en"),
     Field("theme", Slug(), "The theme: `themes/<theme>/` in the site folder, falling back template by "
           "template to the default theme.", default="default"),
@@ -185,6 +188,7 @@ class SiteConfig:
     archive_service: str
     menu: tuple[MenuItem, ...]
     licence: Licence | None = None
+    editors: tuple[str, ...] = ()
     base_url_given: bool = False  # base_url came from `--base-url`, not site.yml (buildinfo records it)
 
     @property

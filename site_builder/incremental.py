@@ -182,6 +182,8 @@ class PageKeys:
         subject = job.subject
         if job.kind is PageKind.ARTICLE:
             shows = self._article_page(subject)
+        elif job.kind is PageKind.CITATION:  # its metadata, which its summary covers
+            shows = self.summary[subject.slug]
         elif job.kind is PageKind.SOURCE:
             shows = self.full[subject.slug]
         elif job.kind is PageKind.FEED:

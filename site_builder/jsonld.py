@@ -46,7 +46,7 @@ def claim_review(claim: Claim, config: SiteConfig, page_url: str) -> dict[str, A
     modified = latest(claim.corrections)
     if modified:  # the review changed since it was first published: the latest correction touching it
         review["dateModified"] = modified.isoformat()
-    return review
+    return absolute_or_absent(review)
 
 
 def annotated_reading(article: Article, config: SiteConfig, page_url: str, description: str) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def annotated_reading(article: Article, config: SiteConfig, page_url: str, descr
         page["keywords"] = list(article.tags)
     if article.provenance:
         page["dateCreated"] = article.provenance.imported.isoformat()
-    return page
+    return absolute_or_absent(page)
 
 
 def original_article(article: Article) -> dict[str, Any]:
@@ -98,6 +98,17 @@ def _appearance(article, config: SiteConfig) -> dict[str, Any]:
     if article.date:
         work["datePublished"] = article.date.isoformat()
     return work
+
+
+def absolute_or_absent(data):
+    """`data` without the addresses that are not absolute (a site.yml `base_url` with no host
+    gives root-relative ones): readers of structured data resolve nothing against our page."""
+    if isinstance(data, dict):
+        return {key: absolute_or_absent(value) for key, value in data.items()
+                if not (key == "url" and isinstance(value, str) and not value.startswith(("http://", "https://")))}
+    if isinstance(data, list):
+        return [absolute_or_absent(value) for value in data]
+    return data
 
 
 def script_json(data: dict[str, Any]) -> str:

@@ -30,6 +30,8 @@ from site_builder.annotation_pages import annotated_pieces, has_annotations, lis
 from site_builder.annotations import in_reading_order
 from site_builder.assets import ThemeAssets
 from site_builder import charts
+from site_builder.citations import (COLLECTION_BIB, COLLECTION_CSL, DOWNLOADS, CitationMemo, collection_bib,
+                                    collection_csl, outlet_of)
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
@@ -40,7 +42,7 @@ from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.markup import LinkTarget, internal_link_attributes
 from site_builder.originals import Original, download_path, human_size
 from site_builder.reader import Article
-from site_builder.urls import absolute, url_for
+from site_builder.urls import absolute, has_origin, url_for
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_THEME = "default"
@@ -96,12 +98,15 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     )
     env.globals.update(site=config, url=lambda path="": url_for(config, path), generator=f"site_builder {__version__}")
     env.globals["absolute_url"] = lambda path="": absolute(config, path)  # canonical and og:url
+    env.globals["public_address_known"] = has_origin(config)  # else those are left out (site_builder.urls)
     env.globals["og_locale"] = config.language.replace("-", "_")  # Open Graph writes `pt_BR`
     env.globals["describe"] = describe
     env.filters["long_date"] = long_date
     env.filters["join_names"] = join_names
     env.filters["pagefind_filter_value"] = pagefind_filter_value
     env.filters["human_size"] = human_size
+    env.globals["citation_outlet"] = outlet_of  # the outlet, unless it is `Unknown outlet`
+    env.globals["citation_path"] = citation_path
     env.filters["in_reading_order"] = in_reading_order  # an article's placed annotations, as its page numbers them
     env.globals["charts"] = chart_functions(config)
     env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
@@ -180,6 +185,7 @@ class PageKind(Enum):
     EVENT = "event"  # an event's entry in events.yml and the summaries of its pieces
     PAGE = "page"  # one of the editors' standalone pages (content/pages/), and nothing else
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
+    CITATION = "citation"  # one piece's citation to download (BibTeX, RIS, CSL-JSON): its metadata alone
     FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
     ANNOTATIONS = "annotations"  # a page of annotated pieces' summaries and annotations (in_full: those pieces)
     DATA = "data"  # a file of /data/ or the Data page: a dataset as of the date of the data (subject: DataSubject)
@@ -214,7 +220,8 @@ class SitePlan:
 
 
 def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], core_only: bool = False,
-              compiled_templates: Path | None = None, data_rows: RowMemo | None = None) -> SitePlan:
+              compiled_templates: Path | None = None, data_rows: RowMemo | None = None,
+              citations: CitationMemo | None = None) -> SitePlan:
     """Every page of the site as a job to render, then the feeds, sitemap and robots.txt as files.
 
     Static assets are copied by the writer. Each page is listed in the sitemap with the newest
@@ -228,6 +235,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     env.globals["collection"] = collection
     env.globals["piece_item"] = _once_per_article(env, "_piece_item.html")
     env.globals["menu"] = collection.menu
+    env.globals["citations"] = citations or CitationMemo({}, config)  # `citations.of(article)` (site_builder.citations)
     env.globals["annotations_listed"] = has_annotations(collection.articles)  # /annotations/ exists
     assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
     env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted
@@ -253,6 +261,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
             source, download = source_page_jobs(article, config)
             add(source, article.provenance.imported)
             items.append(download)  # a file to download, not a page: not in the sitemap
+        items += citation_file_jobs(article)  # files to download too
     listing("outlets.html", "outlets/index.html", _newest_of_sorted(articles))
     for outlet in collection.outlets:
         about(PageKind.OUTLET, f"outlets/{outlet.slug}/index.html", _newest_of_sorted(outlet.articles), outlet)
@@ -284,6 +293,8 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     if config.search:
         listing("search.html", "search/index.html", None)
     items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
+    for path in (COLLECTION_BIB, COLLECTION_CSL):  # every piece's metadata: every summary, as a listing
+        items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config}))
     for path, (_, shown, kind) in GENERATED.items():
         items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
                              kind, in_full=tuple(article.slug for article in shown(collection, config))))
@@ -364,6 +375,16 @@ def article_page_job(article: Article, config: SiteConfig) -> PageJob:
                    (article.slug,))
 
 
+def citation_file_jobs(article: Article) -> list[PageJob]:
+    """The piece's citation as BibTeX, RIS and CSL-JSON, beside its page, named after it."""
+    return [PageJob(citation_path(article, extension), CITATION_TEMPLATE, {"article": article, "extension": extension},
+                    PageKind.CITATION, article) for extension in DOWNLOADS]
+
+
+def citation_path(article: Article, extension: str) -> str:
+    return f"articles/{article.slug}/{article.slug}.{extension}"
+
+
 def source_page_jobs(article: Article, config: SiteConfig) -> tuple[PageJob, PageJob]:
     """The "text as collected" page and the original's copy to download (see site_builder.originals).
     Both show the original, which the article's full key covers."""
@@ -410,18 +431,26 @@ GENERATED = {  # path -> (function making it, pieces it shows, what it shows of 
     "feed.json": (json_feed, feed_articles, PageKind.FEED),
     EXPORT_PATH: (annotations_jsonld, annotated_articles, PageKind.ANNOTATIONS),
 }
+COLLECTION_FILES = {COLLECTION_BIB: collection_bib, COLLECTION_CSL: collection_csl}  # listings: every summary
 GENERATED_TEMPLATE = "(generated)"  # their jobs' template: no theme file has that name
 CORRECTIONS_FEED = "corrections.xml"  # generated too, in the theme's words (its function is given the environment)
 ORIGINAL_TEMPLATE = "(original)"  # an imported original's copy, byte for byte (site_builder.originals)
+CITATION_TEMPLATE = "(citation)"  # a piece's citation file (site_builder.citations)
 
 
 def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
     if job.template == GENERATED_TEMPLATE and job.path == CORRECTIONS_FEED:
         return OutputFile(job.path, corrections_feed(env=env, **job.context))
+    if job.template == GENERATED_TEMPLATE and job.path in COLLECTION_FILES:
+        return OutputFile(job.path, COLLECTION_FILES[job.path](**job.context))
     if job.template == GENERATED_TEMPLATE:
         return OutputFile(job.path, GENERATED[job.path][0](**job.context))
     if job.template == DATA_TEMPLATE:
         return OutputFile(job.path, make_data_file(job.context))
+    if job.template == CITATION_TEMPLATE:
+        citations = env.globals["citations"].of(job.context["article"])
+        text = {"bib": citations.bibtex, "ris": citations.ris, "csl.json": citations.csl_json}[job.context["extension"]]
+        return OutputFile(job.path, text.encode("utf-8"))
     if job.template == ORIGINAL_TEMPLATE:
         return OutputFile(job.path, job.context["original"].read_bytes())
     html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)

@@ -45,7 +45,7 @@ CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the state: read without the rest
 LOCK_FILE = ".lock"  # held by whoever writes the state (see save_in_background)
 TEMPLATES_DIR = "templates"  # compiled templates (render.make_environment), checked by Jinja against their source
-FORMAT = 5  # bump when the layout of `BuildState` or its records changes
+FORMAT = 7  # bump when the layout of `BuildState` or its records changes
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class ReadRecord:
     articles: dict[str, CachedArticle] = field(default_factory=dict)  # by file path (reader.read_articles)
     summary_keys: dict[str, str] = field(default_factory=dict)  # "render key path" -> summary key
     related: dict = field(default_factory=dict)  # related reading's memo (collection.build_collection)
+    citations: dict = field(default_factory=dict)  # the pieces' citations (citations.CitationMemo.kept)
     collection: CollectionRecord | None = None
 
 
@@ -135,6 +136,13 @@ class BuildState:
     def related_memo(self) -> dict:
         """Related reading's memo, which collection.build_collection updates in place."""
         return self._read.related
+
+    def citation_memo(self) -> dict:
+        """The pieces' formatted citations, which citations.CitationMemo reads and build.py replaces."""
+        return self._read.citations
+
+    def keep_citations(self, kept: dict) -> None:
+        self._read.citations = kept
 
     def collection_made_from(self, basis: str) -> CollectionRecord | None:
         """The collection last made from `basis`, if it was."""

@@ -146,7 +146,7 @@ def test_raw_html_in_article_text_never_becomes_script(site, run):
     text = page.cssselect(".article-text p")[0].text_content()
     assert '<script>alert(2)</script> <img src=x onerror="alert(3)">' in text, "raw HTML is shown as text"
     scripts = [s for s in page.iter("script") if s.get("type") != "application/ld+json"]
-    assert [s.get("src").split(".")[0] for s in scripts] == ["/static/theme", "/static/preview"], \
+    assert [s.get("src").split(".")[0] for s in scripts] == ["/static/theme", "/static/preview", "/static/cite"], \
         "only the theme's own scripts"
     structured = page.xpath('//script[@type="application/ld+json"]')
     assert json.loads(structured[0].text)["about"]["headline"] == "Title <script>alert(1)</script>"

@@ -227,11 +227,11 @@ def test_claim_page_carries_one_claimreview(built, base):
     [script] = built.page("claims/share-not-isis/").xpath('//script[@type="application/ld+json"]')
     review = json.loads(script.text)
     assert review["@type"] == "ClaimReview"
-    assert review["url"] == f"{base}claims/share-not-isis/"
+    assert "url" not in review, "an address in structured data is absolute or absent: base_url has no host"
     assert review["claimReviewed"] == SHARE_NOT_ISIS["text"]
     assert review["reviewRating"]["alternateName"] == "disputed"
-    assert [(a["headline"], a["url"]) for a in review["itemReviewed"]["appearance"]] == [
-        (TITLES[A], f"{base}articles/{A}/"), (TITLES[D], f"{base}articles/{D}/")]
+    assert [(a["headline"], a.get("url")) for a in review["itemReviewed"]["appearance"]] == [
+        (TITLES[A], None), (TITLES[D], None)]
 
 
 def test_the_default_verdict_false_may_be_written_unquoted(site, run, base):

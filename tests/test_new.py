@@ -148,7 +148,7 @@ def test_the_pages_workflow_installs_site_builder_and_builds_for_the_pages_addre
     steps = workflow["jobs"]["build"]["steps"]
     commands = "\n".join(step.get("run", "") for step in steps)
     assert "pip install -r requirements.txt" in commands
-    assert 'site-builder build --base-url "${base_path%/}/"' in commands
+    assert 'site-builder build --base-url "${base_url%/}/"' in commands  # the full address: absolute links
     assert any(step.get("with", {}).get("path") == "build" for step in steps)
     assert f"site-builder=={__version__}" in (new_site / "requirements.txt").read_text().splitlines()
 

@@ -4,7 +4,8 @@
   outlets (one with its pieces over time), an event, the timeline, the claims and a claim (every
   kind of chart), the annotations and the search page (with results shown), a corrected article
   and the corrections page, in light and dark: 0 violations.
-- Lighthouse (npm) on the same pages: performance, accessibility, best practices and SEO >= 0.95.
+- Lighthouse (npm) on the same pages: performance, accessibility, best practices and SEO >= 0.95
+  (SEO 1.0 on the home and article pages).
 - The W3C Nu HTML checker (npm vnu-jar, run by Debian's Java) on every built page: 0 errors.
 
 The site is built with its served address as `base_url` (http://127.0.0.1:<port>/), as a
@@ -57,6 +58,8 @@ PAGES = {
 }
 SCHEMES = ("light", "dark")
 LIGHTHOUSE_MINIMUM = 0.95
+# SEO in full where it was lost to a root-relative canonical link (now absolute or absent).
+LIGHTHOUSE_FULL_SEO = ("home", "article")
 
 
 def require(*tools: Path | str) -> None:
@@ -154,6 +157,8 @@ def test_lighthouse_scores_at_least_95_in_every_category(served, capsys):
         scores = result["scores"]
         lines.append(f"  {name:11} " + "  ".join(f"{category} {score:.2f}" for category, score in scores.items()))
         if result["runtimeError"] or any(score is None or score < LIGHTHOUSE_MINIMUM for score in scores.values()):
+            low[name] = result
+        elif name in LIGHTHOUSE_FULL_SEO and scores.get("seo") != 1.0:
             low[name] = result
     report("lighthouse-summary", {name: results[base + path]["scores"] for name, path in PAGES.items()},
            "\n".join(lines), capsys)

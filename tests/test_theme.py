@@ -82,7 +82,7 @@ def test_css_and_js_are_published_minified_under_fingerprinted_names(site, run):
     page = site.page("articles/piece/")
     urls = [link.get("href") for link in page.cssselect("link[rel=stylesheet]")] + \
            [script.get("src") for script in page.cssselect("script[src]")]
-    assert {FINGERPRINTED.match(url)["stem"] for url in urls} == {"style", "pygments", "theme", "preview"}
+    assert {FINGERPRINTED.match(url)["stem"] for url in urls} == {"style", "pygments", "theme", "preview", "cite"}
     theme_static = REPO / "themes" / "default" / "static"
     for url in urls:
         published = (site.build_dir / url.lstrip("/")).read_text()

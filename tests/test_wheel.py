@@ -26,7 +26,8 @@ from site_builder.scaffold import STARTER_DIR
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
-PAGES_BASE_PATH = "/bridge-watch"  # what actions/configure-pages reports for a project site of that name
+PAGES_BASE_PATH = "/bridge-watch"  # the path of the address actions/configure-pages reports for a project site
+PAGES_ORIGIN = "https://octocat.github.io"  # and its host (its `base_url` output is the two together)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_the_installed_wheel_makes_a_collection_that_its_own_workflow_builds(whe
     commands = [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step]
     assert commands[0].startswith("pip install -r requirements.txt")
     for command in commands:
-        command = command.replace("${{ steps.pages.outputs.base_path }}", PAGES_BASE_PATH)
+        command = command.replace("${{ steps.pages.outputs.base_url }}", PAGES_ORIGIN + PAGES_BASE_PATH)
         assert "${{" not in command, f"an expression this test does not stand in for: {command}"
         shell(command, root, fresh_env)
 

@@ -70,7 +70,8 @@ class Tally:
 @dataclass(frozen=True)
 class Overview:
     """What a listing's first page says of the whole listing: how many notes on how many pieces,
-    and every voice with its count (kept off the later pages, which a count would re-render)."""
+    and on /annotations/ every voice with its count (kept off the later pages, which a count
+    would re-render)."""
 
     notes: int
     pieces: int
@@ -154,11 +155,14 @@ def voices(pieces: Iterable[AnnotatedPiece]) -> tuple[Tally, ...]:
 def listing_pages(voice: Voice | None, pieces: tuple[AnnotatedPiece, ...],
                   everyone: tuple[Tally, ...]) -> Iterator[tuple[ListingPage, tuple[AnnotatedPiece, ...]]]:
     """The pages of `voice`'s listing (None: every annotation) of `pieces` (newest first), each
-    with the pieces it shows; `everyone` is every voice, which the first page lists."""
+    with the pieces it shows; `everyone` is every voice, which the first page of /annotations/
+    lists. An annotator's page links there rather than list them again: a class of 400 would
+    make 160,000 links, and a note by anyone would change every annotator's page."""
     pages = max(1, -(-len(pieces) // PER_PAGE))
     notes = sum(len(piece.annotations) for piece in pieces)
+    listed = everyone if voice is None else ()
     for number in range(1, pages + 1):
-        overview = Overview(notes, len(pieces), everyone) if number == 1 else None
+        overview = Overview(notes, len(pieces), listed) if number == 1 else None
         yield ListingPage(voice, number, pages, overview), pieces[(number - 1) * PER_PAGE:number * PER_PAGE]
 
 

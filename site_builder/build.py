@@ -32,7 +32,8 @@ from site_builder.indexing import SearchStep, no_search_index
 from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.pages import page_paths, read_pages, site_menu
 from site_builder.progress import Progress
-from site_builder.published import last_published, published_record, unrecorded_changes
+from site_builder.published import PublishedPiece, last_published, published_pieces, published_record
+from site_builder.published import unrecorded_changes
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, SitePlan, plan_site, template_problem, theme_dirs
 from site_builder.search import INDEX_DIR, SearchIndexError, index_is_partial
@@ -104,7 +105,7 @@ class Report:
 
 def check(config: SiteConfig, include_drafts: bool = False) -> Report:
     """Validate the site without writing anything; raise ContentError listing every problem."""
-    return _read(config, include_drafts, BuildState(""), 1, None)
+    return _read(config, include_drafts, BuildState(""), 1, None)[0]
 
 
 def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: BuildState | None = None) -> Report:
@@ -138,12 +139,12 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     staging = Staging(config.output_dir, output.file_hashes, spare=output.spare)
     jobs = options.jobs or len(os.sched_getaffinity(0))
     try:
-        read = _read_for_build(config, options, state, jobs, stats)
+        read, published = _read_for_build(config, options, state, jobs, stats)
         plan, page_keys, stale = _plan(read.collection, config, themes, key, state, output, staging,
                                        options.core_only)
         search = _search_step(config, state, output, options, redo_search) if config.search else None
         info = build_info_file(config, options.drafts,  # what serve, deploy and the next check read (buildinfo)
-                               published_record(read.collection.articles))
+                               published_record(published))
         written = _render_and_write(plan, stale, staging, themes, search, jobs, options.progress, config.root, info)
     finally:
         staging.close()
@@ -169,10 +170,10 @@ def _unchanged_since(config: SiteConfig, key: str, stamp: str) -> BuildSummary |
 
 def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int, progress: Progress | None,
           changed: frozenset[str] | None = None, set_aside: Callable[[list], None] | None = None,
-          stats: dict[str, tuple] | None = None) -> Report:
+          stats: dict[str, tuple] | None = None) -> tuple[Report, dict[str, PublishedPiece]]:
     """Steps 1-3: every article (front matter validated against the schema, Markdown rendered
     unless the state has it), the outlet and event profiles, the standalone pages and the menu,
-    and the collection made of them."""
+    and the collection made of them; with what each piece publishes (for the build's record)."""
     articles, problems = read_articles(config, state.article_entries(), jobs, progress.tick if progress else None,
                                        changed, set_aside, stats)
     basis = _collection_basis(config, include_drafts, state, articles) if state.key else ""
@@ -196,15 +197,16 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
         state.keep_collection(CollectionRecord(basis, collection, collection_problems) if basis else None)
     problems += collection_problems
     # A verdict or stance changed since it was published needs a correction (site_builder.published).
-    problems += unrecorded_changes(last_published(config, articles), articles, collection.claims)
+    published = published_pieces(articles)
+    problems += unrecorded_changes(last_published(config, published), published, articles, collection.claims)
     if errors_only(problems):
         raise ContentError(problems)
     return Report(config, collection, warnings=problems, published=len(collection),
-                  drafts_hidden=collection.drafts_hidden)
+                  drafts_hidden=collection.drafts_hidden), published
 
 
 def _read_for_build(config: SiteConfig, options: BuildOptions, state: BuildState, jobs: int,
-                    stats: dict[str, tuple]) -> Report:
+                    stats: dict[str, tuple]) -> tuple[Report, dict[str, PublishedPiece]]:
     """`_read`, with each rendered body moved to the state's pack at once, to wait there for the
     page that shows it (holding them all would fill memory, and every forked renderer would
     inherit them). On a content error the articles read so far are saved: worth keeping while

@@ -22,12 +22,16 @@ annotations as they were renders none of them again.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 from typing import Iterable, Iterator
 
 from slugify import slugify
 
 from site_builder.annotations import Annotation, in_reading_order
+from site_builder.hashing import digest
 from site_builder.reader import Article
 
 LISTING_PATH = "annotations/"  # the menu section `annotations` links here
@@ -177,6 +181,63 @@ def pieces_by_voice(pieces: Iterable[AnnotatedPiece]) -> dict[str, tuple[Annotat
             notes_by.setdefault(annotation.by, {}).setdefault(piece.article.slug, []).append(annotation)
     return {name: tuple(AnnotatedPiece(articles[slug], tuple(notes)) for slug, notes in by_piece.items())
             for name, by_piece in notes_by.items()}
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """A page of a listing as planned: where it sits (`listing`), its template, the pieces it
+    shows (by slug) and its sitemap date, with `declared`, the hash of what it declares (the
+    page's key covers it). The build state keeps these while the annotated pieces are the same:
+    planning them goes through every annotation of the collection."""
+
+    listing: ListingPage
+    template: str
+    slugs: tuple[str, ...]
+    modified: date | None
+    declared: str
+
+
+def plan_listings(articles: Sequence[Article]) -> tuple[PlannedPage, ...]:
+    """Every page of /annotations/ and of each voice's listing, for `articles` in the collection's
+    order; () without annotations."""
+    pieces = annotated_pieces(articles)
+    if not pieces:
+        return ()
+    everyone = voices(pieces)
+    by_voice = pieces_by_voice(pieces)
+    listings = [(None, "annotations.html", pieces)]
+    listings += [(tally.voice, "annotator.html", by_voice.get(tally.voice.name, ())) for tally in everyone]
+    planned = []
+    for voice, template, shown in listings:
+        for page, on_page in listing_pages(voice, shown, everyone):
+            slugs = tuple(piece.article.slug for piece in on_page)
+            modified = next((p.article.date for p in on_page if p.article.date), None)  # the collection's order
+            planned.append(PlannedPage(page, template, slugs, modified, digest(page, slugs)))
+    return tuple(planned)
+
+
+class PiecesOnPage(Sequence):
+    """The pieces a planned page shows, each with its annotations by the page's voice, made only
+    when the page is rendered (an edit build renders few of them)."""
+
+    def __init__(self, page: PlannedPage, articles: dict[str, Article]):
+        self._page, self._articles = page, articles
+
+    @cached_property
+    def _pieces(self) -> tuple[AnnotatedPiece, ...]:
+        voice = self._page.listing.voice
+        pieces = []
+        for slug in self._page.slugs:
+            article = self._articles[slug]
+            notes = tuple(a for a in in_reading_order(article.annotations) if voice is None or voice.wrote(a))
+            pieces.append(AnnotatedPiece(article, notes))
+        return tuple(pieces)
+
+    def __getitem__(self, index):
+        return self._pieces[index]
+
+    def __len__(self) -> int:
+        return len(self._page.slugs)
 
 
 def listing_key(article: Article) -> tuple:

@@ -19,7 +19,7 @@ from typing import Callable
 import jinja2
 
 from site_builder import problem_codes as codes
-from site_builder.annotation_pages import has_annotations
+from site_builder.annotation_pages import PlannedPage, has_annotations, plan_listings
 from site_builder.buildinfo import build_info_file
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig
@@ -250,10 +250,11 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
           output: OutputRecord, staging: Staging, core_only: bool) -> tuple[SitePlan, KeysRecord, list[PageJob]]:
     """Step 4: every page planned with its dependency key; the stale ones are those to render."""
     try:
-        plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root))
-        pages = plan.pages
         keys = PageKeys(collection, _site_key(key, config, themes), state.full_keys(), theme_is_tracked(themes),
                         state.summary_memo(), state.page_keys())
+        listings = () if core_only else _annotation_listings(collection, keys, state)
+        plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root), listings)
+        pages = plan.pages
         page_keys = {page.path: keys.of(page) for page in pages}
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, config.root)]) from None
@@ -262,6 +263,18 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
     stale = [page for page in pages
              if not (page.path in previous and written_keys.get(page.path) == page_keys[page.path])]
     return plan, keys.record(page_keys), stale
+
+
+def _annotation_listings(collection: Collection, keys: PageKeys, state: BuildState) -> tuple[PlannedPage, ...]:
+    """The annotation listings' pages as the last build planned them, while the annotated pieces
+    (their order, dates and annotations) are the same: planning them goes through every
+    annotation, and an edit build changes few."""
+    basis = keys.annotated_pieces_key()
+    planned = state.annotation_listings(basis)
+    if planned is None:
+        planned = plan_listings(collection.articles)
+        state.keep_annotation_listings(basis, planned)
+    return planned
 
 
 def _search_step(config: SiteConfig, state: BuildState, output: OutputRecord, options: BuildOptions,

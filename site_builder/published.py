@@ -68,7 +68,7 @@ class PublishedState:
 def piece_of(article: Article) -> PublishedPiece:
     """What a piece as read now publishes."""
     return PublishedPiece(article.stance, {c.id: c.verdict for c in article.claims if c.verdict},
-                          _watched(c.field for c in article.corrections))
+                          _watched(c.field for c in article.corrections) if article.corrections else {})
 
 
 def published_pieces(articles: Iterable[Article]) -> dict[str, PublishedPiece]:
@@ -108,10 +108,12 @@ def unrecorded_changes(state: PublishedState | None, current: dict[str, Publishe
     for piece in state.pieces.values():
         for claim_id, verdict in piece.verdicts.items():
             verdicts_before.setdefault(claim_id, verdict)
-        counts_before.update(piece.corrected)
+        if piece.corrected:  # most pieces have none: Counter.update is slow even on nothing
+            counts_before.update(piece.corrected)
     counts_now: Counter[str] = Counter()
     for piece in current.values():
-        counts_now.update(piece.corrected)
+        if piece.corrected:
+            counts_now.update(piece.corrected)
     for claim in claims:
         was = verdicts_before.get(claim.id)
         key = f"claims.{claim.id}.verdict"

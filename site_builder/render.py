@@ -26,7 +26,7 @@ from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
 from site_builder.annotation_export import EXPORT_PATH, annotated_articles, annotations_jsonld
-from site_builder.annotation_pages import annotated_pieces, has_annotations, listing_pages, pieces_by_voice, voices
+from site_builder.annotation_pages import PiecesOnPage, PlannedPage, has_annotations, plan_listings
 from site_builder.annotations import in_reading_order
 from site_builder.assets import ThemeAssets
 from site_builder import charts
@@ -212,14 +212,16 @@ class SitePlan:
 
 
 def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], core_only: bool = False,
-              compiled_templates: Path | None = None) -> SitePlan:
+              compiled_templates: Path | None = None,
+              annotation_listings: tuple[PlannedPage, ...] | None = None) -> SitePlan:
     """Every page of the site as a job to render, then the feeds, sitemap and robots.txt as files.
 
     Static assets are copied by the writer. Each page is listed in the sitemap with the newest
     date of the pieces it shows (the date its content last changed, as far as we know). Pages
     are only planned here: `render_page` renders one, so a build renders only those whose
     inputs changed, across processes. `core_only` plans only the kinds of pages Pelican writes
-    (home, articles, outlet and tag lists) for like-for-like benchmarks.
+    (home, articles, outlet and tag lists) for like-for-like benchmarks. `annotation_listings`
+    is `annotation_pages.plan_listings` of the collection's articles when the caller has it.
     """
     env = make_environment(config, themes, compiled_templates)
     env.globals["collection"] = collection
@@ -272,7 +274,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
         review = Deferred(script_json, claim_review, claim, config, _served_at(path))
         add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim),
             _newest([a.article for a in claim.appearances]))
-    _plan_annotation_pages(collection, add)
+    _plan_annotation_pages(collection, annotation_listings, add)
     newest_correction = collection.corrections[0].correction.date if collection.corrections else None
     listing("corrections.html", "corrections/index.html", newest_correction)
     # The corrections feed shows what the corrections page shows: every piece's summary (its
@@ -308,22 +310,21 @@ def _plan_timeline(collection: Collection, listing: Callable[..., None]) -> None
                 following=months[index + 1][0] if index + 1 < len(months) else None)
 
 
-def _plan_annotation_pages(collection: Collection, add: Callable[[PageJob, date | None], None]) -> None:
+def _plan_annotation_pages(collection: Collection, planned: tuple[PlannedPage, ...] | None,
+                           add: Callable[[PageJob, date | None], None]) -> None:
     """/annotations/ and a listing per annotator (site_builder.annotation_pages), when there are
     annotations, each in pages. A page declares the pieces it shows: which pieces those are
-    depends on their bodies (PageKeys); its `ListingPage` is the rest of what it shows."""
-    pieces = annotated_pieces(collection.articles)
-    if not pieces:
+    depends on their bodies (PageKeys); its `PlannedPage` is the rest of what it shows. Its
+    pieces and their notes are gathered only if it is rendered."""
+    if planned is None:
+        planned = plan_listings(collection.articles)
+    if not planned:
         return
-    everyone = voices(pieces)
-    listings = [(None, "annotations.html", pieces)]
-    by_voice = pieces_by_voice(pieces)
-    listings += [(tally.voice, "annotator.html", by_voice.get(tally.voice.name, ())) for tally in everyone]
-    for voice, template, shown in listings:
-        for page, on_page in listing_pages(voice, shown, everyone):
-            add(PageJob(page.path + "index.html", template, {"listing": page, "pieces": on_page},
-                        PageKind.ANNOTATIONS, page, tuple(piece.article.slug for piece in on_page)),
-                _newest_of_sorted(piece.article for piece in on_page))  # the collection's order
+    articles = {article.slug: article for article in collection.articles}
+    for page in planned:
+        add(PageJob(page.listing.path + "index.html", page.template,
+                    {"listing": page.listing, "pieces": PiecesOnPage(page, articles)},
+                    PageKind.ANNOTATIONS, page, page.slugs), page.modified)
 
 
 def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Article], Markup]:

@@ -345,6 +345,31 @@ def test_editing_a_note_renders_again_only_the_listing_pages_holding_its_piece(s
     assert_same_as_clean(site.root, tmp_path)
 
 
+def test_an_edit_build_plans_the_annotation_listings_again_only_when_annotated_pieces_change(site):
+    from site_builder.build import BuildOptions, SaveState, build
+    from site_builder.config import load_config
+    from site_builder.render import PageKind
+
+    def planned(report) -> dict:
+        return {job.path: job.subject for job in report.plan.pages
+                if job.kind is PageKind.ANNOTATIONS and job.path.endswith("index.html")}
+
+    annotate_many(site, 60)
+    config = load_config(site.root)
+    first = build(config, BuildOptions(save=SaveState.NEVER))
+    path = site.root / "content" / "articles" / "p005.md"  # on page 2 of /annotations/
+    path.write_text(path.read_text().replace("the ministry said.", "the ministry said. A sentence added."))
+    second = build(config, BuildOptions(save=SaveState.NEVER), first.state)
+    assert second.pages_rendered == 1, "the piece's page: no listing page"
+    assert all(planned(second)[page] is planned(first)[page] for page in planned(first)), "kept, not planned again"
+
+    path.write_text(path.read_text().replace("The editors on piece 5.", "The editors, rewritten, on piece 5."))
+    third = build(config, BuildOptions(save=SaveState.NEVER), second.state)
+    assert planned(third) == planned(second) and planned(third)["annotations/index.html"] is not \
+        planned(second)["annotations/index.html"], "planned again, to the same pages"
+    assert "rewritten, on piece 5" in (site.build_dir / "annotations" / "page" / "2" / "index.html").read_text()
+
+
 def test_the_navigation_of_a_long_listing_links_the_first_last_and_nearby_pages():
     from site_builder.annotation_pages import ListingPage
 

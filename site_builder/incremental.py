@@ -174,7 +174,7 @@ class PageKeys:
         if chosen_by_bodies:
             declared = self._declared[job.path] = self._declaration(job)
         if last is not None and job.path in last.keys:
-            if all(last.full_keys.get(slug) == self.full[slug] for slug in job.in_full) and \
+            if self._changed_bodies.isdisjoint(job.in_full) and \
                     (not chosen_by_bodies or last.declared.get(job.path) == declared):
                 return last.keys[job.path]
         subject = job.subject
@@ -203,7 +203,8 @@ class PageKeys:
         """What the annotation listings are planned from (annotation_pages.plan_listings): the
         annotated pieces in the collection's order, their dates and what the listings show of
         their annotations. The same key plans the same pages."""
-        return digest([(a.slug, a.date, self._listing_key(a.slug)) for a in self.collection.articles if a.annotations])
+        return digest("\n".join(f"{a.slug} {a.date} {self._listing_key(a.slug)}"  # one string: quicker to hash
+                                for a in self.collection.articles if a.annotations))
 
     @staticmethod
     def _declaration(job: PageJob) -> str:
@@ -230,6 +231,13 @@ class PageKeys:
             key = digest(listing_key(self._articles_by_slug[slug]))
         self._listing_keys[full] = key
         return key
+
+    @cached_property
+    def _changed_bodies(self) -> frozenset[str]:
+        """The pieces whose full key is not the last build's: found once, not for every page
+        showing them (the annotation listings show each annotated piece two or three times)."""
+        last = self.last.full_keys if self.last is not None else {}
+        return frozenset(slug for slug, key in self.full.items() if last.get(slug) != key)
 
     @cached_property
     def _articles_by_slug(self) -> dict[str, Article]:

@@ -261,19 +261,19 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     if core_only:
         items.append(PageJob("404.html", "404.html", {}))
         return SitePlan(env, items)
-    listing("events.html", "events/index.html", _newest(a for event in collection.events for a in event.articles))
+    listing("events.html", "events/index.html", _newest_of_newest(_newest_of_oldest_first(e.articles)
+                                                                  for e in collection.events))
     for event in collection.events:
-        about(PageKind.EVENT, f"events/{event.key}/index.html", _newest(event.articles), event)
+        about(PageKind.EVENT, f"events/{event.key}/index.html", _newest_of_oldest_first(event.articles), event)
     for page in collection.pages:
         about(PageKind.PAGE, f"{page.slug}/index.html", None, page)
     _plan_timeline(collection, listing)
-    claimed = [a.article for claim in collection.claims for a in claim.appearances]
-    listing("claims.html", "claims/index.html", _newest(claimed))
-    for claim in collection.claims:
+    claims_newest = [_newest_of_oldest_first([a.article for a in claim.appearances]) for claim in collection.claims]
+    listing("claims.html", "claims/index.html", _newest_of_newest(claims_newest))
+    for claim, newest in zip(collection.claims, claims_newest):
         path = f"claims/{claim.id}/index.html"
         review = Deferred(script_json, claim_review, claim, config, _served_at(path))
-        add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim),
-            _newest([a.article for a in claim.appearances]))
+        add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim), newest)
     _plan_annotation_pages(collection, annotation_listings, add)
     newest_correction = collection.corrections[0].correction.date if collection.corrections else None
     listing("corrections.html", "corrections/index.html", newest_correction)
@@ -374,8 +374,14 @@ def _annotated_reading(article: Article, config: SiteConfig, page_url: str) -> d
     return annotated_reading(article, config, page_url, describe(article))
 
 
-def _newest(articles) -> date | None:
-    return max((a.date for a in articles if a.date), default=None)
+def _newest_of_newest(dates) -> date | None:
+    return max((d for d in dates if d), default=None)
+
+
+def _newest_of_oldest_first(articles) -> date | None:
+    """The newest date of pieces sorted oldest first, undated last (an event's, a claim's): the
+    last date, found without comparing every date of every event and claim."""
+    return next((a.date for a in reversed(articles) if a.date), None)
 
 
 def _newest_of_sorted(articles) -> date | None:

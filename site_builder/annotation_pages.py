@@ -11,8 +11,9 @@ none of these pages, and its menu no link to them.
 Each listing is cut into pages of `PER_PAGE` pieces (`/annotations/`, `/annotations/page/2/`, ...,
 the same under an annotator's address), as Pelican and Hugo paginate: a collection of 10,000
 annotated pieces would otherwise make one page of tens of megabytes, rendered whole again for
-every note edited. Only a listing's first page counts its notes and names the voices
-(`Overview`), so a note added elsewhere leaves the later pages as they were.
+every note edited. Only a listing's first page counts its notes, and only /annotations/'s names
+the voices (`Overview`), so a note added elsewhere leaves the later pages, and the other voices'
+pages, as they were.
 
 The pages show each annotated piece's title, outlet and date and its annotations, never its
 text; `listing_key` is what they show of a piece, so an edit to a text that leaves its

@@ -11,8 +11,9 @@ none of these pages, and its menu no link to them.
 Each listing is cut into pages of `PER_PAGE` pieces (`/annotations/`, `/annotations/page/2/`, ...,
 the same under an annotator's address), as Pelican and Hugo paginate: a collection of 10,000
 annotated pieces would otherwise make one page of tens of megabytes, rendered whole again for
-every note edited. Only a listing's first page counts its notes and names the voices
-(`Overview`), so a note added elsewhere leaves the later pages as they were.
+every note edited. Only a listing's first page counts its notes, and only /annotations/'s names
+the voices (`Overview`), so a note added elsewhere leaves the later pages, and the other voices'
+pages, as they were.
 
 The pages show each annotated piece's title, outlet and date and its annotations, never its
 text; `listing_key` is what they show of a piece, so an edit to a text that leaves its
@@ -22,12 +23,16 @@ annotations as they were renders none of them again.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 from typing import Iterable, Iterator
 
 from slugify import slugify
 
 from site_builder.annotations import Annotation, in_reading_order
+from site_builder.hashing import digest
 from site_builder.reader import Article
 
 LISTING_PATH = "annotations/"  # the menu section `annotations` links here
@@ -70,7 +75,8 @@ class Tally:
 @dataclass(frozen=True)
 class Overview:
     """What a listing's first page says of the whole listing: how many notes on how many pieces,
-    and every voice with its count (kept off the later pages, which a count would re-render)."""
+    and on /annotations/ every voice with its count (kept off the later pages, which a count
+    would re-render)."""
 
     notes: int
     pieces: int
@@ -154,11 +160,14 @@ def voices(pieces: Iterable[AnnotatedPiece]) -> tuple[Tally, ...]:
 def listing_pages(voice: Voice | None, pieces: tuple[AnnotatedPiece, ...],
                   everyone: tuple[Tally, ...]) -> Iterator[tuple[ListingPage, tuple[AnnotatedPiece, ...]]]:
     """The pages of `voice`'s listing (None: every annotation) of `pieces` (newest first), each
-    with the pieces it shows; `everyone` is every voice, which the first page lists."""
+    with the pieces it shows; `everyone` is every voice, which the first page of /annotations/
+    lists. An annotator's page links there rather than list them again: a class of 400 would
+    make 160,000 links, and a note by anyone would change every annotator's page."""
     pages = max(1, -(-len(pieces) // PER_PAGE))
     notes = sum(len(piece.annotations) for piece in pieces)
+    listed = everyone if voice is None else ()
     for number in range(1, pages + 1):
-        overview = Overview(notes, len(pieces), everyone) if number == 1 else None
+        overview = Overview(notes, len(pieces), listed) if number == 1 else None
         yield ListingPage(voice, number, pages, overview), pieces[(number - 1) * PER_PAGE:number * PER_PAGE]
 
 
@@ -173,6 +182,63 @@ def pieces_by_voice(pieces: Iterable[AnnotatedPiece]) -> dict[str, tuple[Annotat
             notes_by.setdefault(annotation.by, {}).setdefault(piece.article.slug, []).append(annotation)
     return {name: tuple(AnnotatedPiece(articles[slug], tuple(notes)) for slug, notes in by_piece.items())
             for name, by_piece in notes_by.items()}
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """A page of a listing as planned: where it sits (`listing`), its template, the pieces it
+    shows (by slug) and its sitemap date, with `declared`, the hash of what it declares (the
+    page's key covers it). The build state keeps these while the annotated pieces are the same:
+    planning them goes through every annotation of the collection."""
+
+    listing: ListingPage
+    template: str
+    slugs: tuple[str, ...]
+    modified: date | None
+    declared: str
+
+
+def plan_listings(articles: Sequence[Article]) -> tuple[PlannedPage, ...]:
+    """Every page of /annotations/ and of each voice's listing, for `articles` in the collection's
+    order; () without annotations."""
+    pieces = annotated_pieces(articles)
+    if not pieces:
+        return ()
+    everyone = voices(pieces)
+    by_voice = pieces_by_voice(pieces)
+    listings = [(None, "annotations.html", pieces)]
+    listings += [(tally.voice, "annotator.html", by_voice.get(tally.voice.name, ())) for tally in everyone]
+    planned = []
+    for voice, template, shown in listings:
+        for page, on_page in listing_pages(voice, shown, everyone):
+            slugs = tuple(piece.article.slug for piece in on_page)
+            modified = next((p.article.date for p in on_page if p.article.date), None)  # the collection's order
+            planned.append(PlannedPage(page, template, slugs, modified, digest(page, slugs)))
+    return tuple(planned)
+
+
+class PiecesOnPage(Sequence):
+    """The pieces a planned page shows, each with its annotations by the page's voice, made only
+    when the page is rendered (an edit build renders few of them)."""
+
+    def __init__(self, page: PlannedPage, articles: dict[str, Article]):
+        self._page, self._articles = page, articles
+
+    @cached_property
+    def _pieces(self) -> tuple[AnnotatedPiece, ...]:
+        voice = self._page.listing.voice
+        pieces = []
+        for slug in self._page.slugs:
+            article = self._articles[slug]
+            notes = tuple(a for a in in_reading_order(article.annotations) if voice is None or voice.wrote(a))
+            pieces.append(AnnotatedPiece(article, notes))
+        return tuple(pieces)
+
+    def __getitem__(self, index):
+        return self._pieces[index]
+
+    def __len__(self) -> int:
+        return len(self._page.slugs)
 
 
 def listing_key(article: Article) -> tuple:

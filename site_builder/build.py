@@ -19,7 +19,7 @@ from typing import Callable
 import jinja2
 
 from site_builder import problem_codes as codes
-from site_builder.annotation_pages import has_annotations
+from site_builder.annotation_pages import PlannedPage, has_annotations, plan_listings
 from site_builder.buildinfo import build_info_file
 from site_builder.citations import CitationMemo
 from site_builder.collection import Collection, build_collection
@@ -34,7 +34,8 @@ from site_builder.indexing import SearchStep, no_search_index
 from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.pages import page_paths, read_pages, site_menu
 from site_builder.progress import Progress
-from site_builder.published import last_published, published_record, unrecorded_changes
+from site_builder.published import PublishedPiece, last_published, published_pieces, published_record
+from site_builder.published import unrecorded_changes
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, SitePlan, plan_site, template_problem, theme_dirs
 from site_builder.search import INDEX_DIR, SearchIndexError, index_is_partial
@@ -106,7 +107,7 @@ class Report:
 
 def check(config: SiteConfig, include_drafts: bool = False) -> Report:
     """Validate the site without writing anything; raise ContentError listing every problem."""
-    return _read(config, include_drafts, BuildState(""), 1, None)
+    return _read(config, include_drafts, BuildState(""), 1, None)[0]
 
 
 def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: BuildState | None = None) -> Report:
@@ -140,13 +141,13 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     staging = Staging(config.output_dir, output.file_hashes, spare=output.spare)
     jobs = options.jobs or len(os.sched_getaffinity(0))
     try:
-        read = _read_for_build(config, options, state, jobs, stats)
+        read, published = _read_for_build(config, options, state, jobs, stats)
         citations = _citations(read.collection, config, state, jobs)
         plan, page_keys, stale = _plan(read.collection, config, themes, key, state, output, staging,
                                        options.core_only, citations)
         search = _search_step(config, state, output, options, redo_search) if config.search else None
         info = build_info_file(config, options.drafts,  # what serve, deploy and the next check read (buildinfo)
-                               published_record(read.collection.articles))
+                               published_record(published))
         written = _render_and_write(plan, stale, staging, themes, search, jobs, options.progress, config.root, info)
     finally:
         staging.close()
@@ -172,10 +173,10 @@ def _unchanged_since(config: SiteConfig, key: str, stamp: str) -> BuildSummary |
 
 def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int, progress: Progress | None,
           changed: frozenset[str] | None = None, set_aside: Callable[[list], None] | None = None,
-          stats: dict[str, tuple] | None = None) -> Report:
+          stats: dict[str, tuple] | None = None) -> tuple[Report, dict[str, PublishedPiece]]:
     """Steps 1-3: every article (front matter validated against the schema, Markdown rendered
     unless the state has it), the outlet and event profiles, the standalone pages and the menu,
-    and the collection made of them."""
+    and the collection made of them; with what each piece publishes (for the build's record)."""
     articles, problems = read_articles(config, state.article_entries(), jobs, progress.tick if progress else None,
                                        changed, set_aside, stats)
     basis = _collection_basis(config, include_drafts, state, articles) if state.key else ""
@@ -199,15 +200,16 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
         state.keep_collection(CollectionRecord(basis, collection, collection_problems) if basis else None)
     problems += collection_problems
     # A verdict or stance changed since it was published needs a correction (site_builder.published).
-    problems += unrecorded_changes(last_published(config, articles), articles, collection.claims)
+    published = published_pieces(articles)
+    problems += unrecorded_changes(last_published(config, published), published, articles, collection.claims)
     if errors_only(problems):
         raise ContentError(problems)
     return Report(config, collection, warnings=problems, published=len(collection),
-                  drafts_hidden=collection.drafts_hidden)
+                  drafts_hidden=collection.drafts_hidden), published
 
 
 def _read_for_build(config: SiteConfig, options: BuildOptions, state: BuildState, jobs: int,
-                    stats: dict[str, tuple]) -> Report:
+                    stats: dict[str, tuple]) -> tuple[Report, dict[str, PublishedPiece]]:
     """`_read`, with each rendered body moved to the state's pack at once, to wait there for the
     page that shows it (holding them all would fill memory, and every forked renderer would
     inherit them). On a content error the articles read so far are saved: worth keeping while
@@ -261,11 +263,12 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
     """Step 4: every page planned with its dependency key; the stale ones are those to render."""
     try:
         full_keys = state.full_keys()
-        plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
-                         RowMemo(state.data_lines(), full_keys), citations)
-        pages = plan.pages
         keys = PageKeys(collection, _site_key(key, config, themes), full_keys, theme_is_tracked(themes),
                         state.summary_memo(), state.page_keys())
+        listings = () if core_only else _annotation_listings(collection, keys, state)
+        plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
+                         RowMemo(state.data_lines(), full_keys), citations, listings)
+        pages = plan.pages
         page_keys = {page.path: keys.of(page) for page in pages}
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, config.root)]) from None
@@ -274,6 +277,18 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
     stale = [page for page in pages
              if not (page.path in previous and written_keys.get(page.path) == page_keys[page.path])]
     return plan, keys.record(page_keys), stale
+
+
+def _annotation_listings(collection: Collection, keys: PageKeys, state: BuildState) -> tuple[PlannedPage, ...]:
+    """The annotation listings' pages as the last build planned them, while the annotated pieces
+    (their order, dates and annotations) are the same: planning them goes through every
+    annotation, and an edit build changes few."""
+    basis = keys.annotated_pieces_key()
+    planned = state.annotation_listings(basis)
+    if planned is None:
+        planned = plan_listings(collection.articles)
+        state.keep_annotation_listings(basis, planned)
+    return planned
 
 
 def _search_step(config: SiteConfig, state: BuildState, output: OutputRecord, options: BuildOptions,

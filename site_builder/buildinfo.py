@@ -34,7 +34,10 @@ def build_info_file(config: SiteConfig, drafts: bool, published: dict | None = N
     corrections (site_builder.published compares the next check with it when git cannot say)."""
     info = BuildInfo(config.base_url, config.base_path, config.base_url_given, drafts)
     record = {**asdict(info), "published": published or {}}
-    return OutputFile(BUILD_INFO_FILE, (json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
+    # Compact: an indented dump takes json's pure-Python encoder, a large part of an edit build
+    # with thousands of pieces; machines read this file.
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return OutputFile(BUILD_INFO_FILE, (text + "\n").encode())
 
 
 def read_build_info(output_dir: Path) -> BuildInfo | None:

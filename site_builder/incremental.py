@@ -34,14 +34,14 @@ article in full (still correct, just slower).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import jinja2
 
-from site_builder.annotation_pages import ListingPage, has_annotations, listing_key
+from site_builder.annotation_pages import PlannedPage, has_annotations, listing_key
 from site_builder.hashing import digest
 from site_builder.collection import Claim, Collection, Event
 from site_builder.parallel import in_chunks
@@ -151,7 +151,6 @@ class PageKeys:
         self._listing_keys: dict[str, str] = {}  # full key -> listing key, for the next build
         self._known_listing_keys = last.listing_keys if last is not None else {}
         self._declared: dict[str, str] = {}
-        self._voices: dict[int, tuple[tuple, str]] = {}  # id of an overview's voices -> (them, their hash)
         self._data_keys: dict[tuple, str] = {}
         # Every page may say whether the site lists annotations (the menu, the search page).
         site_key = digest(site_key, collection.menu, has_annotations(collection.articles))
@@ -174,9 +173,9 @@ class PageKeys:
         last = self.last
         chosen_by_bodies = job.kind in CHOSEN_BY_BODIES
         if chosen_by_bodies:
-            declared = self._declared[job.path] = digest(self._as_hashed(job.subject), job.in_full)
+            declared = self._declared[job.path] = self._declaration(job)
         if last is not None and job.path in last.keys:
-            if all(last.full_keys.get(slug) == self.full[slug] for slug in job.in_full) and \
+            if self._changed_bodies.isdisjoint(job.in_full) and \
                     (not chosen_by_bodies or last.declared.get(job.path) == declared):
                 return last.keys[job.path]
         subject = job.subject
@@ -189,7 +188,7 @@ class PageKeys:
         elif job.kind is PageKind.FEED:
             shows = [self.full[slug] for slug in job.in_full]
         elif job.kind is PageKind.ANNOTATIONS:
-            shows = (self._as_hashed(subject), self._annotation_listing(job.in_full))
+            shows = (self._declaration(job), self._annotation_listing(job.in_full))
         elif job.kind in (PageKind.OUTLET, PageKind.TAG):
             shows = (subject.name, self._summaries(subject.articles))
         elif job.kind is PageKind.EVENT:
@@ -205,16 +204,20 @@ class PageKeys:
         # The JSON-LD in a page's context is made from the same article or claim and the site options.
         return digest(self.site_key, job.template, job.path, shows)
 
-    def _as_hashed(self, subject):
-        """A page's subject as its key hashes it: a listing's first page with its overview's voices
-        (every annotator, the same on each listing's first page) hashed once for all of them."""
-        if not isinstance(subject, ListingPage) or subject.overview is None:
-            return subject
-        voices = subject.overview.voices
-        kept = self._voices.get(id(voices))
-        if kept is None:  # the tuple is kept with its hash, so that its id stays its own
-            kept = self._voices[id(voices)] = (voices, digest(voices))
-        return replace(subject, overview=None), subject.overview.notes, subject.overview.pieces, kept[1]
+    def annotated_pieces_key(self) -> str:
+        """What the annotation listings are planned from (annotation_pages.plan_listings): the
+        annotated pieces in the collection's order, their dates and what the listings show of
+        their annotations. The same key plans the same pages."""
+        return digest("\n".join(f"{a.slug} {a.date} {self._listing_key(a.slug)}"  # one string: quicker to hash
+                                for a in self.collection.articles if a.annotations))
+
+    @staticmethod
+    def _declaration(job: PageJob) -> str:
+        """The hash of what a page chosen by its pieces' bodies declares: a planned listing page
+        hashed it when it was planned."""
+        if isinstance(job.subject, PlannedPage):
+            return job.subject.declared
+        return digest(job.subject, job.in_full)
 
     def _annotation_listing(self, slugs: tuple[str, ...]) -> str:
         """What the annotation pages show of their pieces: summaries and annotations, not texts (an
@@ -233,6 +236,13 @@ class PageKeys:
             key = digest(listing_key(self._articles_by_slug[slug]))
         self._listing_keys[full] = key
         return key
+
+    @cached_property
+    def _changed_bodies(self) -> frozenset[str]:
+        """The pieces whose full key is not the last build's: found once, not for every page
+        showing them (the annotation listings show each annotated piece two or three times)."""
+        last = self.last.full_keys if self.last is not None else {}
+        return frozenset(slug for slug, key in self.full.items() if last.get(slug) != key)
 
     @cached_property
     def _articles_by_slug(self) -> dict[str, Article]:

@@ -68,44 +68,52 @@ class PublishedState:
 def piece_of(article: Article) -> PublishedPiece:
     """What a piece as read now publishes."""
     return PublishedPiece(article.stance, {c.id: c.verdict for c in article.claims if c.verdict},
-                          _watched(c.field for c in article.corrections))
+                          _watched(c.field for c in article.corrections) if article.corrections else {})
 
 
-def published_record(articles: Iterable[Article]) -> dict[str, Any]:
+def published_pieces(articles: Iterable[Article]) -> dict[str, PublishedPiece]:
+    """What each piece published now shows, by path: made once per build for the guard and the
+    build's record (each of them went over every piece)."""
+    return {a.path: piece_of(a) for a in articles if not a.draft}
+
+
+def published_record(pieces: dict[str, PublishedPiece]) -> dict[str, Any]:
     """The build's record of what it published (JSON), for the next check of a site not in git."""
-    return {a.path: {"stance": p.stance, "verdicts": p.verdicts, "corrected": p.corrected}
-            for a in sorted(articles, key=lambda a: a.path) if not a.draft for p in [piece_of(a)]}
+    return {path: {"stance": p.stance, "verdicts": p.verdicts, "corrected": p.corrected}
+            for path, p in sorted(pieces.items())}
 
 
-def last_published(config: SiteConfig, articles: list[Article]) -> PublishedState | None:
-    """The state to compare with (see the module docstring), or None when none is known."""
-    current = {a.path: piece_of(a) for a in articles if not a.draft}
+def last_published(config: SiteConfig, current: dict[str, PublishedPiece]) -> PublishedState | None:
+    """The state to compare with (see the module docstring), or None when none is known; `current`
+    is `published_pieces` of the articles read now."""
     return _from_git(config, current) or _from_last_build(config.output_dir)
 
 
-def unrecorded_changes(state: PublishedState | None, articles: list[Article], claims: Iterable[Claim],
-                       today: date | None = None) -> list[Problem]:
-    """An error for each stance or verdict changed since `state` with no new correction for it."""
+def unrecorded_changes(state: PublishedState | None, current: dict[str, PublishedPiece], articles: list[Article],
+                       claims: Iterable[Claim], today: date | None = None) -> list[Problem]:
+    """An error for each stance or verdict changed since `state` with no new correction for it
+    (`current`: `published_pieces(articles)`)."""
     if state is None:
         return []
     today = today or date.today()
-    published = [a for a in articles if not a.draft]
     problems = []
-    for article in published:
+    for article in articles:
         before = state.pieces.get(article.path)
-        if before is None or not before.stance or before.stance == article.stance:
+        if article.draft or before is None or not before.stance or before.stance == article.stance:
             continue
-        if piece_of(article).corrected.get("stance", 0) <= before.corrected.get("stance", 0):
+        if current[article.path].corrected.get("stance", 0) <= before.corrected.get("stance", 0):
             problems.append(_stance_problem(article, before.stance, state.where, today))
     verdicts_before: dict[str, str] = {}
     counts_before: Counter[str] = Counter()
     for piece in state.pieces.values():
         for claim_id, verdict in piece.verdicts.items():
             verdicts_before.setdefault(claim_id, verdict)
-        counts_before.update(piece.corrected)
+        if piece.corrected:  # most pieces have none: Counter.update is slow even on nothing
+            counts_before.update(piece.corrected)
     counts_now: Counter[str] = Counter()
-    for article in published:
-        counts_now.update(piece_of(article).corrected)
+    for piece in current.values():
+        if piece.corrected:
+            counts_now.update(piece.corrected)
     for claim in claims:
         was = verdicts_before.get(claim.id)
         key = f"claims.{claim.id}.verdict"

@@ -26,7 +26,7 @@ from pygments.formatters import HtmlFormatter
 
 from site_builder import __version__
 from site_builder.annotation_export import EXPORT_PATH, annotated_articles, annotations_jsonld
-from site_builder.annotation_pages import annotated_pieces, has_annotations, listing_pages, pieces_by_voice, voices
+from site_builder.annotation_pages import PiecesOnPage, PlannedPage, has_annotations, plan_listings
 from site_builder.annotations import in_reading_order
 from site_builder.assets import ThemeAssets
 from site_builder import charts
@@ -221,7 +221,8 @@ class SitePlan:
 
 def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], core_only: bool = False,
               compiled_templates: Path | None = None, data_rows: RowMemo | None = None,
-              citations: CitationMemo | None = None) -> SitePlan:
+              citations: CitationMemo | None = None,
+              annotation_listings: tuple[PlannedPage, ...] | None = None) -> SitePlan:
     """Every page of the site as a job to render, then the feeds, sitemap and robots.txt as files.
 
     Static assets are copied by the writer. Each page is listed in the sitemap with the newest
@@ -229,7 +230,8 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     are only planned here: `render_page` renders one, so a build renders only those whose
     inputs changed, across processes. `core_only` plans only the kinds of pages Pelican writes
     (home, articles, outlet and tag lists) for like-for-like benchmarks. `data_rows` holds the data
-    files' records as the last build made them (data_export.RowMemo).
+    files' records as the last build made them (data_export.RowMemo). `annotation_listings`
+    is `annotation_pages.plan_listings` of the collection's articles when the caller has it.
     """
     env = make_environment(config, themes, compiled_templates)
     env.globals["collection"] = collection
@@ -271,20 +273,20 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     if core_only:
         items.append(PageJob("404.html", "404.html", {}))
         return SitePlan(env, items)
-    listing("events.html", "events/index.html", _newest(a for event in collection.events for a in event.articles))
+    listing("events.html", "events/index.html", _newest_of_newest(_newest_of_oldest_first(e.articles)
+                                                                  for e in collection.events))
     for event in collection.events:
-        about(PageKind.EVENT, f"events/{event.key}/index.html", _newest(event.articles), event)
+        about(PageKind.EVENT, f"events/{event.key}/index.html", _newest_of_oldest_first(event.articles), event)
     for page in collection.pages:
         about(PageKind.PAGE, f"{page.slug}/index.html", None, page)
     _plan_timeline(collection, listing)
-    claimed = [a.article for claim in collection.claims for a in claim.appearances]
-    listing("claims.html", "claims/index.html", _newest(claimed))
-    for claim in collection.claims:
+    claims_newest = [_newest_of_oldest_first([a.article for a in claim.appearances]) for claim in collection.claims]
+    listing("claims.html", "claims/index.html", _newest_of_newest(claims_newest))
+    for claim, newest in zip(collection.claims, claims_newest):
         path = f"claims/{claim.id}/index.html"
         review = Deferred(script_json, claim_review, claim, config, _served_at(path))
-        add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim),
-            _newest([a.article for a in claim.appearances]))
-    _plan_annotation_pages(collection, add)
+        add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim), newest)
+    _plan_annotation_pages(collection, annotation_listings, add)
     newest_correction = collection.corrections[0].correction.date if collection.corrections else None
     listing("corrections.html", "corrections/index.html", newest_correction)
     # The corrections feed shows what the corrections page shows: every piece's summary (its
@@ -326,22 +328,21 @@ def _plan_timeline(collection: Collection, listing: Callable[..., None]) -> None
                 following=months[index + 1][0] if index + 1 < len(months) else None)
 
 
-def _plan_annotation_pages(collection: Collection, add: Callable[[PageJob, date | None], None]) -> None:
+def _plan_annotation_pages(collection: Collection, planned: tuple[PlannedPage, ...] | None,
+                           add: Callable[[PageJob, date | None], None]) -> None:
     """/annotations/ and a listing per annotator (site_builder.annotation_pages), when there are
     annotations, each in pages. A page declares the pieces it shows: which pieces those are
-    depends on their bodies (PageKeys); its `ListingPage` is the rest of what it shows."""
-    pieces = annotated_pieces(collection.articles)
-    if not pieces:
+    depends on their bodies (PageKeys); its `PlannedPage` is the rest of what it shows. Its
+    pieces and their notes are gathered only if it is rendered."""
+    if planned is None:
+        planned = plan_listings(collection.articles)
+    if not planned:
         return
-    everyone = voices(pieces)
-    listings = [(None, "annotations.html", pieces)]
-    by_voice = pieces_by_voice(pieces)
-    listings += [(tally.voice, "annotator.html", by_voice.get(tally.voice.name, ())) for tally in everyone]
-    for voice, template, shown in listings:
-        for page, on_page in listing_pages(voice, shown, everyone):
-            add(PageJob(page.path + "index.html", template, {"listing": page, "pieces": on_page},
-                        PageKind.ANNOTATIONS, page, tuple(piece.article.slug for piece in on_page)),
-                _newest_of_sorted(piece.article for piece in on_page))  # the collection's order
+    articles = {article.slug: article for article in collection.articles}
+    for page in planned:
+        add(PageJob(page.listing.path + "index.html", page.template,
+                    {"listing": page.listing, "pieces": PiecesOnPage(page, articles)},
+                    PageKind.ANNOTATIONS, page, page.slugs), page.modified)
 
 
 def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Article], Markup]:
@@ -401,8 +402,14 @@ def _annotated_reading(article: Article, config: SiteConfig, page_url: str) -> d
     return annotated_reading(article, config, page_url, describe(article))
 
 
-def _newest(articles) -> date | None:
-    return max((a.date for a in articles if a.date), default=None)
+def _newest_of_newest(dates) -> date | None:
+    return max((d for d in dates if d), default=None)
+
+
+def _newest_of_oldest_first(articles) -> date | None:
+    """The newest date of pieces sorted oldest first, undated last (an event's, a claim's): the
+    last date, found without comparing every date of every event and claim."""
+    return next((a.date for a in reversed(articles) if a.date), None)
 
 
 def _newest_of_sorted(articles) -> date | None:

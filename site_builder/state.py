@@ -45,7 +45,7 @@ CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the state: read without the rest
 LOCK_FILE = ".lock"  # held by whoever writes the state (see save_in_background)
 TEMPLATES_DIR = "templates"  # compiled templates (render.make_environment), checked by Jinja against their source
-FORMAT = 7  # bump when the layout of `BuildState` or its records changes
+FORMAT = 8  # bump when the layout of `BuildState` or its records changes
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,9 @@ class ReadRecord:
     summary_keys: dict[str, str] = field(default_factory=dict)  # "render key path" -> summary key
     related: dict = field(default_factory=dict)  # related reading's memo (collection.build_collection)
     citations: dict = field(default_factory=dict)  # the pieces' citations (citations.CitationMemo.kept)
+    # The annotation listings' pages as planned (annotation_pages.plan_listings), with the key of the
+    # annotated pieces they were planned from (incremental.PageKeys.annotated_pieces_key).
+    annotation_listings: tuple[str, tuple] = ("", ())
     collection: CollectionRecord | None = None
 
 
@@ -143,6 +146,14 @@ class BuildState:
 
     def keep_citations(self, kept: dict) -> None:
         self._read.citations = kept
+
+    def annotation_listings(self, basis: str) -> tuple | None:
+        """The annotation listings' pages, if they were planned from `basis`."""
+        kept_basis, planned = self._read.annotation_listings
+        return planned if kept_basis == basis else None
+
+    def keep_annotation_listings(self, basis: str, planned: tuple) -> None:
+        self._read.annotation_listings = (basis, planned)
 
     def collection_made_from(self, basis: str) -> CollectionRecord | None:
         """The collection last made from `basis`, if it was."""

@@ -92,7 +92,10 @@ def test_each_annotator_and_the_editors_get_a_page_of_their_own_notes(site, run)
     assert [text for *_, text in entries(site, "annotations/editors/")] == ["The editors' note, for the class."]
     page = site.page("annotations/by/sam-lee/")
     assert page.cssselect("main h1")[0].text_content() == "Notes by Sam Lee"
-    assert page.cssselect(".annotators a[aria-current=page]")[0].text_content() == "Sam Lee"
+    assert not page.cssselect(".annotators"), "the voices are listed once, on /annotations/"
+    assert [a.get("href") for a in page.cssselect("main a[href^='/annotations/']")][-2:] == \
+        ["/annotations/", "/annotations/#annotators-heading"]
+    assert site.page("annotations/").get_element_by_id("annotators-heading").text_content() == "By annotator"
 
 
 def test_notes_in_one_voice_get_no_annotator_pages(site, run):
@@ -302,8 +305,7 @@ def test_an_annotators_listing_is_cut_into_pages_of_its_own(site, run):
     assert site.page("annotations/by/jo-student/page/2/").cssselect("main h1")[0].text_content() == \
         "Notes by Jo Student (page 2 of 2)"
     assert len(pieces_on(site, "annotations/editors/page/3/")) == 20
-    first = site.page("annotations/by/jo-student/")
-    assert [a.text_content() for a in first.cssselect(".annotators a")] == ["Jo Student", "The editors"]
+    assert not site.page("annotations/by/jo-student/").cssselect(".annotators"), "only /annotations/ lists them"
 
 
 def test_editing_a_note_renders_again_only_the_listing_pages_holding_its_piece(site, run, tmp_path):
@@ -324,14 +326,13 @@ def test_editing_a_note_renders_again_only_the_listing_pages_holding_its_piece(s
     assert "rewritten, on piece 51" in (site.build_dir / "annotations" / "page" / "2" / "index.html").read_text()
     assert_same_as_clean(site.root, tmp_path)
 
-    before = after  # a second note on a piece: its pages, and the first pages, which count the notes
+    before = after  # an editors' note on a piece: its pages, and the first pages counting the editors' notes
     path.write_text(path.read_text().replace("annotations:\n", "annotations:\n  - quote: the ministry said\n"
                                                                "    note: Another.\n", 1))
     assert run("build", "--site", site.root).code == 0
     after = listing_files(site)
     assert sorted(page for page in after if after[page] != before[page]) == \
-        ["by/jo-student/index.html", "editors/index.html", "editors/page/2/index.html", "index.html",
-         "page/2/index.html"]
+        ["editors/index.html", "editors/page/2/index.html", "index.html", "page/2/index.html"]
     assert_same_as_clean(site.root, tmp_path)
 
     before = after  # an older piece's first note: the last pages take it, and the first pages count it
@@ -339,10 +340,34 @@ def test_editing_a_note_renders_again_only_the_listing_pages_holding_its_piece(s
     assert run("build", "--site", site.root).code == 0
     after = listing_files(site)
     assert sorted(page for page in after if after[page] != before[page]) == \
-        ["by/jo-student/index.html", "editors/index.html", "editors/page/3/index.html", "index.html",
-         "page/3/index.html"]
+        ["editors/index.html", "editors/page/3/index.html", "index.html", "page/3/index.html"]
     assert pieces_on(site, "annotations/page/3/")[-1] == "Oldest"
     assert_same_as_clean(site.root, tmp_path)
+
+
+def test_an_edit_build_plans_the_annotation_listings_again_only_when_annotated_pieces_change(site):
+    from site_builder.build import BuildOptions, SaveState, build
+    from site_builder.config import load_config
+    from site_builder.render import PageKind
+
+    def planned(report) -> dict:
+        return {job.path: job.subject for job in report.plan.pages
+                if job.kind is PageKind.ANNOTATIONS and job.path.endswith("index.html")}
+
+    annotate_many(site, 60)
+    config = load_config(site.root)
+    first = build(config, BuildOptions(save=SaveState.NEVER))
+    path = site.root / "content" / "articles" / "p005.md"  # on page 2 of /annotations/
+    path.write_text(path.read_text().replace("the ministry said.", "the ministry said. A sentence added."))
+    second = build(config, BuildOptions(save=SaveState.NEVER), first.state)
+    assert second.pages_rendered == 1, "the piece's page: no listing page"
+    assert all(planned(second)[page] is planned(first)[page] for page in planned(first)), "kept, not planned again"
+
+    path.write_text(path.read_text().replace("The editors on piece 5.", "The editors, rewritten, on piece 5."))
+    third = build(config, BuildOptions(save=SaveState.NEVER), second.state)
+    assert planned(third) == planned(second) and planned(third)["annotations/index.html"] is not \
+        planned(second)["annotations/index.html"], "planned again, to the same pages"
+    assert "rewritten, on piece 5" in (site.build_dir / "annotations" / "page" / "2" / "index.html").read_text()
 
 
 def test_the_navigation_of_a_long_listing_links_the_first_last_and_nearby_pages():

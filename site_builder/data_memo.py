@@ -8,8 +8,8 @@ when the dataset is made again, and written (atomically) only when its records c
 process that made them: a clean build makes the data files in forked workers, and leaves the
 memo filled for the first edit.
 
-A file holds a pickled header (FORMAT, the build key, and the index: each piece's full key, its
-number of records and where its JSON and CSV lines are), then all the JSON lines, each ending
+A file holds a pickled header (FORMAT, the build key, the index: each piece's full key, its
+number of records and where its JSON and CSV lines are; the size of each block), then all the JSON lines, each ending
 with ",\n", then all the CSV lines. A piece's lines are reused while its full key is the same (its
 file, its links' targets, its original); the build key covers the rest (the code and the site's
 options). A file that cannot be read, or for another key, is as good as none: it only saves time.
@@ -120,10 +120,12 @@ class RowMemo:
             with open(path, "rb") as file:  # type: ignore[arg-type]  (None: TypeError, no memo)
                 header = pickle.load(file)
                 start = file.tell()
-                if not (isinstance(header, tuple) and len(header) == 4 and header[:2] == (FORMAT, self.key)):
+                if not (isinstance(header, tuple) and len(header) == 5 and header[:2] == (FORMAT, self.key)):
                     return {}, None, None
-                index, json_size = header[2], header[3]
+                index, json_size, csv_size = header[2:]
                 view = memoryview(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))  # unmapped once unused
+            if len(view) != start + json_size + csv_size:  # cut short, or grown by someone else
+                return {}, None, None
             return index, view[start:start + json_size], view[start + json_size:]
         except Exception:  # noqa: BLE001 (missing, damaged, another version: made afresh)
             return {}, None, None
@@ -137,7 +139,7 @@ class RowMemo:
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
                 with os.fdopen(handle, "wb") as file:
-                    pickle.dump((FORMAT, self.key, index, len(lines.json)), file, protocol=5)
+                    pickle.dump((FORMAT, self.key, index, len(lines.json), len(lines.csv)), file, protocol=5)
                     file.write(lines.json)
                     file.write(lines.csv)
                 os.replace(temporary, path)

@@ -116,8 +116,10 @@ class RowMemo:
 
     def _read(self, name: str) -> tuple[Index, memoryview | None, memoryview | None]:
         path = self._path(name)
+        if path is None:
+            return {}, None, None
         try:
-            with open(path, "rb") as file:  # type: ignore[arg-type]  (None: TypeError, no memo)
+            with open(path, "rb") as file:
                 header = pickle.load(file)
                 start = file.tell()
                 if not (isinstance(header, tuple) and len(header) == 5 and header[:2] == (FORMAT, self.key)):

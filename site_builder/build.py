@@ -24,7 +24,7 @@ from site_builder.buildinfo import build_info_file
 from site_builder.citations import CitationMemo
 from site_builder.collection import Collection, build_collection
 from site_builder.config import CONFIG_FILE, SiteConfig
-from site_builder.data_export import RowMemo
+from site_builder.data_memo import RowMemo
 from site_builder.errors import ContentError, Problem, errors_only
 from site_builder.events import EVENTS_FILE, read_events
 from site_builder.hashing import code_fingerprint, digest, folder_stamp, inputs_stamp
@@ -40,7 +40,7 @@ from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, SitePlan, plan_site, template_problem, theme_dirs
 from site_builder.search import INDEX_DIR, SearchIndexError, index_is_partial
 from site_builder.state import BuildState, BuildSummary, CollectionRecord, OutputRecord, SearchRecord
-from site_builder.state import compiled_templates_dir, last_build
+from site_builder.state import cache_dir, compiled_templates_dir, last_build
 from site_builder.writers import Staging, Written, write_site
 
 
@@ -267,7 +267,7 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
                         state.summary_memo(), state.page_keys())
         listings = () if core_only else _annotation_listings(collection, keys, state)
         plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
-                         RowMemo(state.data_lines(), full_keys), citations, listings)
+                         RowMemo(cache_dir(config.root), key, full_keys), citations, listings)
         pages = plan.pages
         page_keys = {page.path: keys.of(page) for page in pages}
     except jinja2.TemplateError as error:

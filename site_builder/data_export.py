@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable
 from site_builder.annotation_export import EXPORT_PATH, annotated_articles
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
+from site_builder.data_memo import DatasetLines, RowMemo
 from site_builder.datasets import DATASETS, Addresses, Dataset, data_date, iso
 from site_builder.urls import absolute, has_origin
 
@@ -89,7 +90,7 @@ def plan_data(collection: Collection, config: SiteConfig, planned: list[str],
 
     A job's pieces in full are those whose bodies it shows something of: every piece's word count,
     provenance and annotations' keys for pieces, the annotated pieces' annotations for
-    annotations.csv. `memo`: the records the last build made (see RowMemo)."""
+    annotations.csv. `memo`: the records the last build made (data_memo.RowMemo)."""
     from site_builder.render import OutputFile, PageJob, PageKind  # render plans these: imported when it does
 
     day = data_date(collection)
@@ -147,80 +148,58 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass(frozen=True)
-class RowMemo:
-    """The records of the datasets made piece by piece as the last build made them, with the
-    piece's full key (its file, its links' targets, its original: everything a record shows but
-    the options, which start a new build state): an edit serialises its own pieces' records only.
-
-    `lines` is the build state's, updated in place. A clean build of a large site makes its files
-    in forked workers, whose updates are lost: the first edit build after it fills the memo."""
-
-    lines: dict[str, dict[str, tuple[str, list[str], list[str]]]]  # dataset -> slug -> (full key, JSON, CSV lines)
-    full_keys: dict[str, str]  # this build's, by slug
-
-
 class _Lines:
-    """A dataset's records as JSON and CSV lines, made once for both files (when made in one
-    process) and let go when the last has taken them: a large collection's are megabytes."""
+    """A dataset's records as JSON and CSV lines (data_memo.DatasetLines), made once for both
+    files (when made in one process) and let go when the last has taken them: a large
+    collection's are megabytes."""
 
     def __init__(self, dataset: Dataset, collection: Collection, config: SiteConfig, memo: RowMemo | None):
         self._args = (dataset, collection, config, memo)
-        self._lines: tuple[list[str], list[str]] | None = None
+        self._lines: DatasetLines | None = None
         self._users = 2 if dataset.json else 1
 
-    def __call__(self) -> tuple[list[str], list[str]]:
+    def __call__(self) -> DatasetLines:
         lines = self._lines or self._make(*self._args)
         self._users -= 1
         self._lines = lines if self._users > 0 else None
         return lines
 
     @staticmethod
-    def _make(dataset: Dataset, collection: Collection, config: SiteConfig,
-              memo: RowMemo | None) -> tuple[list[str], list[str]]:
+    def _make(dataset: Dataset, collection: Collection, config: SiteConfig, memo: RowMemo | None) -> DatasetLines:
         addresses, csv_line = Addresses(config), _CsvLine(list(dataset.fields))
         json_line = _compact if dataset.json else _no_line
 
-        def lines_of(record: Any) -> tuple[str, str]:  # each row let go once written: they are larger than their lines
-            row = dataset.row(record, addresses)
-            return json_line(row), csv_line(row)
-
-        if memo is None or dataset.pieces is None:
-            made = [lines_of(record) for record in dataset.records(collection)]
+        def lines_of(records: Iterable[Any]) -> tuple[list[str], list[str]]:
+            made = []
+            for record in records:  # each row let go once written: they are larger than their lines
+                row = dataset.row(record, addresses)
+                made.append((json_line(row), csv_line(row)))
             return [lines[0] for lines in made], [lines[1] for lines in made]
-        last, kept = memo.lines.get(dataset.name, {}), {}
-        json_lines: list[str] = []
-        csv_lines: list[str] = []
-        for article in dataset.pieces(collection):
-            key = memo.full_keys.get(article.slug)
-            piece = last.get(article.slug)
-            if piece is None or key is None or piece[0] != key:
-                made = [lines_of(record) for record in dataset.of_piece(article)]
-                piece = (key, [lines[0] for lines in made], [lines[1] for lines in made])
-            if key is not None:
-                kept[article.slug] = piece
-            json_lines += piece[1]
-            csv_lines += piece[2]
-        memo.lines[dataset.name] = kept
-        return json_lines, csv_lines
+
+        if dataset.pieces is None or dataset.of_piece is None:
+            json_lines, csv_lines = lines_of(dataset.records(collection))
+            return DatasetLines("".join([line + ",\n" for line in json_lines]).encode("utf-8"),
+                                "".join(csv_lines).encode("utf-8"), len(csv_lines))
+        memo = memo or RowMemo(None, "", {})
+        of_piece = dataset.of_piece
+        return memo.lines(dataset.name, dataset.pieces(collection), lambda article: lines_of(of_piece(article)))
 
 
 def _no_line(row: dict[str, Any]) -> str:
     return ""  # a dataset published as CSV only
 
 
-def dataset_json(dataset: Dataset, lines: Callable[[], tuple[list[str], list[str]]], config: SiteConfig,
-                 day: date | None) -> bytes:
+def dataset_json(dataset: Dataset, lines: Callable[[], DatasetLines], config: SiteConfig, day: date | None) -> bytes:
     """`data/<name>.json`: what it is, then its records, one per line."""
-    records = lines()[0]
+    records = lines()
     head = {"$schema": absolute(config, f"{DATA_DIR}{dataset.name}.schema.json"),
             "title": f"{config.title}: {dataset.title.lower()}",
             "site": absolute(config, ""),
             "license": config.licence.as_json() if config.licence else None,
             "data_date": iso(day),
-            "count": len(records)}
-    body = "\n" + ",\n".join(records) + "\n" if records else ""
-    return (_compact(head)[:-1] + f',"{dataset.name}":[' + body + "]}\n").encode("utf-8")
+            "count": records.count}
+    body = b"\n" + records.json[:-2] + b"\n" if records.json else b""  # each line ends with ",\n"
+    return (_compact(head)[:-1] + f',"{dataset.name}":[').encode("utf-8") + body + b"]}\n"
 
 
 def dataset_schema(dataset: Dataset, config: SiteConfig) -> bytes:
@@ -287,8 +266,8 @@ class _CsvLine:
         return buffer.getvalue()
 
 
-def dataset_csv(dataset: Dataset, lines: Callable[[], tuple[list[str], list[str]]]) -> bytes:
+def dataset_csv(dataset: Dataset, lines: Callable[[], DatasetLines]) -> bytes:
     """`data/<name>.csv`: a header of the fields' names, then a line per record."""
     names = list(dataset.fields)
     header = _CsvLine(names)(dict(zip(names, names)))
-    return ("\ufeff" + header + "".join(lines()[1])).encode("utf-8")
+    return ("\ufeff" + header).encode("utf-8") + lines().csv

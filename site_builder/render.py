@@ -35,7 +35,8 @@ from site_builder.citations import (COLLECTION_BIB, COLLECTION_CSL, DOWNLOADS, C
 from site_builder import problem_codes as codes
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
-from site_builder.data_export import DATA_TEMPLATE, RowMemo, make_data_file, plan_data
+from site_builder.data_export import DATA_TEMPLATE, make_data_file, plan_data
+from site_builder.data_memo import RowMemo
 from site_builder.errors import ContentError, Problem, display_path
 from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
 from site_builder.jsonld import annotated_reading, claim_review, script_json
@@ -230,7 +231,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     are only planned here: `render_page` renders one, so a build renders only those whose
     inputs changed, across processes. `core_only` plans only the kinds of pages Pelican writes
     (home, articles, outlet and tag lists) for like-for-like benchmarks. `data_rows` holds the data
-    files' records as the last build made them (data_export.RowMemo). `annotation_listings`
+    files' records as the last build made them (data_memo.RowMemo). `annotation_listings`
     is `annotation_pages.plan_listings` of the collection's articles when the caller has it.
     """
     env = make_environment(config, themes, compiled_templates)

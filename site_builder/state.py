@@ -118,7 +118,6 @@ class BuildState:
         self._search = SearchRecord()
         self._inputs_stamp, self._summary = "", BuildSummary()  # for LastBuild
         self._pack_name = ""  # the file beside the pickle holding the article bodies (textstore)
-        self._data_lines: dict[str, dict] = {}  # the data files' records as last written (data_export.RowMemo)
 
     # --- what was read --------------------------------------------------------------------------
 
@@ -164,10 +163,6 @@ class BuildState:
         self._read.collection = record
 
     # --- what was written -----------------------------------------------------------------------
-
-    def data_lines(self) -> dict[str, dict]:
-        """The data files' records as the last build made them, which data_export.RowMemo updates in place."""
-        return self._data_lines
 
     def output_in(self, output_dir: Path) -> OutputRecord:
         """What the last build wrote, if `output_dir` is still the folder it wrote (else empty):

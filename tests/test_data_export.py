@@ -310,3 +310,81 @@ def test_a_text_edit_remakes_only_the_data_files_showing_what_it_changed(site):
     assert pages_rendered() - same_count == 2
     pieces = {p["slug"]: p["word_count"] for p in json.loads(site.build_dir.joinpath("data/pieces.json").read_bytes())["pieces"]}
     assert pieces == {"a": 4, "b": 2}
+
+
+# --- the memo of records, beside the build state ------------------------------------------------
+
+def memo_of(site, dataset: str):
+    return site.root / ".site-builder-cache" / f"data-{dataset}.memo"
+
+
+def build_in_process(site, jobs: int = 1):
+    from site_builder.build import BuildOptions, build
+    from site_builder.config import load_config
+
+    return build(load_config(site.root), BuildOptions(jobs=jobs))
+
+
+def data_files(site) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted((site.build_dir / "data").iterdir())}
+
+
+def add_a_sentence_to_the_text(site, slug: str) -> None:
+    path = site.root / "content" / "articles" / f"{slug}.md"
+    path.write_text(path.read_text().replace("\n---\n\n", "\n---\n\nA sentence added first.\n\n", 1))
+
+
+def test_a_parallel_clean_build_leaves_the_records_beside_the_state_for_the_first_edit(data_site, monkeypatch):
+    """The workers that make the data files keep their records (build.pickle does not carry them):
+    the first edit after a clean build reuses every other piece's lines, here a planted one."""
+    from site_builder import incremental
+
+    monkeypatch.setattr(incremental, "_PARALLEL_FROM", 2)
+    build_in_process(data_site, jobs=2)
+    assert b'"slug":"report"' not in (data_site.root / ".site-builder-cache" / "build.pickle").read_bytes()
+    memo = memo_of(data_site, "pieces")
+    assert memo.read_bytes().count(b"Single-sourced.") == 2  # report's caveat, in its JSON and CSV lines
+    memo.write_bytes(memo.read_bytes().replace(b"Single-sourced.", b"Planted-in-memo"))
+    add_a_sentence_to_the_text(data_site, "strike")
+    build_in_process(data_site)
+    files = data_files(data_site)
+    assert b"Planted-in-memo" in files["pieces.csv"] and b"Planted-in-memo" in files["pieces.json"]
+    word_counts = {piece["slug"]: piece["word_count"] for piece in json.loads(files["pieces.json"])["pieces"]}
+    assert word_counts["strike"] == 17  # its own record is made again: 13 words, and 4 added
+
+
+def test_an_edit_that_remakes_no_data_file_neither_reads_nor_writes_the_memo(data_site):
+    build_in_process(data_site)
+    before = {name: memo_of(data_site, name).stat() for name in ("pieces", "annotations")}
+    for memo in before:
+        memo_of(data_site, memo).chmod(0)  # unreadable: a build that opened it would make every record again
+    path = data_site.root / "content/articles/report.md"
+    path.write_text(path.read_text() + "\n## Editorial notes\n\nA note on the text, not a word of it.\n")
+    files = data_files(data_site)
+    report = build_in_process(data_site)
+    assert report.pages_rendered > 0 and data_files(data_site) == files
+    for name, stat in before.items():
+        memo_of(data_site, name).chmod(0o600)
+        assert (memo_of(data_site, name).stat().st_ino, memo_of(data_site, name).stat().st_mtime_ns) == \
+            (stat.st_ino, stat.st_mtime_ns)
+    add_a_sentence_to_the_text(data_site, "strike")
+    build_in_process(data_site)
+    assert memo_of(data_site, "pieces").stat().st_ino != before["pieces"].st_ino  # remade: written again
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated", "garbage"])
+def test_a_damaged_memo_is_ignored_and_the_files_are_those_of_a_clean_build(data_site, tmp_path, damage):
+    build_in_process(data_site)
+    for name in ("pieces", "annotations"):
+        memo = memo_of(data_site, name)
+        if damage == "deleted":
+            memo.unlink()
+        else:
+            memo.write_bytes(memo.read_bytes()[:memo.stat().st_size // 2] if damage == "truncated" else b"\x80\x05x")
+    add_a_sentence_to_the_text(data_site, "strike")
+    build_in_process(data_site)
+    incremental = data_files(data_site)
+    shutil.rmtree(data_site.build_dir)
+    shutil.rmtree(data_site.root / ".site-builder-cache")
+    build_in_process(data_site)
+    assert incremental == data_files(data_site)

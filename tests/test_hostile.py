@@ -169,7 +169,9 @@ DOM_CHECK = """() => {
     }
   }
   // Chromium's XML viewer styles feed.xml with a <style> of its own.
-  const foreign = 'iframe, frame, frameset, object, embed, applet, style:not(#xml-viewer-style), base, textarea, ' +
+  // The theme's own read-only citation boxes (the cite block) are the only textareas a page may hold.
+  const foreign = 'iframe, frame, frameset, object, embed, applet, style:not(#xml-viewer-style), base, ' +
+                  'textarea:not(details.cite-block textarea.citation-text[readonly]), ' +
                   'xmp, plaintext, meta[http-equiv]:not([http-equiv="Content-Security-Policy"]), ' +
                   'script:not([src]):not([type="application/ld+json"])';
   for (const el of document.querySelectorAll(foreign)) found.push('element ' + el.outerHTML.slice(0, 80));

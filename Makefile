@@ -25,8 +25,12 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/site-builder check
 
+# Two workers (pytest-xdist): the browser tests are one group on one worker (one browser for the
+# session, see tests/conftest.py) while the other worker runs the rest. Tests marked `alone`
+# measure timing (Lighthouse's performance score), so they run afterwards with nothing beside them.
 test: $(STAMP) browser quality-tools dist
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not alone"
+	$(BIN)/python -m pytest -m alone
 
 # The sdist, then the wheel built from it (as pip builds it from PyPI), so CI proves both build;
 # twine then checks them as PyPI's upload will (metadata, and that README.md renders). Built with

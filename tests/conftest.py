@@ -145,10 +145,15 @@ BROWSER_FIXTURES = {"browser", "page"}
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that drives the browser is slow (`make test-fast` leaves it out): marked here,
-    from the fixtures it uses (directly or through another fixture), so a new one cannot be missed."""
+    from the fixtures it uses (directly or through another fixture), so a new one cannot be missed.
+
+    They are also one xdist group, so that `make test` on two workers (`--dist loadgroup`) still
+    starts one browser for the whole session: the browser tests run one after another on one
+    worker while the other worker takes the rest of the suite."""
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 CHROMIUM = Path("/usr/bin/chromium")

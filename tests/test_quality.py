@@ -142,6 +142,7 @@ def test_axe_finds_no_accessibility_violations_in_light_or_dark(browser, served,
     assert {page: v for page, v in results.items() if v} == {}
 
 
+@pytest.mark.alone  # its performance score measures the page's timing: run after the parallel run, on a quiet machine
 def test_lighthouse_scores_at_least_95_in_every_category(served, capsys):
     require(LIGHTHOUSE, TOOLS / "node_modules" / "lighthouse", "node", Path("/usr/bin/chromium"))
     _, base = served

@@ -80,7 +80,10 @@ def ours(pages_folder: Path, work: Path, code: Path = ROOT) -> tuple[float, floa
 
 
 def export(commit: str, folder: Path) -> Path:
-    """The repository's tree at `commit`, written to `folder` (no worktree: nothing in .git changes)."""
+    """The repository's tree at `commit`, written to `folder` (no worktree: nothing in .git changes);
+    `commit` may also be a folder holding such a tree, used as it is."""
+    if Path(commit).is_dir():
+        return Path(commit)
     folder.mkdir()
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
@@ -102,7 +105,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--target", type=float, default=0.6)
-    parser.add_argument("--against", metavar="COMMIT", help="also time this commit's import, alternating")
+    parser.add_argument("--against", metavar="COMMIT", help="also time this commit's import (or a folder's "
+                        "copy of the code), alternating")
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="import-bench-"))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 from datetime import date
 
+import yaml
+
 from site_builder.config import load_config
+from site_builder.ingest import article_file
 from site_builder.ingest.importer import PARALLEL_FROM, import_sources
 from tests.conftest import snapshot
 
@@ -48,3 +51,15 @@ def test_a_piece_met_twice_in_one_batch_is_decided_after_its_first_version_is_wr
     assert (copy.status, original.status) == ("imported", "unchanged") and copy.article == original.article
     article = (site.root / first.article).read_text()
     assert "says the strikes hit targets near Hama" in article and "Homs" not in article
+
+
+def test_front_matter_values_are_written_as_pythons_yaml_emitter_writes_them():
+    """Drafts are written with libyaml where it writes the same bytes as PyYAML's own emitter:
+    emoji and the Unicode line breaks (which libyaml escapes) keep PyYAML's, quoting and all."""
+    values = ["plain", "yes", "null", "1.0", "2024-01-01", "a: b", "#tag", "'quoted'", 'say "no"', "- dash",
+              "Ünïcödé – “curly”", "smile 😀", "𝔉raktur", "line\u2028separator", "next\x85line", "para\u2029end",
+              "\ufeffbom", "tab\there", "bell\x07", 42, True, 3.5, ["Jane Doe", "José 😀"], ["a\u2028b", "yes"]]
+    for value in values:
+        expected = yaml.dump({"key": value}, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False,
+                             width=1000, default_flow_style=False)
+        assert article_file.yaml_key("key", value) == expected, value

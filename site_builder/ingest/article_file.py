@@ -23,6 +23,12 @@ from site_builder.reader import count_words, split_front_matter, split_notes
 
 SLUG_MAX_LENGTH = 80
 EDITORIAL_FIELDS = ("stance", "stance_notes", "caveats", "tags")
+# libyaml's emitter (far cheaper per call than PyYAML's pure-Python one) writes what PyYAML's does,
+# except characters beyond U+FFFF (escaped as `\U0001F600`) and the line breaks NEL, LS and PS
+# (escaped, where PyYAML breaks the line): values holding one keep the pure-Python emitter, so a
+# draft is the same bytes whichever writes it.
+_PYTHON_EMITTER_ONLY = re.compile("[\x85\u2028\u2029\U00010000-\U0010FFFF]")
+_FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # without libyaml, PyYAML's own
 
 
 def text_digest(text: str) -> str:
@@ -107,4 +113,17 @@ def yaml_key(key: str, value: Any) -> str:
     if isinstance(value, dict):
         inner = "".join(f"  {line}\n" for k, v in value.items() for line in yaml_key(k, v).splitlines())
         return f"{key}:\n{inner}"
-    return yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+    dumper = _FAST_DUMPER if _libyaml_writes_alike(value) else yaml.SafeDumper
+    return yaml.dump({key: value}, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000,
+                     default_flow_style=False)
+
+
+def _libyaml_writes_alike(value: Any) -> bool:
+    """Whether libyaml writes `value` as PyYAML's own emitter does (see _PYTHON_EMITTER_ONLY)."""
+    if isinstance(value, str):
+        return not _PYTHON_EMITTER_ONLY.search(value)
+    if isinstance(value, (list, tuple)):
+        return all(map(_libyaml_writes_alike, value))
+    if isinstance(value, dict):
+        return all(_libyaml_writes_alike(k) and _libyaml_writes_alike(v) for k, v in value.items())
+    return True

@@ -33,7 +33,7 @@ from site_builder.ingest.decode import Unreadable, decode
 from site_builder.ingest.extracted import Extracted
 from site_builder.ingest.fetch import HTML_TYPES, Fetched
 from site_builder.ingest.html import extract_html
-from site_builder.ingest.language import detect_language
+from site_builder.ingest.language import detect_language, load_model
 from site_builder.ingest.markdown_source import extract_markdown
 from site_builder.ingest.ordered_writes import OrderedWrites
 from site_builder.ingest.plaintext import extract_text
@@ -123,6 +123,8 @@ def import_sources(files: list[Path], config: SiteConfig, *, dry_run: bool = Fal
     decided files are written on threads (ordered_writes.py), outcomes still in that order."""
     known = known_articles(config)
     processes = processes or os.cpu_count() or 1
+    if processes > 1 and len(files) >= PARALLEL_FROM:
+        load_model()  # a batch this large nearly always has a piece that does not state its language
     pending: dict[int, tuple] = {}
     next_position = 0
     with OrderedWrites[Decision]() as writes:

@@ -19,6 +19,12 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def load_model() -> None:
+    """Load the model now: called before a pool of workers is forked, they share this one copy
+    instead of each loading its own (most of a worker's start)."""
+    _identifier()
+
+
 def detect_language(text: str) -> str:
     if len(text.split()) < MIN_WORDS:
         return ""

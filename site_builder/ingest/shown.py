@@ -96,11 +96,12 @@ def shown_in_page(tree: HtmlElement, day_first: bool | None, site_names: set[str
             after_headline = True
         slot = int(after_headline)
         text = _short_text(element, MAX_BYLINE) if _may_show(element, marks) else None
-        names = _byline(element, marks, text, site_names)
-        if names:
-            names.element = element
-            bylines[slot].append(names)
-        dates[slot] = dates[slot] or _date(element, marks, text, day_first)
+        if text:  # most elements: neither a byline nor a date can be read from them
+            names = _byline(element, marks, text, site_names)
+            if names:
+                names.element = element
+                bylines[slot].append(names)
+            dates[slot] = dates[slot] or _date(element, marks, text, day_first)
         stack.extend(reversed(element))
     labelled = [names for names in bylines[1] + bylines[0] if names.labelled]
     authors = (labelled or bylines[1] or bylines[0] or [_Names()])[0]

@@ -120,6 +120,41 @@ def _write(path: Path, catalog: Catalog) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class LanguageReport:
+    """What `site-builder translations` says: the strings a language lacks in a site's theme chain."""
+
+    language: str
+    folder: str  # the catalogue folder (`pt_BR`)
+    total: int
+    missing: list[Missing]
+    written: Path | None = None  # the site's catalogue, when --update wrote it
+
+
+def site_translations(root: Path, theme_name: str, themes: list[Path], language: str, write: bool) -> LanguageReport:
+    """The strings of the site's theme chain that `language` lacks; with `write`, the site's own
+    theme gets a catalogue holding every string (translated ones kept, the rest to fill in)."""
+    from site_builder.i18n import catalogue_folder, _candidates
+
+    template = extract(themes[-1])
+    for theme in themes[:-1]:  # a site's own templates may add strings
+        for message in extract(theme, python_sources=False):
+            if message.id and message.id not in template:
+                template[message.id] = message
+    folder = catalogue_folder(language, themes) or _candidates(language)[-1]
+    written = None
+    if write:
+        own = root / "themes" / theme_name
+        path = po_path(own, folder)
+        catalog = _read(path) if path.is_file() else Catalog(locale=folder, domain=DOMAIN)
+        catalog.update(copy.deepcopy(template))
+        written = _write(path, catalog)
+    files = [po for theme in reversed(themes) if (po := po_path(theme, folder)).is_file()]
+    if written and written not in files:
+        files.append(written)
+    return LanguageReport(language, folder, len(template), missing_strings(template, files), written)
+
+
 def main(argv: list[str]) -> int:
     """`python -m site_builder.catalogues [LANG...]`: update the default theme's catalogues (and
     start LANG's), then list what each still lacks; exit 1 if anything does."""

@@ -134,6 +134,20 @@ def catalogue_problems(language: str, themes: list[Path], line: int) -> list[Pro
                     code=codes.NO_INTERFACE_CATALOGUE, severity="warning")]
 
 
+def interface_problems(root: Path, language: str, themes: list[Path]) -> list[Problem]:
+    """`catalogue_problems` at the line of `language` in site.yml (read again: only when warning)."""
+    if catalogue_folder(language, themes) is not None:
+        return []
+    from site_builder.yamlsource import load_mapping
+
+    try:
+        source, _ = load_mapping((root / "site.yml").read_text(encoding="utf-8"), "site.yml")
+        line = source.line_of("language")
+    except (OSError, UnicodeDecodeError):
+        line = 0
+    return catalogue_problems(language, themes, line)
+
+
 def _candidates(language: str) -> list[str]:
     """Catalogue folder names for a tag, most specific first: `zh-Hant-TW` -> zh_Hant_TW, zh_TW, zh_Hant, zh."""
     parts = language.replace("_", "-").split("-")

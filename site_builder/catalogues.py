@@ -102,7 +102,7 @@ def _shown(msgid) -> str:
 
 def _copy_sources(catalog: Catalog) -> None:
     for message in catalog:
-        if message.id and not _complete(message):
+        if message.id and (not _complete(message) or message.fuzzy):
             message.string = (message.id if not message.pluralizable
                               else tuple(message.id[min(i, 1)] for i in range(catalog.num_plurals)))
             message.flags.discard("fuzzy")

@@ -11,7 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: build test test-fast check serve clean browser quality-tools dist
+.PHONY: build test test-fast check serve clean browser quality-tools dist messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,12 @@ quality-tools:
 	    { npm ci --ignore-scripts --no-audit --no-fund --loglevel=error || \
 	      npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error; }; \
 	fi
+
+# The default theme's catalogues: extract its strings into themes/default/locale/messages.pot, bring
+# every language's messages.po up to date (new strings empty, changed ones fuzzy), list what each lacks.
+# Start a language with: make messages LANGS=es. tests/test_i18n.py fails while any string is untranslated.
+messages: $(STAMP)
+	$(BIN)/python -m site_builder.catalogues $(LANGS)
 
 # Builds, serves build/ under the site's base path and rebuilds + reloads the browser on every save.
 serve: $(STAMP)

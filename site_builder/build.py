@@ -30,6 +30,7 @@ from site_builder.events import EVENTS_FILE, read_events
 from site_builder.hashing import code_fingerprint, digest, folder_stamp, inputs_stamp
 from site_builder.incremental import KeysRecord, PageKeys, render_pages, theme_is_tracked
 from site_builder.incremental import summaries as summaries_of
+from site_builder.i18n import interface_problems
 from site_builder.indexing import SearchStep, no_search_index
 from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.pages import page_paths, read_pages, site_menu
@@ -199,6 +200,7 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
         collection_problems = outlet_problems + event_problems + page_problems + menu_problems + collection_problems
         state.keep_collection(CollectionRecord(basis, collection, collection_problems) if basis else None)
     problems += collection_problems
+    problems += interface_problems(config.root, config.language, theme_dirs(config))  # no catalogue: English
     # A verdict or stance changed since it was published needs a correction (site_builder.published).
     published = published_pieces(articles)
     problems += unrecorded_changes(last_published(config, published), published, articles, collection.claims)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from site_builder import __version__, problem_codes
 from site_builder.build import BuildOptions, build, check
 from site_builder.config import load_config
-from site_builder.errors import ContentError, Problem
+from site_builder.errors import ContentError, Problem, display_path
 
 if TYPE_CHECKING:
     from site_builder.scaffold import GitSetup
@@ -199,6 +199,19 @@ def build_parser() -> argparse.ArgumentParser:
                             help="the commit message (the source commit line is added below it)")
     deploy_cmd.set_defaults(command="deploy", run=_run_deploy)
 
+    translations_cmd = commands.add_parser(
+        "translations", help="list the theme's strings a language has no translation for",
+        description="List the strings of the site's theme (its own templates and the default theme's) that "
+                    "the catalogues for LANG do not translate, or translate only as a fuzzy guess: a page shows "
+                    "those in English. Exit 1 if any. --update writes the site theme's catalogue, "
+                    "themes/<theme>/locale/<lang>/LC_MESSAGES/messages.po, with every string to translate.")
+    translations_cmd.add_argument("language", nargs="?", metavar="LANG",
+                                  help="a BCP 47 tag (default: the site's `language`)")
+    translations_cmd.add_argument("--update", action="store_true",
+                                  help="write or bring up to date the site theme's catalogue for LANG")
+    _site_option(translations_cmd)
+    translations_cmd.set_defaults(command="translations", run=_run_translations)
+
     docs_cmd = commands.add_parser(
         "docs", help="write the reference of every field, option, problem code and command",
         description="Write docs/reference.md from the schema check validates against and from this "
@@ -286,6 +299,29 @@ def _publishing_steps(directory: Path, requirement: str, committed: bool) -> str
             f"  4. In the repository's Settings > Pages, choose Source: GitHub Actions.\n"
             f"Every push to main then runs .github/workflows/pages.yml: it installs {requirement}\n"
             f"(as requirements.txt says) and runs site-builder build for the site's Pages address.")
+
+
+def _run_translations(root: Path, args: argparse.Namespace) -> int:
+    from site_builder.catalogues import site_translations
+    from site_builder.i18n import valid_language_tag
+    from site_builder.render import theme_dirs
+
+    config = load_config(root)
+    language = args.language or config.language
+    if not valid_language_tag(language):
+        print(f"site-builder translations: `{language}` is not a BCP 47 language tag (e.g. fr, ar, pt-BR)",
+              file=sys.stderr)
+        return 1
+    report = site_translations(root, config.theme, theme_dirs(config), language, args.update)
+    if report.written:
+        print(f"Wrote {display_path(report.written, root)}: translate its empty entries")
+        return 0
+    for gap in report.missing:
+        print(f"{gap.where}: {'fuzzy' if gap.fuzzy else 'missing'}: {gap.msgid}")
+    if not args.quiet or report.missing:
+        print(f"{language} ({report.folder}): {report.total - len(report.missing)} of {report.total} strings "
+              f"translated{'' if report.missing else ', none missing'}")
+    return 1 if report.missing else 0
 
 
 def _run_docs(root: Path, args: argparse.Namespace) -> int:

@@ -45,6 +45,24 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class LanguageTag(Text):
+    """A BCP 47 tag, checked with langcodes (site_builder.i18n), with a did-you-mean for a name."""
+
+    description: str = "BCP 47 language tag"
+
+    def convert(self, value: object, choices: Choices) -> str:
+        from site_builder.i18n import suggest_tag, valid_language_tag
+
+        tag = Text(self.description).convert(value, choices)
+        if valid_language_tag(tag):
+            return tag
+        suggestion = suggest_tag(tag)
+        raise Invalid(f"`{tag}` is not a BCP 47 language tag",
+                      f"did you mean `{suggestion}`?" if suggestion else "write a tag such as `en`, `fr`, `ar` or `pt-BR`",
+                      code=codes.NOT_A_LANGUAGE_TAG)
+
+
+@dataclass(frozen=True)
 class SitePath(Text):
     """A full http(s) address, or a path inside the site (`articles/x/`), which gets the base URL."""
 
@@ -114,7 +132,10 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("editors", TextList(accept_single=True), "The collection's editors, as they are to be cited (`Jane Doe` "
           "or `Doe, Jane`): the authors of each piece's annotated edition in its *Cite this piece* block. Empty: "
           "the site's title stands for them.", default=()),
-    Field("language", Text(), "The site's language as a BCP 47 tag (`en`, `fr`, `pt-BR`).", default="en"),
+    Field("language", LanguageTag(), "The site's language as a BCP 47 tag (`en`, `fr`, `pt-BR`): the pages' `lang`, "
+          "and the language of the interface (the theme's words, dates and numbers; right to left for `ar`, `he`, "
+          "`fa`, ...). The default theme speaks en, fr, de, ru and ar; another language needs a catalogue in the "
+          "site's theme (`site-builder translations LANG --update`), else the interface is in English.", default="en"),
     Field("theme", Slug(), "The theme: `themes/<theme>/` in the site folder, falling back template by "
           "template to the default theme.", default="default"),
     Field("stances", TextMapping(), "The stances an article may take, in display order: "

@@ -56,6 +56,7 @@ ITEM_TEMPLATES = frozenset({"outlet.html", "tag.html", "event.html", "claim.html
 SAFE_LOOKUPS = frozenset({"outlet_of", "event_of", "claims_in", "tag_slug", "related", "backlinks"})
 _BODY_USE = re.compile(r"(?<![\w.])(\w+(?:\.\w+)*)\.(" + "|".join(sorted(BODY_FIELDS)) + r")\b")
 _JINJA_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_STRING_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
 _COLLECTION_USE = re.compile(r"\bcollection\b(?:\.(\w+))?")
 
 
@@ -77,6 +78,7 @@ def theme_is_tracked(themes: list[Path]) -> bool:
 
 def _template_is_tracked(name: str, source: str) -> bool:
     source = " ".join(_JINJA_CODE.findall(source))  # expressions and statements, not the page's words
+    source = _STRING_LITERAL.sub("''", source)  # nor the words inside them (`_("Search the collection")`)
     for match in _BODY_USE.finditer(source):
         owner = match.group(1)
         if owner.endswith("profile"):  # an outlet profile's notes: content/outlets.yml is in the site key

@@ -370,6 +370,15 @@ INVALID_VALUE = _kind(
     "key: a value of the wrong form",
     "key: a value of the form docs/reference.md gives")
 
+NOT_A_LANGUAGE_TAG = _kind(
+    "SB150", "not-a-language-tag", "a language is not a BCP 47 tag",
+    """A language is written as a BCP 47 tag: `en`, `fr`, `ar`, `pt-BR`, `zh-Hant`. Screen readers,
+    search engines and the theme's translations read it, so a language's name (`French`) or a
+    made-up code is refused.""",
+    "site.yml:4: `language`: `French` is not a BCP 47 language tag (did you mean `fr`?) [SB150]",
+    "language: French",
+    "language: fr")
+
 # --- SB2xx: links between pieces, outlets, events and claims ----------------------------------
 
 LINK_TO_NOTHING = _kind(
@@ -510,6 +519,17 @@ SEARCH_INDEX_FAILED = _kind(
     "build: Pagefind failed: ... (run with search: false in site.yml to build without it) [SB403]",
     "search: true",
     "search: false")
+
+NO_INTERFACE_CATALOGUE = _kind(
+    "SB404", "no-interface-catalogue", "no catalogue translates the theme into the site's language (a warning)",
+    """`language` in site.yml is also the language of the interface: the theme's own words ("Context
+    from the editors", "Caveats", dates). The default theme ships catalogues for en, fr, de, ru and
+    ar; for another language, or another wording, a theme can add one in
+    themes/<name>/locale/<lang>/LC_MESSAGES/messages.po (`site-builder translations LANG --update`
+    writes it with every string to translate). Until then the interface is shown in English.""",
+    "site.yml:4: warning: `language`: the theme has no catalogue for `es`: its words are shown in English (...) [SB404]",
+    "language: es",
+    "language: es          # and themes/mine/locale/es/LC_MESSAGES/messages.po translated")
 
 UNEXPECTED = _kind(
     "SB499", "unexpected-error", "the build failed for a reason not in your files",

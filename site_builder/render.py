@@ -39,6 +39,7 @@ from site_builder.data_export import DATA_TEMPLATE, make_data_file, plan_data
 from site_builder.data_memo import RowMemo
 from site_builder.errors import ContentError, Problem, display_path
 from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
+from site_builder.i18n import Interface, interface_for
 from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.markup import LinkTarget, internal_link_attributes
 from site_builder.originals import Original, download_path, human_size
@@ -88,6 +89,7 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     `compiled_templates` is a folder where compiled templates are kept between builds (Jinja
     checks each against its source), so a build need not compile the theme again."""
     env = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],
         bytecode_cache=_compiled_templates(compiled_templates),
         loader=jinja2.ChoiceLoader([  # `default/base.html` lets a site's base.html extend the default one
             jinja2.FileSystemLoader([str(t / "templates") for t in themes]),
@@ -101,9 +103,16 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.globals["absolute_url"] = lambda path="": absolute(config, path)  # canonical and og:url
     env.globals["public_address_known"] = has_origin(config)  # else those are left out (site_builder.urls)
     env.globals["og_locale"] = config.language.replace("-", "_")  # Open Graph writes `pt_BR`
-    env.globals["describe"] = describe
-    env.filters["long_date"] = long_date
-    env.filters["join_names"] = join_names
+    interface = interface_for(config.language, themes)
+    env.install_gettext_translations(interface.translations, newstyle=True)  # `_()`, `ngettext`, `{% trans %}`
+    env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are not part of its msgid
+    env.globals["interface"] = interface  # its `direction` for <html dir>, its locale's dates
+    env.globals["describe"] = lambda article: describe(article, interface)
+    env.filters["long_date"] = interface.long_date
+    env.filters["month_name"] = interface.month
+    env.filters["day_in_month"] = interface.day
+    env.filters["number"] = interface.number
+    env.filters["join_names"] = lambda names: join_names(names, interface.translations.gettext(" and "))
     env.filters["pagefind_filter_value"] = pagefind_filter_value
     env.filters["human_size"] = human_size
     env.globals["citation_outlet"] = outlet_of  # the outlet, unless it is `Unknown outlet`
@@ -149,18 +158,22 @@ def pagefind_filter_value(value: str) -> str:
     return html.escape(html.escape(value))
 
 
-def join_names(names: tuple[str, ...] | list[str]) -> str:
-    """`A`, `A and B`, `A, B and C`."""
+def join_names(names: tuple[str, ...] | list[str], last: str = " and ") -> str:
+    """`A`, `A and B`, `A, B and C` (`last` in the interface's language)."""
     names = list(names)
     if len(names) < 2:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + last + names[-1]
 
 
-def describe(article: Article) -> str:
+def describe(article: Article, interface: Interface | None = None) -> str:
     """An article page's description (meta, Open Graph, JSON-LD): what the page is, in one line."""
-    return (f"{article.title}: {article.outlet or 'outlet unknown'}, {long_date(article.date)}, "
-            "with the editors' context and caveats.")
+    if interface is None:
+        return (f"{article.title}: {article.outlet or 'outlet unknown'}, {long_date(article.date)}, "
+                "with the editors' context and caveats.")
+    _ = interface.translations.gettext
+    return _("%(title)s: %(outlet)s, %(date)s, with the editors' context and caveats.") % {
+        "title": article.title, "outlet": article.outlet or _("outlet unknown"), "date": interface.long_date(article.date)}
 
 
 class Deferred:

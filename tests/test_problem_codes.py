@@ -105,7 +105,7 @@ def test_explain_with_an_unknown_code_lists_the_codes_and_fails(run):
 
 FRONT_MATTER = ["SB010", "SB011", "SB012", "SB101", "SB110", "SB111", "SB112", "SB113", "SB114", "SB117", "SB118"]
 WHOLE_ARTICLE = ["SB004", "SB005", "SB102"]
-SITE_YML_LINES = ["SB115", "SB120"]
+SITE_YML_LINES = ["SB115", "SB120", "SB150"]
 OUTLETS_YML = ["SB119"]
 
 

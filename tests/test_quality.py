@@ -55,6 +55,9 @@ PAGES = {
     "corrected": f"articles/{CORRECTED}/",
     "corrections": "corrections/",
     "data": "data/",
+    # The same collection with an Arabic interface (right to left, mirrored), built into ar/ beside it.
+    "arabic-home": "ar/",
+    "arabic-article": "ar/articles/russia-and-syria-on-the-offensive-against-isis-ground-operations-coordinated/",
 }
 SCHEMES = ("light", "dark")
 LIGHTHOUSE_MINIMUM = 0.95
@@ -91,8 +94,13 @@ def served(tmp_path_factory):
     shutil.copy(REPO / "site.yml", site.root / "site.yml")
     shutil.copytree(REPO / "content", site.root / "content")
     ensure_corrected(site.root / "content" / "articles" / f"{CORRECTED}.md")
+    arabic = Site(tmp_path_factory.mktemp("quality-ar") / "site")
+    shutil.copytree(site.root, arabic.root)
+    arabic.write("site.yml", re.sub(r"(?m)^language:.*$", "language: ar", (site.root / "site.yml").read_text()))
     with serve(site.build_dir) as base:  # serves the folder by name, so it may be built after
         assert main(["build", "--site", str(site.root), "--base-url", base, "-q"]) == 0
+        assert main(["build", "--site", str(arabic.root), "--base-url", base + "ar/", "-q"]) == 0
+        shutil.copytree(arabic.build_dir, site.build_dir / "ar")
         yield site, base
 
 

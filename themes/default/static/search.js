@@ -16,7 +16,7 @@
     var label = document.createElement('label');
     label.htmlFor = 'search-input';
     label.className = 'visually-hidden';
-    label.textContent = 'Words to search for';
+    label.textContent = container.getAttribute('data-input-label') || 'Words to search for';
     input.parentNode.insertBefore(label, input);
     return input;
   }

@@ -1,0 +1,191 @@
+"""The interface in the site's language: gettext catalogues with the theme, dates in its locale,
+and its writing direction.
+
+`language` in site.yml names the interface language. Each theme may hold catalogues in
+`locale/<lang>/LC_MESSAGES/messages.po`; a site's theme is merged over the default theme string
+by string, so an override can add a language or reword a few strings. The .po files are read with
+Babel when a build starts (kept in memory per process, keyed on the files' modification times)
+rather than compiled into .mo files: nothing generated is kept in git or in a site's theme, an
+editor's edit to a .po shows on the next build, and reading a few hundred strings is cheap.
+
+A string missing from a catalogue (or fuzzy) shows in English, the language the templates are
+written in; `site-builder translations LANG` lists them (site_builder.catalogues).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+import langcodes
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from site_builder import problem_codes as codes
+from site_builder.errors import Problem
+
+SOURCE_LANGUAGE = "en"  # the language the templates are written in: the fallback for every string
+DOMAIN = "messages"
+# Scripts written right to left, for tags Babel has no locale for (its `character_order` decides the rest).
+RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Mend"})
+
+
+def valid_language_tag(tag: str) -> bool:
+    """A well-formed BCP 47 tag whose language is a real one (`en`, `pt-BR`, `zh-Hant`)."""
+    return bool(tag) and "_" not in tag and langcodes.tag_is_valid(tag)  # `en_GB` is a locale's name, not a tag
+
+
+def suggest_tag(tag: str) -> str:
+    """The tag a language's name or a near-miss means (`French` -> `fr`, `en_GB` -> `en-GB`), or ''."""
+    try:
+        found = langcodes.find(tag) if tag.isalpha() and len(tag) > 3 else langcodes.get(tag.replace("_", "-"))
+    except (LookupError, ValueError):
+        return ""
+    return str(found) if found.is_valid() else ""
+
+
+@dataclass(frozen=True)
+class Interface:
+    """The language the theme's words are shown in: its catalogue (None: English), locale and direction."""
+
+    tag: str  # as site.yml writes it (the pages' `lang`)
+    catalogue: str | None  # the catalogue folder used (`fr`, `pt_BR`), None when there is none
+    translations: NullTranslations
+    locale: Locale
+    rtl: bool
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.rtl else "ltr"
+
+    def long_date(self, value: date | None) -> str:
+        """`9 October 2015`, `9 octobre 2015`, `9. Oktober 2015`: the locale's long date."""
+        if value is None:
+            return self.translations.gettext("undated")
+        if self.locale.language == SOURCE_LANGUAGE:  # unambiguous in every English-reading country
+            return format_date(value, "d MMMM y", locale=self.locale)
+        return format_date(value, "long", locale=self.locale)
+
+    def month(self, value: date) -> str:
+        """`October 2015` as a heading (the month standing alone: `октябрь 2015 г.`)."""
+        return format_skeleton("yMMMM", value, locale=self.locale)
+
+    def day(self, value: date) -> str:
+        """`9 Oct`: a day in a month the heading already names."""
+        if self.locale.language == SOURCE_LANGUAGE:
+            return format_date(value, "d MMM", locale=self.locale)
+        return format_skeleton("MMMd", value, locale=self.locale)
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+
+def interface_for(language: str, themes: list[Path]) -> Interface:
+    """The interface for site.yml's `language`, with the theme chain's catalogues (most specific first)."""
+    folder = catalogue_folder(language, themes)
+    if folder is None:
+        return Interface(language, None, NullTranslations(), Locale.parse(SOURCE_LANGUAGE), is_rtl(language))
+    files = tuple(po for theme in reversed(themes) if (po := po_path(theme, folder)).is_file())
+    stamps = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+    return Interface(language, folder, _translations(stamps), _locale(folder), is_rtl(language))
+
+
+def po_path(theme: Path, folder: str) -> Path:
+    return theme / "locale" / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalogue_folder(language: str, themes: list[Path]) -> str | None:
+    """The most specific catalogue any theme holds for `language` (`pt-BR`: pt_BR, else pt)."""
+    for candidate in _candidates(language):
+        if any(po_path(theme, candidate).is_file() for theme in themes):
+            return candidate
+    return None
+
+
+def is_rtl(language: str) -> bool:
+    """Whether the language is written right to left, from its locale's or its likely script."""
+    try:
+        return Locale.parse(language, sep="-").character_order == "right-to-left"
+    except (ValueError, UnknownLocaleError):
+        pass
+    try:
+        return langcodes.get(language).maximize().script in RTL_SCRIPTS
+    except (LookupError, ValueError):
+        return False
+
+
+def catalogue_problems(language: str, themes: list[Path], line: int) -> list[Problem]:
+    """A warning when no theme has a catalogue for the interface language (English is shown)."""
+    if catalogue_folder(language, themes) is not None or _candidates(language)[-1] == SOURCE_LANGUAGE:
+        return []
+    folder = _candidates(language)[-1]
+    return [Problem("site.yml", line, f"`language`: the theme has no catalogue for `{language}`: "
+                    "its words are shown in English",
+                    f"translate them in themes/<your theme>/locale/{folder}/LC_MESSAGES/messages.po "
+                    f"(site-builder translations {language} --update writes it)",
+                    code=codes.NO_INTERFACE_CATALOGUE, severity="warning")]
+
+
+def interface_problems(root: Path, language: str, themes: list[Path]) -> list[Problem]:
+    """`catalogue_problems` at the line of `language` in site.yml (read again: only when warning)."""
+    if catalogue_folder(language, themes) is not None:
+        return []
+    from site_builder.yamlsource import load_mapping
+
+    try:
+        source, _ = load_mapping((root / "site.yml").read_text(encoding="utf-8"), "site.yml")
+        line = source.line_of("language")
+    except (OSError, UnicodeDecodeError):
+        line = 0
+    return catalogue_problems(language, themes, line)
+
+
+def _candidates(language: str) -> list[str]:
+    """Catalogue folder names for a tag, most specific first: `zh-Hant-TW` -> zh_Hant_TW, zh_TW, zh_Hant, zh."""
+    parts = language.replace("_", "-").split("-")
+    base = parts[0].lower()
+    script = next((p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()), "")
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 or (len(p) == 3 and p.isdigit())), "")
+    names = ["_".join(p for p in (base, script, region) if p), f"{base}_{region}" if region else "",
+             f"{base}_{script}" if script else "", base]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+@lru_cache(maxsize=8)
+def _locale(folder: str) -> Locale:
+    try:
+        return Locale.parse(folder)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(folder.split("_")[0]) if "_" in folder else Locale.parse(SOURCE_LANGUAGE)
+
+
+@lru_cache(maxsize=8)
+def _translations(stamps: tuple[tuple[str, int], ...]) -> Translations:
+    """The catalogues merged string by string, the most specific theme's last (so it wins);
+    fuzzy and empty entries are left out, so they fall back to English."""
+    merged: Catalog | None = None
+    for path, _ in stamps:
+        with open(path, "rb") as handle:
+            catalog = read_po(handle)
+        if merged is None:
+            merged = Catalog(locale=catalog.locale, domain=DOMAIN)  # its plural rule: the locale's
+        for message in catalog:
+            if message.id and _translated(message) and not message.fuzzy:
+                merged[message.id] = message
+    buffer = BytesIO()
+    write_mo(buffer, merged, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def _translated(message) -> bool:
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return all(strings)

@@ -1,0 +1,102 @@
+"""The interface in the site's language: catalogues complete, English as the fallback, locale dates, direction."""
+
+from __future__ import annotations
+
+import pytest
+from babel.messages.pofile import read_po
+
+from site_builder.catalogues import extract, languages, missing_strings, pot_path
+from site_builder.i18n import po_path
+from site_builder.render import default_theme_dir
+
+THEME = default_theme_dir()
+SHIPPED = ("en", "fr", "de", "ru", "ar")
+
+
+def set_language(site, language: str) -> None:
+    site.write("site.yml", site.root.joinpath("site.yml").read_text() + f"language: {language}\n")
+
+
+def test_the_default_theme_ships_the_five_interface_languages():
+    assert set(SHIPPED) <= set(languages(THEME))
+
+
+def test_the_catalogue_template_holds_every_string_of_the_theme_as_it_is_now():
+    """Fails when a template string was added or changed without `make messages`."""
+    current = {m.id for m in extract(THEME) if m.id}
+    with pot_path(THEME).open("rb") as handle:
+        committed = {m.id for m in read_po(handle) if m.id}
+    assert current == committed, "run `make messages` and translate the new strings"
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_shipped_catalogue_translates_every_string_with_its_placeholders(language):
+    template = extract(THEME)
+    missing = missing_strings(template, [po_path(THEME, language)])
+    assert not missing, f"{language}: " + "; ".join(f"{m.where}: {m.msgid}" for m in missing)
+    with po_path(THEME, language).open("rb") as handle:
+        catalog = read_po(handle)
+    errors = [(m.id, [str(e) for e in errs]) for m, errs in catalog.check()]
+    assert not errors  # the same %(name)s placeholders, and every plural form the language has
+
+
+def test_a_french_interface_speaks_french_with_french_dates(site, run):
+    set_language(site, "fr")
+    site.add_article("piece", caveats=["One caveat."])
+    assert run("build", "--site", site.root, "-q").code == 0
+    home = site.page("")
+    assert home.get("lang") == "fr" and home.get("dir") == "ltr"
+    assert "9 octobre 2015" in home.text_content()
+    assert "Tous les articles, du plus récent au plus ancien" in home.text_content()
+    assert "1 réserve" in home.text_content()
+    timeline = site.page("timeline/").text_content()
+    assert "octobre 2015" in timeline and "October" not in timeline
+
+
+def test_an_arabic_interface_is_right_to_left(site, run):
+    set_language(site, "ar")
+    site.add_article("piece")
+    assert run("build", "--site", site.root, "-q").code == 0
+    article = site.page("articles/piece/")
+    assert (article.get("lang"), article.get("dir")) == ("ar", "rtl")
+    assert "السياق من المحرّرين" in article.text_content()
+
+
+def test_a_language_without_a_catalogue_warns_at_its_line_and_shows_english(site, run):
+    set_language(site, "es")
+    site.add_article("piece")
+    result = run("build", "--site", site.root)
+    assert result.code == 0
+    line = next(i for i, text in enumerate(site.root.joinpath("site.yml").read_text().splitlines(), 1)
+                if text.startswith("language:"))
+    assert f"site.yml:{line}: warning: `language`: the theme has no catalogue for `es`" in result.err + result.out
+    assert "[SB404]" in result.err + result.out
+    assert "Every piece, newest first" in site.page("").text_content()
+
+
+def test_a_site_theme_adds_a_language_string_by_string_and_the_rest_falls_back_to_english(site, run):
+    set_language(site, "es")
+    site.add_article("piece")
+    assert run("translations", "es", "--update", "--site", site.root).code == 0
+    po = site.root / "themes/default/locale/es/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgid "Every piece, newest first"\nmsgstr ""',
+                               'msgid "Every piece, newest first"\nmsgstr "Todas las piezas, las más recientes primero"'),
+                  encoding="utf-8")
+    result = run("build", "--site", site.root)
+    assert result.code == 0 and "SB404" not in result.err + result.out
+    home = site.page("").text_content()
+    assert "Todas las piezas, las más recientes primero" in home
+    assert "The collection at a glance" in home  # not translated yet: English
+    listed = run("translations", "es", "--site", site.root)
+    assert listed.code == 1
+    assert "missing: The collection at a glance" in listed.out
+    assert "missing: Every piece, newest first" not in listed.out
+
+
+def test_a_language_that_is_not_a_tag_is_an_error_with_a_did_you_mean(site, run):
+    set_language(site, "French")
+    site.add_article("piece")
+    result = run("check", "--site", site.root)
+    assert result.code == 1
+    assert "`language`: `French` is not a BCP 47 language tag (did you mean `fr`?) [SB150]" in result.err + result.out

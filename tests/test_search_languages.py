@@ -20,11 +20,11 @@ from webserver import serve
 PIECES = {
     # slug: (title, language, body)
     "council-vote": ("The council vote", "en",
-                     "The councillors voted on the harbour budget after a long debate about the ferries."),
+                     "(Reuters) The councillors voted on the harbour budget after a long debate about the ferries."),
     "vybory-v-gorode": ("Выборы в городском совете", "ru",
-                        "Депутаты снова баллотировались на выборах. Избиратели пришли к урнам рано утром."),
+                        "(Reuters) Депутаты снова баллотировались на выборах. Избиратели пришли к урнам рано утром."),
     "intikhabat": ("الانتخابات في المدينة", "ar",
-                   "ترشح المرشحون للانتخابات البلدية مرة أخرى، وشارك الناخبون في التصويت."),
+                   "(Reuters) ترشح المرشحون للانتخابات البلدية مرة أخرى، وشارك الناخبون في التصويت."),
     "ferry-strike": ("The ferry strike", None,
                      "Ferry crews stopped work for a day; the harbour stood still."),
 }
@@ -159,14 +159,15 @@ def test_results_carry_their_pieces_language_and_direction(languages_site, page)
     page.wait_for_selector(".pagefind-ui__result-title[lang='ru'][dir='ltr']")
 
 
-def test_the_language_filter_narrows_the_results(languages_site, page):
+def test_the_language_filter_lists_each_language_and_narrows_the_results(languages_site, page):
     _, base = languages_site
-    search_for(page, base, "harbour")
-    assert settled_titles(page, ["The council vote", "The ferry strike"], any_order=True)
-    names = page.locator(".pagefind-ui__filter-name").all_inner_texts()
-    assert any("language" in name.lower() for name in names)
-    labels = page.locator(".pagefind-ui__filter-label").all_inner_texts()
-    assert {"Arabic", "English", "Russian"} <= {label.strip() for label in labels}
+    search_for(page, base, "Reuters")  # agency copy, in three languages
+    every = [title for title, language, _ in PIECES.values() if title != "The ferry strike"]
+    assert sorted(settled_titles(page, every, any_order=True)) == sorted(every)
+    labels = [label.strip() for label in page.locator(".pagefind-ui__filter-label").all_inner_texts()]
+    assert {"Arabic (1)", "English (1)", "Russian (1)"} <= set(labels), "named in the page's language, counted"
+    page.get_by_label("Russian").check()
+    assert settled_titles(page, ["Выборы в городском совете"]) == ["Выборы в городском совете"]
 
 
 def test_an_edited_piece_is_found_by_its_new_word_in_its_language(languages_site, page):

@@ -12,6 +12,7 @@ the same synthetic English either way, so the difference is the cost of the bund
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,17 +40,22 @@ def mark_languages(build: Path) -> None:
             page.write_text(marked, encoding="utf-8")
 
 
-def measure(build: Path, runs: int) -> tuple[float, int, int]:
-    times = []
+def measure(build: Path, runs: int) -> tuple[float, float, int, int]:
+    """Median wall time, median CPU time (Pagefind's and grep's, as child processes: steadier
+    than the wall time on a shared machine), the index's bytes and files."""
+    times, cpu = [], []
     for _ in range(runs):
         output = build.parent / "index"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         write_search_index(build, "en", {}, output)
         times.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     files = [path for path in output.rglob("*") if path.is_file()]
     size = sum(path.stat().st_size for path in files)
     shutil.rmtree(output)
-    return statistics.median(times), size, len(files)
+    return statistics.median(times), statistics.median(cpu), size, len(files)
 
 
 def main() -> None:
@@ -67,8 +73,9 @@ def main() -> None:
         for label in ("one language", "en + ru + ar"):
             if label != "one language":
                 mark_languages(build)
-            seconds, size, files = measure(build, args.runs)
-            print(f"N={args.n} {label}: indexing {seconds:.2f} s, index {size / 1e6:.1f} MB in {files:,} files")
+            seconds, cpu, size, files = measure(build, args.runs)
+            print(f"N={args.n} {label}: indexing {seconds:.2f} s ({cpu:.2f} s CPU), "
+                  f"index {size / 1e6:.1f} MB in {files:,} files")
 
 
 if __name__ == "__main__":

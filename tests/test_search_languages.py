@@ -183,3 +183,21 @@ def test_an_edited_piece_is_found_by_its_new_word_in_its_language(languages_site
     assert settled_titles(page, ["الانتخابات في المدينة"]) == ["الانتخابات في المدينة"]
     search_for(page, base, "выборы")  # an old word still finds the piece once, from delta/ alone
     assert settled_titles(page, ["Выборы в городском совете"]) == ["Выборы в городском совете"]
+
+
+def test_results_in_three_languages_keep_axe_at_zero_in_light_and_dark(languages_site, browser):
+    from test_quality import AXE, require
+    require(AXE)
+    _, base = languages_site
+    found = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(bypass_csp=True, color_scheme=scheme)  # the CSP would refuse axe
+        tab = context.new_page()
+        search_for(tab, base, "Reuters")
+        tab.wait_for_selector(".pagefind-ui__result-title[lang='ar']")
+        tab.wait_for_selector(".pagefind-ui__result-title[lang='ru']")
+        tab.add_script_tag(path=str(AXE))
+        found[scheme] = tab.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+            .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+        context.close()
+    assert found == {"light": [], "dark": []}

@@ -16,14 +16,15 @@ from pathlib import Path
 from site_builder.config import SiteConfig
 from site_builder.hashing import digest, folder_stamp
 from site_builder.render import OutputFile
-from site_builder.search import INDEX_DIR, SearchIndexError, update_search_index, write_search_index
+from site_builder.search import INDEX_DIR, INDEX_LAYOUT, SearchIndexError, update_search_index, write_search_index
 from site_builder.state import BuildState, OutputRecord, SearchRecord
 from site_builder.writers import Written, mirror_tree, write_site
 
 
 def search_key(file_hashes: dict[str, str], language: str) -> str:
     """What a search index was built from: every page's bytes (Pagefind indexes the HTML only)."""
-    return digest(sorted((path, sha) for path, sha in file_hashes.items() if path.endswith(".html")), language)
+    return digest(sorted((path, sha) for path, sha in file_hashes.items() if path.endswith(".html")), language,
+                  INDEX_LAYOUT)
 
 
 def no_search_index(staging: Path, written: Written) -> None:

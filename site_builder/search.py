@@ -20,6 +20,14 @@ blocks are outside it or marked `data-pagefind-ignore`. Filters, sort keys and r
 are data attributes. Each annotation's note is indexed under a heading of its own saying whose
 note it is (`search-note-<id>`), so Pagefind makes a match there a sub-result of its own, which
 the search page shows as the editors' words and links to the note.
+
+Each language has indexes of its own (`base/<language>/`, `delta/<language>/`), so that its words
+are stemmed by its own rules (Russian "выборах" and "выборы" are one word; Arabic "للانتخابات" is
+"انتخابات" with a preposition and an article): Pagefind stems a query with the WebAssembly of the
+index it loaded first, and an index merged into it (mergeIndex) is searched with that same
+stemmer, so one index per language, each loaded by a Pagefind module of its own, is the only way
+every language keeps its stemmer whatever the interface's. A page's language is the theme's
+`data-search-language` on the element marked for search (the piece's `language`), else the site's.
 """
 
 from __future__ import annotations
@@ -44,18 +52,22 @@ from pagefind_bin import get_executable
 from site_builder.writers import mirror_tree, remove_file
 
 INDEX_DIR = "pagefind"
+INDEX_LAYOUT = 2  # base/<language>/ bundles: an index of another layout is never linked as it was
 BASE_DIR, DELTA_DIR = "base", "delta"  # inside INDEX_DIR
 SORT_KEYS_FILE = "sort-keys.json"  # in BASE_DIR: each page's sort values, for merging sorted results
 MODULE_FILE = "pagefind.js"
 MODULE_SOURCE = Path(__file__).with_name("search_module.js")
 MANIFEST_MARK = "/*MANIFEST*/"  # in MODULE_FILE, before what base/ and delta/ hold (update_search_index)
-WHOLE_INDEX = {"delta": False, "superseded": [], "changed": [], "sortKeys": {}}  # the manifest of base/ alone
+# The manifest of base/ alone (its `languages` are filled in); `deltaLanguages` are delta/'s bundles.
+WHOLE_INDEX = {"delta": False, "superseded": [], "changed": [], "sortKeys": {}, "languages": [], "deltaLanguages": []}
 # Copies of text that is indexed elsewhere on the page: sidenotes repeat the footnotes; the
 # annotations' notes, which sit inside the outlet's sentences, are indexed once more apart from the
 # text (the theme's `search-notes` block), so that no excerpt runs the editors' words into the outlet's.
 EXCLUDE_SELECTORS = [".sidenote", ".annotation-note", "[data-pagefind-ignore]"]
 BODY_MARK = b"data-pagefind-body"  # once any page has it, Pagefind indexes only the pages that do
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
+LANGUAGE_ATTRIBUTE = re.compile(rb'data-search-language="([^"]*)"')  # the piece's language (article.html)
+ENTRY_FILE = "pagefind-entry.json"  # in every bundle (base/<language>/, delta/<language>/)
 DELTA_MIN_PAGES, DELTA_FRACTION = 100, 20  # index everything afresh past max(100, a twentieth)
 
 
@@ -85,19 +97,22 @@ class IndexedPages:
 
 def write_search_index(site_dir: Path, language: str, hashes: dict[str, str],
                        output_dir: Path | None = None) -> IndexedPages:
-    """Index every page under `site_dir` into `output_dir` (default `site_dir/pagefind/`) afresh.
+    """Index every page under `site_dir` into `output_dir` (default `site_dir/pagefind/`) afresh,
+    one bundle per language in base/<language>/.
 
     `hashes` are the pages' SHA-256s (writers.Written): the returned record of them lets
     `update_search_index` index only what changes next."""
     output_dir = output_dir or site_dir / INDEX_DIR
     shutil.rmtree(output_dir, ignore_errors=True)  # a staging folder may start with an older index
     with _scratch(site_dir) as scratch:
-        marked_only = _link_indexed_pages(site_dir, scratch)
-        _index(scratch, output_dir / BASE_DIR, language)
-        ids = _page_ids(output_dir / BASE_DIR)
-        sort_keys = json.dumps(_sort_values(scratch, ids), sort_keys=True)
+        linked = scratch / ".all"
+        linked.mkdir()
+        marked_only = _link_indexed_pages(site_dir, linked)
+        groups = _split_by_language(scratch, linked, language)
+        ids = _index_languages(groups, output_dir / BASE_DIR)
+        sort_keys = json.dumps(_sort_values(groups, ids), sort_keys=True)
         (output_dir / BASE_DIR / SORT_KEYS_FILE).write_text(sort_keys, encoding="utf-8")
-        _write_module(output_dir, WHOLE_INDEX)
+        _write_module(output_dir, dict(WHOLE_INDEX, languages=sorted(groups)))
     pages = {path: (sha, ids.get(path, "")) for path, sha in hashes.items() if _is_page(path)}
     pages.update((path, ("", page_id)) for path, page_id in ids.items() if path not in pages)
     return IndexedPages(pages, marked_only)
@@ -111,29 +126,48 @@ def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], i
     changed, superseded = indexed.changes(hashes)
     count = indexed.indexed_count()
     limit = max(DELTA_MIN_PAGES, count // DELTA_FRACTION)
-    if (not count or len(superseded) > min(limit, count // 2)
-            or not (previous_dir / BASE_DIR / MODULE_FILE).is_file()):
+    base_languages = bundle_languages(previous_dir / BASE_DIR)
+    if (not count or len(superseded) > min(limit, count // 2) or not base_languages
+            or not (previous_dir / MODULE_FILE).is_file()):
         return False
     with _scratch(site_dir) as scratch:
         to_index = [path for path in changed if not indexed.marked_only or BODY_MARK in (site_dir / path).read_bytes()]
         if len(to_index) + len(superseded) > limit:
             return False
+        groups: dict[str, Path] = {}
         for path in to_index:
-            (scratch / path).parent.mkdir(parents=True, exist_ok=True)
-            os.link(site_dir / path, scratch / path)
-        delta_ids = {}
+            page_language = _language_of((site_dir / path).read_bytes(), language)
+            folder = groups.setdefault(page_language, scratch / page_language)
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            os.link(site_dir / path, folder / path)
         shutil.rmtree(output_dir / DELTA_DIR, ignore_errors=True)
-        if to_index:
-            _index(scratch, output_dir / DELTA_DIR, language)
-            delta_ids = _page_ids(output_dir / DELTA_DIR)
+        delta_ids = _index_languages(groups, output_dir / DELTA_DIR)
         # Ids are short hashes of a page's text: one shared with a superseded page would hide it.
         if set(delta_ids.values()) & set(superseded) or not mirror_tree(previous_dir / BASE_DIR, output_dir / BASE_DIR):
             shutil.rmtree(output_dir, ignore_errors=True)
             return False
-        sort_keys = _sort_values(scratch, delta_ids)
+        sort_keys = _sort_values(groups, delta_ids)
         _write_module(output_dir, {"delta": bool(to_index), "superseded": sorted(superseded),
-                                   "changed": sorted(delta_ids.values()), "sortKeys": sort_keys})
+                                   "changed": sorted(delta_ids.values()), "sortKeys": sort_keys,
+                                   "languages": base_languages, "deltaLanguages": sorted(groups)})
     return True
+
+
+def bundle_languages(folder: Path) -> list[str]:
+    """The languages `folder` (base/ or delta/) holds a Pagefind bundle for."""
+    if not folder.is_dir():
+        return []
+    return sorted(item.name for item in folder.iterdir() if (item / ENTRY_FILE).is_file())
+
+
+def index_language(tag: str, default: str) -> str:
+    """The bundle a page in language `tag` goes to: its primary subtag ("pt-BR" is "pt"), which
+    picks Pagefind's stemmer and word segmentation; `default`'s for a tag that is none."""
+    for candidate in (tag, default):
+        primary = candidate.strip().replace("_", "-").split("-")[0].lower()
+        if re.fullmatch(r"[a-z]{2,3}", primary):
+            return primary
+    return "en"
 
 
 def index_is_partial(index_dir: Path) -> bool:
@@ -164,6 +198,36 @@ def _scratch(site_dir: Path) -> Iterator[Path]:
             shutil.rmtree(folder, ignore_errors=True)
     except (OSError, subprocess.SubprocessError) as error:
         raise SearchIndexError(f"the search index could not be written: {error}") from error
+
+
+def _split_by_language(scratch: Path, pages: Path, default: str) -> dict[str, Path]:
+    """Move the pages linked into `pages` into a folder per language under `scratch` (the
+    site's language keeps the rest); {language: folder}, empty languages left out."""
+    site_language = index_language(default, "en")
+    groups = {}
+    for path, tag in _attributes(pages, LANGUAGE_ATTRIBUTE):
+        page_language = index_language(tag.decode("utf-8", "replace"), default)
+        if page_language != site_language and (pages / path).is_file():  # moved already if tagged twice
+            folder = groups.setdefault(page_language, scratch / page_language)
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(pages / path, folder / path)
+    if any(item.is_file() for item in pages.rglob("*.html")):
+        groups[site_language] = pages
+    return groups
+
+
+def _index_languages(groups: dict[str, Path], output_dir: Path) -> dict[str, str]:
+    """Index each language's folder into `output_dir/<language>/`; every page's path and id."""
+    ids = {}
+    for page_language, folder in sorted(groups.items()):
+        _index(folder, output_dir / page_language, page_language)
+        ids.update(_page_ids(output_dir / page_language))
+    return ids
+
+
+def _language_of(page: bytes, default: str) -> str:
+    found = LANGUAGE_ATTRIBUTE.search(page)
+    return index_language(found.group(1).decode("utf-8", "replace") if found else "", default)
 
 
 def _link_indexed_pages(site_dir: Path, scratch: Path) -> bool:
@@ -253,38 +317,41 @@ def _page_path(url: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
-def _sort_values(scratch: Path, ids: dict[str, str]) -> dict[str, dict[str, str]]:
+def _sort_values(groups: dict[str, Path], ids: dict[str, str]) -> dict[str, dict[str, str]]:
     """{sort key: {page id: value}} from the indexed pages' `data-pagefind-sort="key:value"`
-    attributes (found by GNU grep, as above; in Python where it is missing)."""
+    attributes (in each language's folder)."""
     values: dict[str, dict[str, str]] = {}
-    for path, attribute in _sort_attributes(scratch):
-        page_id = ids.get(path)
-        for pair in attribute.decode("utf-8", "replace").split(","):
-            key, colon, value = pair.partition(":")
-            if colon and page_id:
-                values.setdefault(key.strip(), {})[page_id] = html.unescape(value.strip())
+    for folder in groups.values():
+        for path, attribute in _attributes(folder, SORT_ATTRIBUTE):
+            page_id = ids.get(path)
+            for pair in attribute.decode("utf-8", "replace").split(","):
+                key, colon, value = pair.partition(":")
+                if colon and page_id:
+                    values.setdefault(key.strip(), {})[page_id] = html.unescape(value.strip())
     return values
 
 
-def _sort_attributes(scratch: Path) -> Iterator[tuple[str, bytes]]:
+def _attributes(folder: Path, pattern: re.Pattern[bytes]) -> Iterator[tuple[str, bytes]]:
+    """Each page under `folder` (path) with the value of an attribute matching `pattern`, found by
+    GNU grep (as above; in Python where it is missing)."""
     try:
-        found = subprocess.run(["grep", "-rHoZE", "--include=*.html", "-e", SORT_ATTRIBUTE.pattern.decode(), "."],
-                               cwd=scratch, capture_output=True, check=False)
+        found = subprocess.run(["grep", "-rHoZE", "--include=*.html", "-e", pattern.pattern.decode(), "."],
+                               cwd=folder, capture_output=True, check=False)
         if found.returncode not in (0, 1):
             raise subprocess.SubprocessError(found.stderr.decode(errors="replace"))
         for line in found.stdout.splitlines():
             name, _, match = line.partition(b"\0")
-            attribute = SORT_ATTRIBUTE.fullmatch(match)
+            attribute = pattern.fullmatch(match)
             if attribute:
                 yield os.fsdecode(name).removeprefix("./"), attribute.group(1)
     except (OSError, subprocess.SubprocessError):
-        for page in scratch.rglob("*.html"):
-            for attribute in SORT_ATTRIBUTE.findall(page.read_bytes()):
-                yield page.relative_to(scratch).as_posix(), attribute
+        for page in folder.rglob("*.html"):
+            for attribute in pattern.findall(page.read_bytes()):
+                yield page.relative_to(folder).as_posix(), attribute
 
 
 def _write_module(output_dir: Path, manifest: dict) -> None:
-    """pagefind/pagefind.js (Pagefind's API over base/ and delta/), and base/'s UI files beside
+    """pagefind/pagefind.js (Pagefind's API over base/ and delta/), and a bundle's UI files beside
     it, where themes load them from (`pagefind/pagefind-ui.js`)."""
     source = MODULE_SOURCE.read_text(encoding="utf-8")
     placeholder = MANIFEST_MARK + json.dumps(WHOLE_INDEX)  # as search_module.js has it
@@ -292,7 +359,9 @@ def _write_module(output_dir: Path, manifest: dict) -> None:
     remove_file(module)  # never write into a file that may be linked to an earlier build's
     module.write_text(source.replace(placeholder, MANIFEST_MARK + json.dumps(manifest, sort_keys=True)),
                       encoding="utf-8")
-    for item in (output_dir / BASE_DIR).iterdir():
+    bundles = [output_dir / BASE_DIR / name for name in manifest["languages"]]
+    bundles += [output_dir / DELTA_DIR / name for name in manifest["deltaLanguages"]]
+    for item in bundles[0].iterdir():  # the same files in every bundle
         if item.is_file() and item.name.startswith("pagefind-") and item.suffix in (".js", ".css") \
                 and item.name != "pagefind-worker.js":
             remove_file(output_dir / item.name)

@@ -1,41 +1,124 @@
-/* The site's search, written by site-builder as pagefind/pagefind.js: Pagefind's own API over two
-   of its indexes. base/ indexes every page as of the last full indexing; delta/ (when present)
-   indexes only the pages changed since, so an edit costs Pagefind a few pages, not the whole
-   site. delta/ is merged into base/ (Pagefind's mergeIndex), and base/'s results for pages
-   changed or deleted since (`superseded`) are dropped. Pagefind's UI imports this module as it
-   would Pagefind's own. */
-import * as pagefind from "./base/pagefind.js";
+/* The site's search, written by site-builder as pagefind/pagefind.js: Pagefind's own API over
+   its indexes, one per language and two per language at most. base/<language>/ indexes every
+   page in that language as of the last full indexing; delta/<language>/ (when present) indexes
+   only the pages changed since, so an edit costs Pagefind a few pages, not the whole site.
 
-const MANIFEST = /*MANIFEST*/{"delta": false, "superseded": [], "changed": [], "sortKeys": {}};
+   Each language's index is loaded by a Pagefind module of its own (its own pagefind.js, worker
+   and WebAssembly), because Pagefind stems a query with the WebAssembly of the index it loaded
+   first: an index merged into it (mergeIndex) would be searched with another language's stemmer
+   ("للانتخابات" would find nothing from an English page). Every language is searched and the
+   results merged by score, as Pagefind merges indexes; "language" is a filter of our own.
+   delta/ is merged into base/ of the same language (Pagefind's mergeIndex), and base/'s results
+   for pages changed or deleted since (`superseded`) are dropped. Pagefind's UI imports this
+   module as it would Pagefind's own. */
+
+const MANIFEST = /*MANIFEST*/{"delta": false, "superseded": [], "changed": [], "sortKeys": {}, "languages": [], "deltaLanguages": []};
 const superseded = new Set(MANIFEST.superseded);
 const changed = new Set(MANIFEST.changed);
-let merged = null;
-let baseUrl = {};
+const LANGUAGES = MANIFEST.languages.concat(MANIFEST.deltaLanguages.filter((code) => !MANIFEST.languages.includes(code)));
+const LANGUAGE_FILTER = "language";
+/* Scripts written right to left (Unicode's, as CLDR lists them): a language's likely script
+   (Intl.Locale.maximize) decides the direction its results are shown in. */
+const RTL_SCRIPTS = new Set(["Adlm", "Arab", "Aran", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa", "Yezi"]);
+let settings = {};
+let bundles = null;
 let baseSortKeys = null;
 let latestSearch = 0;
 
+/* {language, pagefind} for every language, each loaded once, delta/ merged in. */
 function ready() {
-  if (MANIFEST.delta && !merged) {
-    merged = pagefind.mergeIndex(new URL("./delta/", import.meta.url).pathname, Object.assign({}, baseUrl));
+  if (!bundles) { bundles = Promise.all(LANGUAGES.map(load)); }
+  return bundles;
+}
+
+async function load(language) {
+  const inBase = MANIFEST.languages.includes(language);
+  const folder = new URL(`./${inBase ? "base" : "delta"}/${language}/`, import.meta.url);
+  const pagefind = await import(new URL("pagefind.js", folder).href);
+  await pagefind.options(Object.assign({}, settings));
+  await pagefind.init();
+  if (inBase && MANIFEST.deltaLanguages.includes(language)) {
+    const delta = new URL(`./delta/${language}/`, import.meta.url).pathname;
+    await pagefind.mergeIndex(delta, settings.baseUrl ? {baseUrl: settings.baseUrl} : {});
   }
-  return merged || Promise.resolve();
+  return {language: language, dir: direction(language), pagefind: pagefind};
 }
 
-export async function options(settings) {
-  if (settings && settings.baseUrl) { baseUrl = {baseUrl: settings.baseUrl}; }
-  await pagefind.options(settings);
+function direction(language) {
+  try {
+    return RTL_SCRIPTS.has(new Intl.Locale(language).maximize().script) ? "rtl" : "ltr";
+  } catch (error) {
+    return "ltr";
+  }
 }
 
-export async function init() { await pagefind.init(); await ready(); }
-export async function destroy() { await pagefind.destroy(); merged = null; }
-export async function mergeIndex(path, settings) { await ready(); return pagefind.mergeIndex(path, settings); }
-export async function preload(term, settings) { await ready(); return pagefind.preload(term, settings); }
-export async function filters() { await ready(); return pagefind.filters(); }
+/* The language's name in the search page's language ("Russian", "русский"), as the filter shows it. */
+function languageName(language) {
+  try {
+    const names = new Intl.DisplayNames([document.documentElement.lang || "en"], {type: "language"});
+    return names.of(language) || language;
+  } catch (error) {
+    return language;
+  }
+}
 
-export async function search(term, settings) {
-  settings = settings || {};
-  await ready();
-  const found = await pagefind.search(term, settings);
+export async function options(newSettings) {
+  const rest = Object.assign({}, newSettings || {});
+  delete rest.basePath;  // each bundle finds its own, beside its pagefind.js
+  settings = Object.assign(settings, rest);
+  if (bundles) { await Promise.all((await bundles).map((bundle) => bundle.pagefind.options(rest))); }
+}
+
+export async function init() { await ready(); }
+export async function destroy() {
+  if (bundles) { await Promise.all((await bundles).map((bundle) => bundle.pagefind.destroy())); }
+  bundles = null;
+}
+export async function mergeIndex(path, mergeSettings) { return (await ready())[0].pagefind.mergeIndex(path, mergeSettings); }
+export async function preload(term, searchSettings) {
+  await Promise.all((await ready()).map((bundle) => bundle.pagefind.preload(term, withoutLanguage(searchSettings))));
+}
+
+export async function filters() {
+  const all = await ready();
+  const merged = mergeFilters(await Promise.all(all.map((bundle) => bundle.pagefind.filters())));
+  if (all.length > 1) {
+    const counts = await Promise.all(all.map(async (bundle) => (await searchBundle(bundle, null, {})).results.length));
+    merged[LANGUAGE_FILTER] = languageCounts(all, counts);
+  }
+  return merged;
+}
+
+export async function search(term, searchSettings) {
+  searchSettings = searchSettings || {};
+  const all = await ready();
+  const wanted = chosenLanguages(all, searchSettings);
+  const rest = withoutLanguage(searchSettings);
+  const found = await Promise.all(all.map((bundle) => searchBundle(bundle, term, rest)));
+  if (found.some((one) => !one)) { return null; }
+  let results = [];
+  found.forEach((one, position) => {
+    if (wanted.has(all[position].language)) { results = results.concat(one.results.map(marked(all[position]))); }
+  });
+  if (all.length > 1) { results.sort((a, b) => b.score - a.score); }
+  const sortKey = Object.keys(rest.sort || {})[0];
+  if (sortKey && (MANIFEST.delta || all.length > 1)) { await sortBy(results, sortKey, rest.sort[sortKey]); }
+  const response = Object.assign({}, found[0], {
+    results: results,
+    unfilteredResultCount: found.reduce((sum, one) => sum + one.unfilteredResultCount, 0),
+    filters: mergeFilters(found.filter((one, position) => wanted.has(all[position].language)).map((one) => one.filters)),
+    totalFilters: mergeFilters(found.map((one) => one.totalFilters)),
+  });
+  if (all.length > 1) {
+    response.filters[LANGUAGE_FILTER] = languageCounts(all, found.map((one) => one.results.length));
+    response.totalFilters[LANGUAGE_FILTER] = languageCounts(all, found.map((one) => one.unfilteredResultCount));
+  }
+  return response;
+}
+
+/* One language's search: Pagefind's, less base/'s results for pages changed or deleted since. */
+async function searchBundle(bundle, term, searchSettings) {
+  const found = await bundle.pagefind.search(term, searchSettings);
   if (!found || (!superseded.size && !MANIFEST.delta)) { return found; }
   let results = found.results.filter((result) => !superseded.has(result.id));
   if (changed.size && typeof term === "string" && term.trim()) {
@@ -47,17 +130,57 @@ export async function search(term, settings) {
     }
   }
   const dropped = found.results.length - results.length;
-  const sortKey = Object.keys(settings.sort || {})[0];
-  if (sortKey && MANIFEST.delta) { await sortBy(results, sortKey, settings.sort[sortKey]); }
   return Object.assign({}, found, {results: results, unfilteredResultCount: found.unfilteredResultCount - dropped});
+}
+
+/* A result that says which language it is in (its data's `language` and `dir`), for the results list. */
+function marked(bundle) {
+  return (result) => Object.assign({}, result, {
+    language: bundle.language,
+    data: async () => Object.assign(await result.data(), {language: bundle.language, dir: bundle.dir}),
+  });
+}
+
+function chosenLanguages(all, searchSettings) {
+  const chosen = (searchSettings.filters || {})[LANGUAGE_FILTER];
+  const names = [].concat(chosen && typeof chosen === "object" && !Array.isArray(chosen) ? Object.values(chosen).flat() : chosen || []);
+  const wanted = all.filter((bundle) => !names.length || names.includes(languageName(bundle.language)));
+  return new Set(wanted.map((bundle) => bundle.language));
+}
+
+function withoutLanguage(searchSettings) {
+  const rest = Object.assign({}, searchSettings || {});
+  if (rest.filters && LANGUAGE_FILTER in rest.filters) {
+    rest.filters = Object.assign({}, rest.filters);
+    delete rest.filters[LANGUAGE_FILTER];
+  }
+  return rest;
+}
+
+function languageCounts(all, counts) {
+  const named = {};
+  all.forEach((bundle, position) => { named[languageName(bundle.language)] = counts[position]; });
+  return named;
+}
+
+function mergeFilters(list) {
+  const merged = {};
+  for (const filters of list) {
+    for (const [key, values] of Object.entries(filters || {})) {
+      merged[key] = merged[key] || {};
+      for (const [value, count] of Object.entries(values)) { merged[key][value] = (merged[key][value] || 0) + count; }
+    }
+  }
+  return merged;
 }
 
 /* A word delta/ has never seen makes Pagefind fall back, there, to shorter words it starts with
    ("theocracy" finds every page with "the"; "apple" the metadata "Outlet A"), while base/,
    knowing the word, finds only the pages that have it: so a changed page is kept only if each
    word of the query starts one of its own words, give or take an ending (Pagefind matches
-   stems). Only changed pages are fetched for this (a few, a hundred at most; the results list
-   fetches its first ones anyway). */
+   stems) and, in Arabic or Hebrew script, a prefix of one or two letters (the article, a
+   preposition: "الانتخابات" for "انتخابات"). Only changed pages are fetched for this (a few,
+   a hundred at most; the results list fetches its first ones anyway). */
 function hasEveryWord(data, term) {
   const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
   if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u.test(term)) {
@@ -66,7 +189,8 @@ function hasEveryWord(data, term) {
   const words = fold([data.content || ""].concat(Object.values(data.meta || {})).join(" ")).split(/[^\p{L}\p{N}]+/u);
   return fold(term).split(/[^\p{L}\p{N}]+/u).filter(Boolean).every((wanted) => {
     const needed = Math.min(wanted.length, Math.max(3, wanted.length - 5));
-    return words.some((word) => sharedStart(word, wanted) >= needed);
+    const prefixes = /[\p{Script=Arabic}\p{Script=Hebrew}]/u.test(wanted) ? [0, 1, 2, 3, 4] : [0];
+    return words.some((word) => prefixes.some((skip) => sharedStart(word.slice(skip), wanted) >= needed));
   });
 }
 
@@ -86,18 +210,18 @@ function sharedStart(first, second) {
   return length;
 }
 
-export async function debouncedSearch(term, settings, waitMs) {
+export async function debouncedSearch(term, searchSettings, waitMs) {
   const mine = ++latestSearch;
   await new Promise((resolve) => setTimeout(resolve, waitMs === undefined ? 300 : waitMs));
   if (mine !== latestSearch) { return null; }
-  const found = await search(term, settings);
+  const found = await search(term, searchSettings);
   return mine === latestSearch ? found : null;
 }
 
-/* Merged indexes come back ordered by score even when a sort was asked for (Pagefind 1.5), so
-   they are ordered again by the sort values site-builder read from the pages: base/sort-keys.json
-   (fetched only for such a search) and the changed pages' own, in MANIFEST. Pages without the
-   value go last. */
+/* Merged indexes (delta/ into base/, and every language's) come back ordered by score even when
+   a sort was asked for (Pagefind 1.5), so they are ordered again by the sort values site-builder
+   read from the pages: base/sort-keys.json (fetched only for such a search) and the changed
+   pages' own, in MANIFEST. Pages without the value go last. */
 async function sortBy(results, key, direction) {
   if (!baseSortKeys) {
     baseSortKeys = fetch(new URL("./base/sort-keys.json", import.meta.url))

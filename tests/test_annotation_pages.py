@@ -156,7 +156,7 @@ def test_the_annotation_pages_declare_the_annotated_pieces(site, planned_site):
 def fragments(site: Site) -> dict[str, dict]:
     """Pagefind's record of each indexed page, by address."""
     found = {}
-    for path in (site.build_dir / "pagefind" / "base" / "fragment").iterdir():
+    for path in (site.build_dir / "pagefind" / "base" / "en" / "fragment").iterdir():
         data = gzip.decompress(path.read_bytes())
         record = json.loads(data[data.index(b"{"):])
         found[record["url"]] = record

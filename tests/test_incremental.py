@@ -390,9 +390,9 @@ def test_the_build_before_last_is_the_next_staging_folder(tmp_path):
         assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
         index = site / "build" / "pagefind"
         if _search_manifest(site)["delta"]:  # a text edit; a new title changes most pages here
-            assert len(_fragments(index / "delta")) == 1 and len(_fragments(index / "base")) == 12
+            assert len(_fragments(index / "delta" / "en")) == 1 and len(_fragments(index / "base" / "en")) == 12
         else:
-            assert not (index / "delta").exists() and len(_fragments(index / "base")) == 12
+            assert not (index / "delta").exists() and len(_fragments(index / "base" / "en")) == 12
 
     shutil.rmtree(spare / "articles")  # a spare someone deleted from is not used
     _edit_text(site)
@@ -470,32 +470,33 @@ def test_an_edit_indexes_only_the_changed_page_for_search(tmp_path):
     site = make_site(tmp_path / "site", n=20, search=True)
     build(site)
     index = site / "build" / "pagefind"
-    base_entry = (index / "base" / "pagefind-entry.json").stat().st_ino
-    before = _fragments(index / "base")
+    base_entry = (index / "base" / "en" / "pagefind-entry.json").stat().st_ino
+    before = _fragments(index / "base" / "en")
     assert len(before) == 20 and not (index / "delta").exists()
-    assert _search_manifest(site) == {"delta": False, "superseded": [], "changed": [], "sortKeys": {}}
+    assert _search_manifest(site) == {"delta": False, "superseded": [], "changed": [], "sortKeys": {},
+                                      "languages": ["en"], "deltaLanguages": []}
 
     _edit_text(site)
     build(site)
-    assert (index / "base" / "pagefind-entry.json").stat().st_ino == base_entry, "base/ is linked, not redone"
-    assert _fragments(index / "base") == before
-    assert len(_fragments(index / "delta")) == 1, "only the edited article is indexed"
+    assert (index / "base" / "en" / "pagefind-entry.json").stat().st_ino == base_entry, "base/ is linked, not redone"
+    assert _fragments(index / "base" / "en") == before
+    assert len(_fragments(index / "delta" / "en")) == 1, "only the edited article is indexed"
     manifest = _search_manifest(site)
     assert manifest["delta"] and len(manifest["superseded"]) == 1
     assert f"{manifest['superseded'][0]}.pf_fragment" in before, "its old version in base/ is dropped"
     assert list(manifest["sortKeys"]["date"].values()) == [_front_matter_date(articles(site)[3])]
     assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
 
-    delta_entry = (index / "delta" / "pagefind-entry.json").stat().st_ino
+    delta_entry = (index / "delta" / "en" / "pagefind-entry.json").stat().st_ino
     os.utime(site / "site.yml")  # everything re-read, no page changes: the index is linked, not redone
     build(site)
-    assert (index / "delta" / "pagefind-entry.json").stat().st_ino == delta_entry
+    assert (index / "delta" / "en" / "pagefind-entry.json").stat().st_ino == delta_entry
 
     for path in articles(site)[:12]:  # most of the site changes: everything is indexed afresh
         replace_in(path, "## Editorial notes", "Another paragraph.\n\n## Editorial notes")
     build(site)
     assert not (index / "delta").exists() and _search_manifest(site)["superseded"] == []
-    assert len(_fragments(index / "base")) == 20 and _fragments(index / "base") != before
+    assert len(_fragments(index / "base" / "en")) == 20 and _fragments(index / "base" / "en") != before
 
 
 @pytest.mark.slow
@@ -511,14 +512,14 @@ def test_full_search_makes_the_index_whole_again(tmp_path):
 
     assert main(["build", "--site", str(site), "--quiet", "--full-search"]) == 0
     assert not (index / "delta").exists() and _search_manifest(site)["superseded"] == []
-    assert len(_fragments(index / "base")) == 20
-    whole = (index / "base" / "pagefind-entry.json").stat().st_ino
+    assert len(_fragments(index / "base" / "en")) == 20
+    whole = (index / "base" / "en" / "pagefind-entry.json").stat().st_ino
 
     build(site, full_search=True)  # already whole, nothing changed: linked as it is
-    assert (index / "base" / "pagefind-entry.json").stat().st_ino == whole
+    assert (index / "base" / "en" / "pagefind-entry.json").stat().st_ino == whole
     _edit_text(site)
     build(site, full_search=True)  # an edit: everything indexed afresh, not apart
-    assert not (index / "delta").exists() and (index / "base" / "pagefind-entry.json").stat().st_ino != whole
+    assert not (index / "delta").exists() and (index / "base" / "en" / "pagefind-entry.json").stat().st_ino != whole
 
 
 def _front_matter_date(path: Path) -> str:

@@ -155,7 +155,7 @@ def without_index(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def pages_indexed(site: Site) -> int:
-    entry = json.loads((site.build_dir / "pagefind" / "base" / "pagefind-entry.json").read_text())
+    entry = json.loads((site.build_dir / "pagefind" / "base" / "en" / "pagefind-entry.json").read_text())
     return sum(language["page_count"] for language in entry["languages"].values())
 
 

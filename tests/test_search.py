@@ -200,13 +200,13 @@ def test_a_site_with_search_off_builds_without_an_index(site, run):
 def test_the_index_is_part_of_the_atomic_build(site, run):
     site.add_article("piece", body="Findable words.")
     assert run("build", "--site", site.root).code == 0
-    assert (site.build_dir / "pagefind" / "base" / "pagefind-entry.json").is_file()
+    assert (site.build_dir / "pagefind" / "base" / "en" / "pagefind-entry.json").is_file()
     assert site.page("").cssselect("form[role=search] input[name=q]")
 
 
 def indexed_page_count(site) -> int:
     import json
-    entry = json.loads((site.build_dir / "pagefind" / "base" / "pagefind-entry.json").read_text())
+    entry = json.loads((site.build_dir / "pagefind" / "base" / "en" / "pagefind-entry.json").read_text())
     return sum(language["page_count"] for language in entry["languages"].values())
 
 

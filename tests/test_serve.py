@@ -130,7 +130,7 @@ def test_serves_the_site_and_reloads_on_save(site, serve):
     server.wait_for_text("/articles/caspian/", "The edited version.")
     assert "livereload" not in (site.build_dir / "articles/caspian/index.html").read_text()
     # Search survives the rebuild: the fresh index is served, never from a cache.
-    status, headers, entry = server.get("/pagefind/base/pagefind-entry.json")
+    status, headers, entry = server.get("/pagefind/base/en/pagefind-entry.json")
     assert status == 200 and headers["Cache-Control"] == "no-store" and json.loads(entry)
     status, headers, _ = server.get("/no/such/page/")
     assert status == 404 and "livereload.js" in server.get("/no/such/page/")[2]  # build/404.html

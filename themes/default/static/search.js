@@ -54,20 +54,52 @@
     return result;
   }
 
+  /* Each result's language (pagefind/pagefind.js gives it with the result's data): its title and
+     excerpt carry it as lang and dir, so a Russian or Arabic piece found from an English page is
+     read, and laid out, in its own language. The UI renders results itself, so they are marked
+     once on screen, found by their link. */
+  var pageLanguage = (document.documentElement.lang || '').split('-')[0].toLowerCase();
+  var languageAt = {};
+
+  function noteLanguage(result) {
+    if (result.language && result.language !== pageLanguage) {
+      var url = (result.meta && result.meta.url) || result.url;
+      languageAt[new URL(url, window.location.href).href] = {lang: result.language, dir: result.dir || 'ltr'};
+    }
+    return result;
+  }
+
+  function markLanguages() {
+    container.querySelectorAll('.pagefind-ui__result').forEach(function (item) {
+      var link = item.querySelector('.pagefind-ui__result-link');
+      var language = link && languageAt[link.href.split('#')[0]];
+      if (!language) { return; }
+      var title = link.closest('.pagefind-ui__result-title') || link;
+      var excerpt = title.parentNode.querySelector(':scope > .pagefind-ui__result-excerpt');
+      [title, excerpt].forEach(function (element) {
+        if (element && element.getAttribute('lang') !== language.lang) {
+          element.setAttribute('lang', language.lang);
+          element.setAttribute('dir', language.dir);
+        }
+      });
+    });
+  }
+
   function start(term) {
     var options = {
       element: '#search',
       baseUrl: baseUrl,
       showSubResults: true,
-      processResult: notesApart,
+      processResult: function (result) { return notesApart(noteLanguage(result)); },
       showImages: false,
       resetStyles: false,
-      openFilters: ['outlet', 'stance'],
+      openFilters: ['language', 'outlet', 'stance'],
       showMetadata: true
     };
     if (sortSelect && sortSelect.value) { options.sort = { date: sortSelect.value }; }
     ui = new PagefindUI(options);
     labelInput();
+    new MutationObserver(markLanguages).observe(container, {childList: true, subtree: true});
     if (term) { ui.triggerSearch(term); }
   }
 

@@ -13,8 +13,8 @@ from pygments.styles import STYLE_MAP
 
 from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
-from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Record, Slug, Text,
-                                 TextList, TextMapping, Url, validate)
+from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, LanguageTag, Record, Slug,
+                                 Text, TextList, TextMapping, Url, validate)
 from site_builder.licences import Licence, LicenceOption
 from site_builder.yamlsource import load_mapping
 
@@ -114,7 +114,7 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("editors", TextList(accept_single=True), "The collection's editors, as they are to be cited (`Jane Doe` "
           "or `Doe, Jane`): the authors of each piece's annotated edition in its *Cite this piece* block. Empty: "
           "the site's title stands for them.", default=()),
-    Field("language", Text(), "The site's language as a BCP 47 tag (`en`, `fr`, `pt-BR`).", default="en"),
+    Field("language", LanguageTag(), "The site's language as a BCP 47 tag (`en`, `fr`, `pt-BR`).", default="en"),
     Field("theme", Slug(), "The theme: `themes/<theme>/` in the site folder, falling back template by "
           "template to the default theme.", default="default"),
     Field("stances", TextMapping(), "The stances an article may take, in display order: "

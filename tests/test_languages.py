@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from lxml import etree
 
 from site_builder.ingest.article_file import make_slug
 from site_builder.languages import direction, normalise_tag
 
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ENGLISH = dict(title="Russian jets strike targets near Aleppo", outlet="The Wire", date="2015-10-09", language="en",
                event="2015-10-09-aleppo-strikes", tags=["Syria"],
                body="Russian jets struck targets near Aleppo on Friday, the defence ministry said.")
@@ -122,9 +125,14 @@ def test_annotation_notes_in_an_arabic_text_are_marked_as_the_editors_language(s
 def test_feeds_mark_each_entry_in_its_language(site, run):
     multilingual(site)
     run("build", "--site", site.root, "-q")
-    atom = (site.build_dir / "feed.xml").read_text(encoding="utf-8")
-    assert 'xml:lang="ar"' in atom and 'xml:lang="ru"' in atom
-    assert '<div lang="ar" dir="rtl">' in atom  # the outlet's text in the entry's content
+    atom = etree.parse(str(site.build_dir / "feed.xml")).getroot()
+    entries = {entry.findtext(f"{{{ATOM}}}title"): entry for entry in atom.iter(f"{{{ATOM}}}entry")}
+    arabic = entries[ARABIC["title"]]
+    assert arabic.get(XML_LANG) == "ar" and entries[RUSSIAN["title"]].get(XML_LANG) == "ru"
+    assert entries[ENGLISH["title"]].get(XML_LANG) is None  # the feed's own language
+    content = arabic.find(f"{{{ATOM}}}content")
+    assert content.get(XML_LANG) == "en"  # the editors' context first, then the outlet's text marked
+    assert '<div lang="ar" dir="rtl">' in content.text
     items = {item["title"]: item for item in json.loads((site.build_dir / "feed.json").read_text())["items"]}
     assert items[ARABIC["title"]]["language"] == "ar"
 

@@ -274,3 +274,38 @@ def test_two_titles_never_give_the_same_slug():
 
 def test_a_title_with_nothing_to_transliterate_falls_back_to_the_file_name():
     assert make_slug("🔥🔥", "aleppo-report", set()) == "aleppo-report"
+
+
+# --- import -------------------------------------------------------------------------------------
+
+RUSSIAN_PAGE = ("<!DOCTYPE html><html lang=\"{lang}\"><head><title>Удары под Алеппо</title></head><body><article>"
+                "<h1>Удары под Алеппо</h1><p>" + " ".join([RUSSIAN["body"]] * 6) + "</p></article></body></html>")
+
+
+@pytest.mark.parametrize("lang, written", [("RU-ru", "ru-RU"), ("xx", "ru"), ("", "ru")])
+def test_import_writes_a_language_tag_check_accepts(site, run, tmp_path, lang, written):
+    source = tmp_path / "page.html"
+    source.write_text(RUSSIAN_PAGE.format(lang=lang), encoding="utf-8")
+    assert run("import", "--site", site.root, source, "-q").code == 0
+    imported = (site.root / "content/articles/udary-pod-aleppo.md").read_text(encoding="utf-8")
+    assert f"\nlanguage: {written}\n" in imported  # a tag no registry knows is not kept: the text is read instead
+
+
+# --- in the browser -----------------------------------------------------------------------------
+
+def test_the_arabic_text_is_laid_out_right_to_left_on_its_page_and_in_a_list(site, run, page):
+    from webserver import serve
+
+    multilingual(site)
+    assert run("build", "--site", site.root, "-q").code == 0
+    with serve(site.build_dir) as base:
+        page.goto(base + "articles/aljazeera-aleppo/")
+        for selector in ("h1", "section.article-text p"):
+            element = page.locator(selector).first
+            assert element.evaluate("e => [getComputedStyle(e).direction, e.closest('[lang]').lang]") == ["rtl", "ar"]
+        assert page.locator("#context-heading").evaluate("e => getComputedStyle(e).direction") == "ltr"
+        page.goto(base)
+        title = page.locator("a bdi", has_text=ARABIC["title"])
+        assert title.evaluate("e => [getComputedStyle(e).direction, e.closest('[lang]').lang]") == ["rtl", "ar"]
+        english = page.locator("a bdi", has_text=ENGLISH["title"])
+        assert english.evaluate("e => getComputedStyle(e).direction") == "ltr"

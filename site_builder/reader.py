@@ -450,7 +450,7 @@ def _wikilinks(parsed: _Parsed) -> tuple[tuple[str, int], ...]:
     """Every `[[slug]]` in the body and the front matter's Markdown fields, with its line."""
     source = parsed.source
     found = wikilinks_in(parsed.body, parsed.body_line)
-    for key in ("stance_notes", "author_bio"):
+    for key in ("stance_notes", "author_bio", "translation_notes"):
         found += wikilinks_in(str(source.values.get(key) or ""), source.line_of(key))
     for index, caveat in enumerate(_as_list(source.values.get("caveats"))):
         found += wikilinks_in(str(caveat or ""), source.line_of("caveats", index))

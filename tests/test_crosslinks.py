@@ -186,7 +186,7 @@ def test_wikilinks_show_the_title_or_the_label_and_carry_a_preview(built, base):
 def test_same_story_elsewhere_lists_the_other_pieces_of_the_event(built, base):
     section = built.page(f"articles/{A}/").cssselect(".same-story")[0]
     rows = section.cssselect("tbody tr")
-    assert [(texts(r.cssselect("td"))[0], stance(r.cssselect("td")[1]), r.cssselect("td a.internal-link")[0].text)
+    assert [(texts(r.cssselect("td"))[0], stance(r.cssselect("td")[1]), r.cssselect("td a.internal-link")[0].text_content())
             for r in rows] == [("RT", "pro-kremlin", TITLES[B]), ("The Guardian", "critical", TITLES[C])]
     assert section.cssselect("h2 a")[0].get("href") == f"{base}events/{EVENT}/"
     assert built.page(f"articles/{D}/").cssselect(".same-story") == []

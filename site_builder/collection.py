@@ -132,6 +132,7 @@ class Collection:
     pages: tuple[Page, ...] = ()  # the editors' standalone pages, by file name
     menu: tuple[MenuEntry, ...] = ()  # the site's navigation, as every page shows it
     corrections: tuple[LoggedCorrection, ...] = ()  # every published correction, newest first (/corrections/)
+    translations: tuple[tuple[str, tuple[Article, ...]], ...] = ()  # original's slug -> its published translations
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -160,6 +161,22 @@ class Collection:
             for appearance in claim.appearances:
                 found[appearance.article.slug].append((claim, appearance))
         return found
+
+    @cached_property
+    def _versions(self) -> dict[str, tuple[Article, ...]]:
+        """Each piece's published versions in other languages: the original first, then its translations."""
+        by_slug = {a.slug: a for a in self.articles}
+        found: dict[str, tuple[Article, ...]] = {}
+        for original, translations in self.translations:
+            every = ((by_slug[original],) if original in by_slug else ()) + translations
+            for version in every:
+                found[version.slug] = tuple(other for other in every if other.slug != version.slug)
+        return found
+
+    def versions_of(self, article: Article) -> tuple[Article, ...]:
+        """The other published versions of `article` (its original, its translations): only pages
+        that exist, so a language switcher never leads to a missing page."""
+        return self._versions.get(article.slug, ())
 
     def outlet_of(self, article: Article) -> Outlet | None:
         return self._outlets_by_slug.get(name_slug(article.outlet)) if article.outlet else None
@@ -207,6 +224,7 @@ def build_collection(articles: list[Article], outlets: dict[str, OutletProfile] 
         pages=pages,
         menu=menu,
         corrections=_log(published, grouped_outlets, claims),
+        translations=_translations(published),
     )
     return collection, (problems + claim_problems + event_problems + _check_outlets(published, outlets)
                         + _check_event_profiles(articles, grouped, events))
@@ -310,6 +328,16 @@ def _group_outlets(articles: list[Article], profiles: dict[str, OutletProfile] |
     outlets = [Outlet(slug, names[slug], (profiles or {}).get(names[slug]), tuple(items))
                for slug, items in by_slug.items()]
     return tuple(sorted(outlets, key=lambda o: o.name.casefold()))
+
+
+def _translations(articles: list[Article]) -> tuple[tuple[str, tuple[Article, ...]], ...]:
+    """Each original's published translations, by language; `translation_of` checked by the reader."""
+    by_original: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        if article.translation_of:
+            by_original[article.translation_of].append(article)
+    return tuple((slug, tuple(sorted(items, key=lambda a: (a.language, a.slug))))
+                 for slug, items in sorted(by_original.items()))
 
 
 def _group_tags(articles: list[Article]) -> tuple[Tag, ...]:

@@ -13,8 +13,8 @@ from pygments.styles import STYLE_MAP
 
 from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
-from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, Record, Slug, Text,
-                                 TextList, TextMapping, Url, validate)
+from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, LanguageTag, Record, Slug,
+                                 Text, TextList, TextMapping, Url, validate)
 from site_builder.licences import Licence, LicenceOption
 from site_builder.yamlsource import load_mapping
 
@@ -42,24 +42,6 @@ class MenuItem:
     title: str = ""
     url: str = ""
     line: int = 0  # its line in site.yml, for a name that turns out to name nothing
-
-
-@dataclass(frozen=True)
-class LanguageTag(Text):
-    """A BCP 47 tag, checked with langcodes (site_builder.i18n), with a did-you-mean for a name."""
-
-    description: str = "BCP 47 language tag"
-
-    def convert(self, value: object, choices: Choices) -> str:
-        from site_builder.i18n import suggest_tag, valid_language_tag
-
-        tag = Text(self.description).convert(value, choices)
-        if valid_language_tag(tag):
-            return tag
-        suggestion = suggest_tag(tag)
-        raise Invalid(f"`{tag}` is not a BCP 47 language tag",
-                      f"did you mean `{suggestion}`?" if suggestion else "write a tag such as `en`, `fr`, `ar` or `pt-BR`",
-                      code=codes.NOT_A_LANGUAGE_TAG)
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,9 @@ PIECE_FIELDS: dict[str, dict[str, Any]] = {
         _doc(ARTICLE_FIELDS, "corrections")),
     "word_count": _with(COUNT, _doc(ARTICLE_FIELDS, "word_count", " Counted from the text as published.")),
     "author_bio_html": _with(TEXT, _doc(ARTICLE_FIELDS, "author_bio", HTML_NOTE)),
+    "translation_of": _with(TEXT, _doc(ARTICLE_FIELDS, "translation_of", " The `slug` of another record of pieces.")),
+    "translator": _with(TEXTS, _doc(ARTICLE_FIELDS, "translator")),
+    "translation_notes_html": _with(TEXT, _doc(ARTICLE_FIELDS, "translation_notes", HTML_NOTE)),
     "provenance": _with(_record({
         "source": _with(TEXT, _doc(PROVENANCE_FIELDS, "source")),
         "original_name": _with(TEXT, _doc(PROVENANCE_FIELDS, "original_name")),
@@ -171,6 +174,9 @@ def piece_row(article: Article, addresses: Addresses) -> dict[str, Any]:
                         for c in article.corrections],
         "word_count": article.word_count,
         "author_bio_html": article.author_bio_html,
+        "translation_of": article.translation_of,
+        "translator": list(article.translators),
+        "translation_notes_html": article.translation_notes_html,
         "provenance": None if provenance is None else {
             "source": provenance.source, "original_name": provenance.original_name, "sha256": provenance.sha256,
             "imported": iso(provenance.imported)},

@@ -22,10 +22,13 @@ from site_builder import __version__
 from site_builder.annotations import in_reading_order, notes_apart
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
+from site_builder.languages import lang_attributes
 from site_builder.reader import Article
 from site_builder.urls import absolute, has_origin
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+ATOM = "http://www.w3.org/2005/Atom"
+XML = "http://www.w3.org/XML/1998/namespace"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # for undated pieces: builds stay reproducible
 
 
@@ -63,7 +66,26 @@ def atom_feed(collection: Collection, config: SiteConfig) -> bytes:
             entry.category(term=tag)
         entry.summary(context_html(article, config), type="html")
         entry.content(full_html(article, config), type="html")
-    return feed.atom_str(pretty=True, encoding="UTF-8")
+    return _entries_in_their_language(feed.atom_str(pretty=True, encoding="UTF-8"), articles, config)
+
+
+def _entries_in_their_language(atom: bytes, articles: list[Article], config: SiteConfig) -> bytes:
+    """`xml:lang` on each entry in another language than the feed's (feedgen sets it only on the
+    feed), and the site's back on its summary and content: those are the editors' context, where
+    full_html marks the outlet's text in its own language."""
+    languages = {_page(config, a): a.language for a in articles if lang_attributes(a.language, config.language)}
+    if not languages:
+        return atom
+    from lxml import etree
+
+    root = etree.fromstring(atom)
+    for entry in root.iterfind(f"{{{ATOM}}}entry"):
+        language = languages.get(entry.findtext(f"{{{ATOM}}}id"))
+        if language:
+            entry.set(f"{{{XML}}}lang", language)
+            for part in ("summary", "content"):
+                entry.find(f"{{{ATOM}}}{part}").set(f"{{{XML}}}lang", config.language)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
 
 def corrections_feed(collection: Collection, config: SiteConfig, env: jinja2.Environment) -> bytes:
@@ -193,7 +215,7 @@ def full_html(article: Article, config: SiteConfig) -> str:
     """Context first, then the outlet's text and the editors' notes, each under its own heading."""
     parts = [context_html(article, config),
              str(Markup("<hr><h2>The text, as published by {}</h2>").format(article.outlet or "an unknown outlet")),
-             _absolute_links(notes_apart(article.text_html), config, article)]
+             _in_language(_absolute_links(notes_apart(article.text_html), config, article), article, config)]
     placed = in_reading_order(article.annotations)
     if placed:
         parts += ["<h2>The editors' notes on passages</h2>", "<ol>", *(
@@ -204,6 +226,15 @@ def full_html(article: Article, config: SiteConfig) -> str:
         parts += [str(Markup("<h2>{}</h2>").format(config.notes_heading)),
                   _absolute_links(article.notes_html, config, article)]
     return "\n".join(parts)
+
+
+def _in_language(text_html: str, article: Article, config: SiteConfig) -> str:
+    """The outlet's text in an element marking its language, when not the feed's."""
+    attributes = lang_attributes(article.language, config.language)
+    if not attributes:
+        return text_html
+    return str(Markup("<div{}>").format(Markup("").join(Markup(' {}="{}"').format(k, v) for k, v in attributes.items()))
+               + Markup(text_html) + Markup("</div>"))
 
 
 def _context_text(article: Article, config: SiteConfig) -> str:

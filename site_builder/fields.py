@@ -128,6 +128,22 @@ class Identifier:
 
 
 @dataclass(frozen=True)
+class LanguageTag:
+    """A BCP 47 language tag (`en`, `ru`, `ar`, `pt-BR`), kept in its standard form."""
+
+    description: str = "BCP 47 language tag (`en`, `ru`, `ar`, `pt-BR`)"
+
+    def convert(self, value: Any, choices: Choices) -> str:
+        from site_builder.languages import NotALanguageTag, normalise_tag
+
+        text = Text(self.description).convert(value, choices)
+        try:
+            return normalise_tag(text)
+        except NotALanguageTag as error:
+            raise Invalid(error.message, error.hint, code=codes.NOT_A_LANGUAGE_TAG) from None
+
+
+@dataclass(frozen=True)
 class IsoDate:
     """A calendar date written as YYYY-MM-DD."""
 
@@ -313,7 +329,7 @@ class Record:
         return result
 
 
-FieldType = Text | Verbatim | Slug | IsoDate | Boolean | Url | BaseUrl | Choice | TextList | TextMapping | Integer | Record
+FieldType = Text | Verbatim | Slug | LanguageTag | IsoDate | Boolean | Url | BaseUrl | Choice | TextList | TextMapping | Integer | Record
 
 
 @dataclass(frozen=True)
@@ -326,6 +342,7 @@ class Field:
     default: Any = None
     required: bool = False
     required_unless: str = ""  # the name of a boolean field that waives `required` (e.g. draft)
+    inherited_with: str = ""  # a field that, when set, brings this value from elsewhere (translation_of)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,6 +376,8 @@ def validate(source: SourceMapping, fields: Sequence[Field], path: str,
             problems.append(Problem(path, line, f"`{declared.name}`: {error.message}", error.hint, code=error.code))
     for declared in fields:
         if not declared.required or not _is_empty(source.values.get(declared.name)):
+            continue
+        if declared.inherited_with and values.get(declared.inherited_with):
             continue
         if declared.required_unless and values.get(declared.required_unless):
             problems.append(Problem(path, source.line_of(declared.name), f"`{declared.name}` is empty",

@@ -13,8 +13,8 @@ recorded by the last build, and whose file the last build wrote, is not rendered
   targets, its provenance original). Its *summary* covers what other pages show of it: every
   field but the body (text, notes, table of contents, word count, author bio, provenance).
 - An article page depends on its own full key and on the summaries of the pieces it shows:
-  related reading (with scores and reasons), backlinks, the same event, its claims' other
-  appearances, its outlet. A tag, outlet, event or claim page depends on the summaries of its
+  related reading (with scores and reasons), backlinks, its translations or original, the same
+  event, its claims' other appearances, its outlet. A tag, outlet, event or claim page depends on the summaries of its
   pieces; the home page and the other lists on the summaries of all pieces. A page of an
   annotation listing (/annotations/, an annotator's) depends on its place in the listing and the
   summaries and annotations (`annotation_pages.listing_key`) of the pieces on it, not their texts.
@@ -49,11 +49,11 @@ from site_builder.reader import Article
 from site_builder.render import OutputFile, PageJob, PageKind, render_page
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "annotations", "word_count", "author_bio_html", "provenance",
-                         "wikilinks", "outlet_line", "event_line", "stance_line"})
+                         "wikilinks", "outlet_line", "event_line", "stance_line", "translation_of_line"})
 ARTICLE_TEMPLATES = frozenset({"article.html", "source.html"})  # may show `article.<body field>`
 ANNOTATION_TEMPLATES = frozenset({"annotations.html", "annotator.html", "_annotation_list.html"})  # may show `<piece>.annotations`
 ITEM_TEMPLATES = frozenset({"outlet.html", "tag.html", "event.html", "claim.html", "page.html"})
-SAFE_LOOKUPS = frozenset({"outlet_of", "event_of", "claims_in", "tag_slug", "related", "backlinks"})
+SAFE_LOOKUPS = frozenset({"outlet_of", "event_of", "claims_in", "tag_slug", "related", "backlinks", "versions_of"})
 _BODY_USE = re.compile(r"(?<![\w.])(\w+(?:\.\w+)*)\.(" + "|".join(sorted(BODY_FIELDS)) + r")\b")
 _JINJA_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _STRING_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -259,6 +259,7 @@ class PageKeys:
                 [(p.article.slug, self.summary[p.article.slug], p.score, p.reasons)
                  for p in collection.related.get(article.slug, ())],
                 self._summaries(collection.backlinks.get(article.slug, ())),
+                self._summaries(collection.versions_of(article)),
                 self._event(event) if event else None,
                 [self._claim(claim) for claim, _ in collection.claims_in(article)])
 

@@ -260,6 +260,31 @@ NOT_A_SLUG = _kind(
     "event: Caspian strike",
     "event: 2015-10-07-caspian-missile-strike")
 
+NOT_A_LANGUAGE_TAG = _kind(
+    "SB150", "not-a-language-tag", "a `language` is not a BCP 47 language tag",
+    """A piece's `language` (and the site's, in site.yml) is a BCP 47 tag: `en`, `ru`, `ar`,
+    `pt-BR`, `zh-Hant`. It tells screen readers how to pronounce the text, search how to stem it,
+    and browsers which way to lay it out (Arabic, Persian, Urdu, Hebrew... right to left). A
+    language's name (`english`, `arabic`), a locale name with an underscore (`en_US`) or a code
+    no registry knows (`xx-YY`) is none of these; the hint names the tag meant when it can. Case
+    does not matter: `EN-us` is read as `en-US`.""",
+    "content/articles/piece.md:9: `language`: `arabic` is not a language tag (did you mean `ar` (Arabic)?) [SB150]",
+    "language: arabic",
+    "language: ar")
+
+BIDI_CONTROLS_IN_NOTES = _kind(
+    "SB151", "bidi-controls-in-notes", "invisible direction controls in the editors' words, removed (a warning)",
+    """The characters U+202A-U+202E and U+2066-U+2069 are invisible, and change the order in which
+    the text around them is shown: a note could display words in another order than written
+    ("Trojan Source"). In the editors' own fields (stance notes, caveats, claim and annotation
+    notes, translation notes, corrections, the editorial notes) they are removed, and this warning
+    says where: they usually come from copying text out of a right-to-left page. Delete them in
+    the file to silence it. The outlet's words (title and text) are never edited: there they are
+    kept and isolated on the page so they cannot reach outside the title or paragraph.""",
+    "content/articles/piece.md:12: warning: `stance_notes`: invisible direction controls (U+202E) removed (...) [SB151]",
+    "stance_notes: Quotes \u202eboth sides",
+    "stance_notes: Quotes both sides")
+
 BAD_DATE = _kind(
     "SB112", "bad-date", "a date is not written YYYY-MM-DD, or does not exist",
     """Dates are written year-month-day with digits: 2015-10-09. This form sorts correctly, means the
@@ -370,15 +395,6 @@ INVALID_VALUE = _kind(
     "key: a value of the wrong form",
     "key: a value of the form docs/reference.md gives")
 
-NOT_A_LANGUAGE_TAG = _kind(
-    "SB150", "not-a-language-tag", "a language is not a BCP 47 tag",
-    """A language is written as a BCP 47 tag: `en`, `fr`, `ar`, `pt-BR`, `zh-Hant`. Screen readers,
-    search engines and the theme's translations read it, so a language's name (`French`) or a
-    made-up code is refused.""",
-    "site.yml:4: `language`: `French` is not a BCP 47 language tag (did you mean `fr`?) [SB150]",
-    "language: French",
-    "language: fr")
-
 # --- SB2xx: links between pieces, outlets, events and claims ----------------------------------
 
 LINK_TO_NOTHING = _kind(
@@ -469,6 +485,25 @@ MENU_NAMES_NOTHING = _kind(
     "site.yml:12: `menu`: item 3: `abuot` names no page or section (did you mean `about`?) [SB212]",
     "menu:\n  - home\n  - abuot",
     "menu:\n  - home\n  - about")
+
+TRANSLATION_OF_NOTHING = _kind(
+    "SB220", "translation-of-nothing", "`translation_of` names no article",
+    """`translation_of: slug` says the piece is a translation of another article, named by its
+    file name without .md. No article has this name: it is misspelt, or the original was renamed
+    or not collected yet. The hint names the closest slug. Without its original a translation
+    inherits nothing (outlet, date, event, claims) and links to nothing, so it is an error.""",
+    "content/articles/piece-ru.md:4: `translation_of` `caspian-strike` names no article (did you mean `caspian-strikes`?) [SB220]",
+    "translation_of: caspian-strike",
+    "translation_of: caspian-strikes")
+
+TRANSLATION_CHAIN = _kind(
+    "SB221", "translation-chain", "a translation names another translation (or itself) as its original",
+    """Every translation names the original directly: a translation of a translation would leave
+    readers unsure which text is the outlet's, and a loop (a translation of itself, or two pieces
+    naming each other) has no original at all. Name the piece the others were translated from.""",
+    "content/articles/piece-fr.md:4: `translation_of` `piece-ru` is itself a translation of `piece` (name `piece` instead) [SB221]",
+    "translation_of: piece-ru",
+    "translation_of: piece")
 
 # --- SB3xx: the original an article was imported from -----------------------------------------
 

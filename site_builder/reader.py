@@ -27,11 +27,13 @@ from site_builder.corrections import ARTICLE_KEYS, Correctable, Correction, read
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.hashing import digest, file_stat, trusted_stat
+from site_builder.languages import editors_notes_problem, mark_editors_parts, strip_editors_controls, without_bidi_controls
 from site_builder.markup import (FENCE_RE, WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry, footnote_problems,
                                  footnotes_in, prose_lines)
 from site_builder.parallel import in_chunks
 from site_builder.schema import ARTICLE_FIELDS
 from site_builder.textstore import LazyTexts
+from site_builder.translations import with_originals
 from site_builder.yamlsource import UNREADABLE_BLOCK, SourceMapping, load_mapping
 
 ARTICLES_DIR = "articles"
@@ -123,6 +125,10 @@ class Article(LazyTexts):
     outlet_line: int = 0
     event_line: int = 0
     stance_line: int = 0
+    translation_of: str = ""  # the slug of the original this piece translates
+    translators: tuple[str, ...] = ()
+    translation_notes_html: str = ""  # the translator's words
+    translation_of_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -207,8 +213,8 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     fresh = _render_all(todo, config, renderer, jobs, tick, set_aside)
     for (_, cached), (article, found) in zip(stale_renders, fresh):
         cached.article, cached.problems = article, found
-    articles = [cached.article for _, cached in entries]
-    problems += [p for _, cached in entries for p in cached.problems]
+    articles, found = with_originals([cached.article for _, cached in entries])
+    problems += [p for _, cached in entries for p in cached.problems] + found
     return articles, problems + _duplicate_slugs(articles)
 
 
@@ -346,7 +352,7 @@ def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem
     values, field_problems = validate(source, ARTICLE_FIELDS, shown,
                                       {"stances": list(config.stances), "verdicts": list(config.verdicts),
                                        "annotation_kinds": list(config.annotation_kinds)})
-    problems += field_problems
+    problems += field_problems + strip_editors_controls(values, source.line_of, shown)
     if not SLUG_RE.match(path.stem):
         problems.append(Problem(shown, 0, f"file name `{path.name}` does not make a stable URL",
                                 f"rename it to `{slugify_hint(path.stem)}.md` (lowercase letters, digits, hyphens)",
@@ -373,7 +379,10 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
     text_render = renderer.render(body.text)
     provenance, problems = read_provenance(values["provenance"], config, shown, source.line_of("provenance"))
     problems += _body_problems(body, parsed, config.notes_heading)
+    body, found = _notes_without_controls(body, parsed)
+    problems += found
     text_html, annotations, found = annotate_text(values["annotations"], source, text_render.html, shown, renderer)
+    text_html = mark_editors_parts(text_html, values["language"], config.language)
     problems += found
     correctable = Correctable(ARTICLE_KEYS, _claim_ids(source), tuple(a.id for a in annotations))
     corrections, found = read_corrections(values["corrections"], source, shown, renderer, correctable)
@@ -407,8 +416,21 @@ def _render(parsed: _Parsed, config: SiteConfig, renderer: MarkdownRenderer) -> 
         outlet_line=source.line_of("outlet"),
         event_line=source.line_of("event"),
         stance_line=source.line_of("stance"),
+        translation_of=values["translation_of"],
+        translators=values["translator"],
+        translation_notes_html=renderer.render(values["translation_notes"]).html if values["translation_notes"] else "",
+        translation_of_line=source.line_of("translation_of"),
     )
     return article, problems
+
+
+def _notes_without_controls(body: Body, parsed: _Parsed) -> tuple[Body, list[Problem]]:
+    """The editorial notes without bidi controls (languages.strip_editors_controls says why)."""
+    line = parsed.body_line + body.text.count("\n")
+    problem = editors_notes_problem(body.notes, line, parsed.shown)
+    if problem is None:
+        return body, []
+    return Body(body.text, without_bidi_controls(body.notes), body.heading), [problem]
 
 
 def count_words(text: str) -> int:
@@ -428,7 +450,7 @@ def _wikilinks(parsed: _Parsed) -> tuple[tuple[str, int], ...]:
     """Every `[[slug]]` in the body and the front matter's Markdown fields, with its line."""
     source = parsed.source
     found = wikilinks_in(parsed.body, parsed.body_line)
-    for key in ("stance_notes", "author_bio"):
+    for key in ("stance_notes", "author_bio", "translation_notes"):
         found += wikilinks_in(str(source.values.get(key) or ""), source.line_of(key))
     for index, caveat in enumerate(_as_list(source.values.get("caveats"))):
         found += wikilinks_in(str(caveat or ""), source.line_of("caveats", index))

@@ -41,6 +41,7 @@ from site_builder.errors import ContentError, Problem, display_path
 from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
 from site_builder.i18n import Interface, interface_for
 from site_builder.jsonld import annotated_reading, claim_review, script_json
+from site_builder.languages import language_name, lang_attributes
 from site_builder.markup import LinkTarget, internal_link_attributes
 from site_builder.originals import Original, download_path, human_size
 from site_builder.reader import Article
@@ -121,7 +122,29 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.globals["charts"] = chart_functions(config)
     env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
         config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance))
+    env.globals.update(language_functions(config))
     return env
+
+
+def language_functions(config: SiteConfig) -> dict[str, Callable]:
+    """What templates use to mark a piece's language: `lang_attrs(piece)` on an element holding
+    its title or text (` lang="ar" dir="rtl"`, nothing when it is the site's language),
+    `editors_lang_attrs(piece)` on the editors' words inside such an element, `piece_title(piece)`
+    its title isolated in a <bdi> (another direction, or stray bidi controls in the outlet's
+    title, cannot reorder the list around it), `language_name(tag)` in the site's language."""
+    def attributes(values: dict[str, str]) -> Markup:
+        return Markup("").join(Markup(' {}="{}"').format(name, value) for name, value in values.items())
+
+    def piece_title(article: Article) -> Markup:
+        return Markup("<bdi{}>{}</bdi>").format(lang_attrs(article), article.title)
+
+    def lang_attrs(article: Article) -> Markup:
+        return attributes(lang_attributes(article.language, config.language))
+
+    return {"lang_attrs": lang_attrs, "piece_title": piece_title,
+            "editors_lang_attrs": lambda article: attributes(
+                lang_attributes(config.language, article.language) if article.language else {}),
+            "language_name": lambda tag: language_name(tag, config.language)}
 
 
 def chart_functions(config: SiteConfig) -> dict[str, Callable]:

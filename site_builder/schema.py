@@ -6,7 +6,7 @@ generated reference all follow from this tuple.
 
 from __future__ import annotations
 
-from site_builder.fields import (Boolean, Choice, Field, Identifier, Integer, IsoDate, Markdown, Record, Slug, Text, TextList, Url,
+from site_builder.fields import (Boolean, Choice, Field, Identifier, Integer, IsoDate, LanguageTag, Markdown, Record, Slug, Text, TextList, Url,
                                  Verbatim, Wording)
 
 PROVENANCE_FIELDS: tuple[Field, ...] = (
@@ -76,8 +76,10 @@ CORRECTION_FIELDS: tuple[Field, ...] = (
 
 ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("title", Text(), "The headline as the outlet published it.", required=True),
-    Field("outlet", Text(), "The publication the piece appeared in.", required=True, required_unless="draft"),
-    Field("date", IsoDate(), "The publication date.", required=True, required_unless="draft"),
+    Field("outlet", Text(), "The publication the piece appeared in (a translation inherits its original's).",
+          required=True, required_unless="draft", inherited_with="translation_of"),
+    Field("date", IsoDate(), "The publication date (a translation inherits its original's).", required=True,
+          required_unless="draft", inherited_with="translation_of"),
     Field("author", TextList(accept_single=True), "The author, or a list of authors, as credited.", default=()),
     Field("source_url", Url(), "Where the piece was published.", default=""),
     Field("stance", Choice(choices_from="stances"), "How the piece leans, one of the stances declared in site.yml.",
@@ -98,7 +100,13 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
           "updates of this piece's context and claims, shown near the top of its page and in /corrections/.",
           default=()),
     Field("draft", Boolean(), "A draft is checked but not published.", default=False),
-    Field("language", Text(), "The language of the text as a BCP 47 tag, if not the site's.", default=""),
+    Field("language", LanguageTag(), "The language of the title and text as a BCP 47 tag (`ru`, `ar`, `pt-BR`), if "
+          "not the site's: pages mark it (`lang`, and `dir` for right-to-left scripts).", default=""),
+    Field("translation_of", Slug(), "The slug of the piece this one translates: each page links to the other, and "
+          "this one inherits the original's outlet, date, event and claims unless it sets its own.", default=""),
+    Field("translator", TextList(accept_single=True), "Who translated the piece (a translation only).", default=()),
+    Field("translation_notes", Markdown(), "The translator's notes on the translation (choices, omissions), in "
+          "Markdown: shown as the translator's words.", default=""),
     Field("author_bio", Markdown(), "What the page said about the author (moved out of the text on import).",
           default=""),
     Field("word_count", Integer(), "Words in the text as imported.", default=0),

@@ -186,7 +186,7 @@ def test_wikilinks_show_the_title_or_the_label_and_carry_a_preview(built, base):
 def test_same_story_elsewhere_lists_the_other_pieces_of_the_event(built, base):
     section = built.page(f"articles/{A}/").cssselect(".same-story")[0]
     rows = section.cssselect("tbody tr")
-    assert [(texts(r.cssselect("td"))[0], stance(r.cssselect("td")[1]), r.cssselect("td a.internal-link")[0].text)
+    assert [(texts(r.cssselect("td"))[0], stance(r.cssselect("td")[1]), r.cssselect("td a.internal-link")[0].text_content())
             for r in rows] == [("RT", "pro-kremlin", TITLES[B]), ("The Guardian", "critical", TITLES[C])]
     assert section.cssselect("h2 a")[0].get("href") == f"{base}events/{EVENT}/"
     assert built.page(f"articles/{D}/").cssselect(".same-story") == []
@@ -213,7 +213,7 @@ def test_claim_page_lists_every_appearance_with_its_role(built):
     assert page.cssselect("h1")[0].text_content() == SHARE_NOT_ISIS["text"]
     assert page.cssselect("#verdict-heading .verdict-disputed")
     appearances = page.cssselect(".appearances li")
-    assert [(a.cssselect("a.internal-link")[0].text, texts(a.cssselect(".claim-role"))[0]) for a in appearances] \
+    assert [(a.cssselect("a.internal-link")[0].text_content(), texts(a.cssselect(".claim-role"))[0]) for a in appearances] \
         == [(TITLES[A], "disputes it"), (TITLES[D], "reports it without endorsing it")]
 
 
@@ -283,7 +283,7 @@ def test_timeline_groups_by_month_oldest_first_and_marks_events(built, base):
     months = page.cssselect(".timeline-month")
     assert texts(m.cssselect("h2")[0] for m in months) == ["June 2014", "October 2015", "November 2015", "August 2016"]
     assert texts(months[1].cssselect("li > a.internal-link")) == [TITLES[s] for s in (B, A, F, C)]
-    marked = [li.cssselect("a.internal-link")[0].text for li in page.cssselect(".timeline li")
+    marked = [li.cssselect("a.internal-link")[0].text_content() for li in page.cssselect(".timeline li")
               if li.cssselect(".event-marker")]
     assert marked == [TITLES[B], TITLES[A], TITLES[C]]
     assert {a.get("href") for a in page.cssselect(".event-marker")} == {f"{base}events/{EVENT}/"}

@@ -6,6 +6,8 @@
   and the corrections page, in light and dark: 0 violations.
 - Lighthouse (npm) on the same pages: performance, accessibility, best practices and SEO >= 0.95
   (SEO 1.0 on the home and article pages).
+- axe and the Nu checker also on an Arabic piece (right to left, annotated) and a list mixing English,
+  Russian and Arabic titles, added to a copy of the bundled collection.
 - The W3C Nu HTML checker (npm vnu-jar, run by Debian's Java) on every built page: 0 errors.
 
 The site is built with its served address as `base_url` (http://127.0.0.1:<port>/), as a
@@ -55,6 +57,8 @@ PAGES = {
     "corrected": f"articles/{CORRECTED}/",
     "corrections": "corrections/",
     "data": "data/",
+    "arabic": "articles/ghrat-rwsy-ly-mwaq-qrb-hlb/",  # an Arabic piece (rtl) with a note, on an English site
+    "mixed-list": "tags/syrian-army/",  # English, Russian and Arabic titles in one list
     # The same collection with an Arabic interface (right to left, mirrored), built into ar/ beside it.
     "arabic-home": "ar/",
     "arabic-article": "ar/articles/russia-and-syria-on-the-offensive-against-isis-ground-operations-coordinated/",
@@ -94,6 +98,7 @@ def served(tmp_path_factory):
     shutil.copy(REPO / "site.yml", site.root / "site.yml")
     shutil.copytree(REPO / "content", site.root / "content")
     ensure_corrected(site.root / "content" / "articles" / f"{CORRECTED}.md")
+    add_pieces_in_other_languages(site.root / "content" / "articles")
     arabic = Site(tmp_path_factory.mktemp("quality-ar") / "site")
     shutil.copytree(site.root, arabic.root)
     arabic.write("site.yml", re.sub(r"(?m)^language:.*$", "language: ar", (site.root / "site.yml").read_text()))
@@ -127,6 +132,20 @@ def ensure_corrected(path: Path) -> None:
                f"  - date: {today}\n    kind: update\n    field: claims.{claim}.evidence\n    why: A primary source was added.\n")
     front_end = text.index("\n---\n", 4) + 1
     path.write_text(text[:front_end] + entries + text[front_end:], encoding="utf-8")
+
+
+def add_pieces_in_other_languages(folder: Path) -> None:
+    """An Arabic piece (annotated, right to left) and a Russian one beside the bundled English pieces."""
+    common = "outlet: {outlet}\ndate: 2015-10-10\nstance: mixed\ntags:\n  - syrian army\n"
+    (folder / "ghrat-rwsy-ly-mwaq-qrb-hlb.md").write_text(
+        "---\ntitle: غارات روسية على مواقع قرب حلب\n" + common.format(outlet="الجزيرة") + "language: ar\n"
+        "annotations:\n  - quote: بحسب وزارة الدفاع\n    note: The ministry named no targets.\n---\n\n"
+        "شنت طائرات روسية غارات على مواقع قرب مدينة حلب، بحسب وزارة الدفاع الروسية.\n\n"
+        "وقال سكان إن الغارات استمرت حتى ساعات الصباح.\n", encoding="utf-8")
+    (folder / "udary-pod-aleppo.md").write_text(
+        "---\ntitle: Российские самолёты нанесли удары под Алеппо\n" + common.format(outlet="Вести")
+        + "language: ru\n---\n\nРоссийские самолёты нанесли удары по целям под Алеппо, сообщило Министерство "
+        "обороны.\n", encoding="utf-8")
 
 
 def test_axe_finds_no_accessibility_violations_in_light_or_dark(browser, served, capsys):

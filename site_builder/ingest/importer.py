@@ -33,7 +33,7 @@ from site_builder.ingest.decode import Unreadable, decode
 from site_builder.ingest.extracted import Extracted
 from site_builder.ingest.fetch import HTML_TYPES, Fetched
 from site_builder.ingest.html import extract_html
-from site_builder.ingest.language import detect_language, load_model
+from site_builder.ingest.language import detect_language, load_model, written_tag
 from site_builder.ingest.markdown_source import extract_markdown
 from site_builder.ingest.ordered_writes import OrderedWrites
 from site_builder.ingest.plaintext import extract_text
@@ -216,8 +216,7 @@ def extract(raw: Raw) -> Read:
         raise Unreadable(_page_reason(str(reason)), codes.PAGE_WITHOUT_ARTICLE) if fetched else reason from None
     if len(found.text.split()) < MIN_WORDS:
         raise Unreadable("no article text found", codes.PAGE_WITHOUT_ARTICLE if fetched else "")
-    if not found.language:
-        found = replace(found, language=detect_language(found.text))
+    found = replace(found, language=written_tag(found.language) or written_tag(detect_language(found.text)))
     if fetched:  # where the page was found, whatever it says of itself
         found = replace(found, source_url=fetched.url)
     return Read(raw, found, hashlib.sha256(raw.data).hexdigest(), (decoded.warning,) if decoded.warning else ())

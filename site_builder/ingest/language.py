@@ -30,3 +30,15 @@ def detect_language(text: str) -> str:
         return ""
     language, probability = _identifier().classify(text)
     return language if probability >= MIN_PROBABILITY else ""
+
+
+def written_tag(tag: str) -> str:
+    """`tag` in the standard form `check` accepts (`EN-us` -> `en-US`), or "" when it is not a
+    language tag a registry knows (`<html lang="xx">`, `lang="english"`): an import never writes
+    a `language` that check would refuse."""
+    from site_builder.languages import NotALanguageTag, normalise_tag
+
+    try:
+        return normalise_tag(tag) if tag else ""
+    except NotALanguageTag:
+        return ""

@@ -303,14 +303,15 @@ def _publishing_steps(directory: Path, requirement: str, committed: bool) -> str
 
 def _run_translations(root: Path, args: argparse.Namespace) -> int:
     from site_builder.catalogues import site_translations
-    from site_builder.i18n import valid_language_tag
+    from site_builder.languages import NotALanguageTag, normalise_tag
     from site_builder.render import theme_dirs
 
     config = load_config(root)
     language = args.language or config.language
-    if not valid_language_tag(language):
-        print(f"site-builder translations: `{language}` is not a BCP 47 language tag (e.g. fr, ar, pt-BR)",
-              file=sys.stderr)
+    try:
+        language = normalise_tag(language)
+    except NotALanguageTag as error:
+        print(f"site-builder translations: {error.message} ({error.hint})", file=sys.stderr)
         return 1
     report = site_translations(root, config.theme, theme_dirs(config), language, args.update)
     if report.written:

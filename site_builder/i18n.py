@@ -20,7 +20,6 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-import langcodes
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.messages.catalog import Catalog
@@ -31,25 +30,10 @@ from babel.support import NullTranslations, Translations
 
 from site_builder import problem_codes as codes
 from site_builder.errors import Problem
+from site_builder.languages import direction
 
 SOURCE_LANGUAGE = "en"  # the language the templates are written in: the fallback for every string
 DOMAIN = "messages"
-# Scripts written right to left, for tags Babel has no locale for (its `character_order` decides the rest).
-RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Mend"})
-
-
-def valid_language_tag(tag: str) -> bool:
-    """A well-formed BCP 47 tag whose language is a real one (`en`, `pt-BR`, `zh-Hant`)."""
-    return bool(tag) and "_" not in tag and langcodes.tag_is_valid(tag)  # `en_GB` is a locale's name, not a tag
-
-
-def suggest_tag(tag: str) -> str:
-    """The tag a language's name or a near-miss means (`French` -> `fr`, `en_GB` -> `en-GB`), or ''."""
-    try:
-        found = langcodes.find(tag) if tag.isalpha() and len(tag) > 3 else langcodes.get(tag.replace("_", "-"))
-    except (LookupError, ValueError):
-        return ""
-    return str(found) if found.is_valid() else ""
 
 
 @dataclass(frozen=True)
@@ -111,15 +95,8 @@ def catalogue_folder(language: str, themes: list[Path]) -> str | None:
 
 
 def is_rtl(language: str) -> bool:
-    """Whether the language is written right to left, from its locale's or its likely script."""
-    try:
-        return Locale.parse(language, sep="-").character_order == "right-to-left"
-    except (ValueError, UnknownLocaleError):
-        pass
-    try:
-        return langcodes.get(language).maximize().script in RTL_SCRIPTS
-    except (LookupError, ValueError):
-        return False
+    """Whether the language is written right to left (from its likely script, as for pieces)."""
+    return direction(language) == "rtl"
 
 
 def catalogue_problems(language: str, themes: list[Path], line: int) -> list[Problem]:

@@ -99,4 +99,4 @@ def test_a_language_that_is_not_a_tag_is_an_error_with_a_did_you_mean(site, run)
     site.add_article("piece")
     result = run("check", "--site", site.root)
     assert result.code == 1
-    assert "`language`: `French` is not a BCP 47 language tag (did you mean `fr`?) [SB150]" in result.err + result.out
+    assert "`language`: `French` is not a language tag (did you mean `fr` (French)?) [SB150]" in result.err + result.out

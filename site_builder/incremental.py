@@ -139,13 +139,18 @@ class PageKeys:
     """Dependency keys for a build's pages (see the module docstring)."""
 
     def __init__(self, collection: Collection, site_key: str, full_keys: dict[str, str], tracked: bool,
-                 known_summaries: dict[str, str] | None = None, last: "KeysRecord | None" = None):
+                 known_summaries: dict[str, str] | None = None, last: "KeysRecord | None" = None,
+                 summary_keys: dict[str, str] | None = None):
         """`known_summaries` (the build state's memo, which build._read keeps up to date) spares
-        hashing every article's summary again. `last` (the
+        hashing every article's summary again, and `summary_keys` (build._read's, by slug) even
+        looking them up again. `last` (the
         last build's `record()`) spares keying again the pages whose inputs it shows unchanged."""
         self.collection = collection
         self.full = full_keys
-        self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
+        if summary_keys and all(article.slug in summary_keys for article in collection.articles):
+            self.summary = summary_keys
+        else:
+            self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
         self._claims: dict[str, str] = {}
         self._listing: dict[tuple[str, ...], str] = {}
         self._listing_keys: dict[str, str] = {}  # full key -> listing key, for the next build

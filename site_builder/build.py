@@ -233,7 +233,7 @@ def _collection_basis(config: SiteConfig, include_drafts: bool, state: BuildStat
     standalone pages. An edited text changes none of them, and then the collection need not be
     made again."""
     summaries, memo = summaries_of(articles, state.full_keys(), state.summary_memo())
-    state.remember_summaries(memo)
+    state.remember_summaries(memo, summaries)
     editors_files = [config.root / OUTLETS_FILE, config.root / EVENTS_FILE, *page_paths(config)]
     return digest(include_drafts, [(str(path), _bytes_or_error(path)) for path in editors_files],
                   [(article.path, summaries[article.slug]) for article in articles],
@@ -266,7 +266,7 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
     try:
         full_keys = state.full_keys()
         keys = PageKeys(collection, _site_key(key, config, themes), full_keys, theme_is_tracked(themes),
-                        state.summary_memo(), state.page_keys())
+                        state.summary_memo(), state.page_keys(), state.summary_keys())
         listings = () if core_only else _annotation_listings(collection, keys, state)
         plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
                          RowMemo(cache_dir(config.root), key, full_keys), citations, listings)

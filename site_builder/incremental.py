@@ -115,6 +115,8 @@ class KeysRecord:
     declared: dict[str, str] = field(default_factory=dict)
     # An annotated piece's full key -> the hash of what the annotation listings show of it.
     listing_keys: dict[str, str] = field(default_factory=dict)
+    # A piece's full key -> what the data files show of its body (`_data_body`).
+    data_bodies: dict[str, str] = field(default_factory=dict)
 
 
 def summaries(articles: Iterable[Article], full_keys: dict[str, str],
@@ -141,19 +143,26 @@ class PageKeys:
     """Dependency keys for a build's pages (see the module docstring)."""
 
     def __init__(self, collection: Collection, site_key: str, full_keys: dict[str, str], tracked: bool,
-                 known_summaries: dict[str, str] | None = None, last: "KeysRecord | None" = None):
+                 known_summaries: dict[str, str] | None = None, last: "KeysRecord | None" = None,
+                 summary_keys: dict[str, str] | None = None):
         """`known_summaries` (the build state's memo, which build._read keeps up to date) spares
-        hashing every article's summary again. `last` (the
+        hashing every article's summary again, and `summary_keys` (build._read's, by slug) even
+        looking them up again. `last` (the
         last build's `record()`) spares keying again the pages whose inputs it shows unchanged."""
         self.collection = collection
         self.full = full_keys
-        self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
+        if summary_keys and all(article.slug in summary_keys for article in collection.articles):
+            self.summary = summary_keys
+        else:
+            self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
         self._claims: dict[str, str] = {}
         self._listing: dict[tuple[str, ...], str] = {}
         self._listing_keys: dict[str, str] = {}  # full key -> listing key, for the next build
         self._known_listing_keys = last.listing_keys if last is not None else {}
         self._declared: dict[str, str] = {}
         self._data_keys: dict[tuple, str] = {}
+        self._data_body_memo: dict[str, str] = {}  # for the next build (KeysRecord.data_bodies)
+        self._known_data_body_memo = last.data_bodies if last is not None else {}
         # Every page may say whether the site lists annotations (the menu, the search page).
         site_key = digest(site_key, collection.menu, has_annotations(collection.articles))
         everything = digest(collection.drafts_hidden, [self.summary[a.slug] for a in collection.articles],
@@ -168,7 +177,11 @@ class PageKeys:
 
     def record(self, keys: dict[str, str]) -> "KeysRecord":
         """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave)."""
-        return KeysRecord((self.site_key, self.everything), keys, self.full, self._declared, self._listing_keys)
+        # A build whose data files' keys were all the last build's needed no piece's data body:
+        # the last build's are still the ones to reuse.
+        data_bodies = self._data_body_memo or self._known_data_body_memo
+        return KeysRecord((self.site_key, self.everything), keys, self.full, self._declared, self._listing_keys,
+                          data_bodies)
 
     def of(self, job: PageJob) -> str:
         """The page's key, from what it declares it shows (its kind, subject and pieces in full)."""
@@ -271,9 +284,18 @@ class PageKeys:
             return self._annotation_listing(slugs)
         key = self._data_keys.get((dataset, slugs))  # its JSON and its CSV show the same
         if key is None:
-            by_slug = self._articles_by_slug
-            key = self._data_keys[dataset, slugs] = digest([_data_body(by_slug[slug]) for slug in slugs])
+            key = self._data_keys[dataset, slugs] = digest([self._data_body(slug) for slug in slugs])
         return key
+
+    def _data_body(self, slug: str) -> str:
+        """`_data_body` of a piece, made again only when its file changed since the last build
+        (its full key): an edit build changes one piece of the thousands a data file shows."""
+        full = self.full[slug]
+        body = self._data_body_memo.get(full) or self._known_data_body_memo.get(full)
+        if body is None:
+            body = _data_body(self._articles_by_slug[slug])
+        self._data_body_memo[full] = body
+        return body
 
     def _event(self, event: Event) -> tuple:
         return event.profile, self._summaries(event.articles)

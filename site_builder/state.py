@@ -118,22 +118,50 @@ class BuildState:
         self._search = SearchRecord()
         self._inputs_stamp, self._summary = "", BuildSummary()  # for LastBuild
         self._pack_name = ""  # the file beside the pickle holding the article bodies (textstore)
+        self._reset_transient()
+
+    def _reset_transient(self) -> None:
+        """What one build works out from the read record and several steps use: not saved."""
+        self._full_keys: dict[str, str] | None = None  # full_keys(), once the articles are read
+        self._summary_keys: dict[str, str] = {}  # this build's summary key by slug (remember_summaries)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_full_keys", None)
+        state.pop("_summary_keys", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._reset_transient()
 
     # --- what was read --------------------------------------------------------------------------
 
     def article_entries(self) -> dict[str, CachedArticle]:
-        """The reader's entry for each article file, which the reader updates in place."""
+        """The reader's entry for each article file, which the reader updates in place (so the
+        full keys are worked out again once it has)."""
+        self._reset_transient()
         return self._read.articles
 
     def full_keys(self) -> dict[str, str]:
-        """Each read article's full key (its render key) by slug."""
-        return {entry.article.slug: entry.render_key for entry in self._read.articles.values() if entry.article}
+        """Each read article's full key (its render key) by slug: made once per build, as the
+        collection's basis, the citations and the page keys all need it."""
+        if self._full_keys is None:
+            self._full_keys = {entry.article.slug: entry.render_key
+                               for entry in self._read.articles.values() if entry.article}
+        return self._full_keys
 
     def summary_memo(self) -> dict[str, str]:
         return self._read.summary_keys
 
-    def remember_summaries(self, memo: dict[str, str]) -> None:
+    def remember_summaries(self, memo: dict[str, str], by_slug: dict[str, str]) -> None:
+        """The memo for the next build, and this build's summary keys (`by_slug`) for its page keys."""
         self._read.summary_keys = memo
+        self._summary_keys = by_slug
+
+    def summary_keys(self) -> dict[str, str]:
+        """This build's summary key of each article read, by slug (empty before they are read)."""
+        return self._summary_keys
 
     def related_memo(self) -> dict:
         """Related reading's memo, which collection.build_collection updates in place."""

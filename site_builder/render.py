@@ -114,6 +114,7 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.filters["day_in_month"] = interface.day
     env.filters["number"] = interface.number
     env.filters["percent"] = interface.percent
+    env.filters["translated"] = lambda message, values=(): _translated(interface, message, values)
     env.filters["join_names"] = lambda names: join_names(names, interface.translations.gettext(" and "))
     env.filters["pagefind_filter_value"] = pagefind_filter_value
     env.filters["human_size"] = human_size
@@ -133,6 +134,12 @@ def _locale_ngettext(interface: Interface) -> Callable[[str, str, int], str]:
     def ngettext(singular: str, plural: str, count: int) -> str:
         return interface.translations.ngettext(singular, plural, count).replace("%(num)s", interface.number(count))
     return ngettext
+
+
+def _translated(interface: Interface, message: str, values=()) -> str:
+    """A string of ours kept in Python (the Data page's), translated with its values (translated too)."""
+    _ = interface.translations.gettext
+    return _(message) % {name: _(value) for name, value in values} if values else _(message)
 
 
 def chart_functions(config: SiteConfig, interface: Interface) -> dict[str, Callable]:

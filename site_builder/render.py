@@ -42,6 +42,7 @@ from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_
 from site_builder.i18n import Interface, interface_for, site_interface
 from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.markup import LinkTarget, internal_link_attributes
+from site_builder.related import reason_in
 from site_builder.originals import Original, download_path, human_size
 from site_builder.reader import Article
 from site_builder.urls import absolute, has_origin, url_for
@@ -114,6 +115,7 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.filters["day_in_month"] = interface.day
     env.filters["number"] = interface.number
     env.filters["percent"] = interface.percent
+    env.filters["reason"] = lambda reason: reason_in(reason, interface)  # why a piece is related
     env.filters["translated"] = lambda message, values=(): _translated(interface, message, values)
     env.filters["join_names"] = lambda names: join_names(names, interface.translations.gettext(" and "))
     env.filters["pagefind_filter_value"] = pagefind_filter_value

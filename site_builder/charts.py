@@ -328,10 +328,10 @@ def next_period(start: date, unit: str) -> date:
 
 
 def period_label(start: date, unit: str, words: Interface) -> str:
-    """`week of 5 October 2015`, `October 2015`, `2015`, in the interface's language."""
+    """`week of 5 Oct 2015`, `Oct 2015`, `2015`, in the interface's language."""
     if unit == "week":
-        return words.gettext("week of %(date)s", date=words.long_date(start))
-    return words.month(start) if unit == "month" else str(start.year)
+        return words.gettext("week of %(date)s", date=words.day(start) + " " + str(start.year))
+    return words.short_month(start) if unit == "month" else str(start.year)
 
 
 def series_name(key: str, words: Interface) -> str:

@@ -79,6 +79,10 @@ class Interface:
         """`October 2015` as a heading (the month standing alone: `октябрь 2015 г.`)."""
         return format_skeleton("yMMMM", value, locale=self.locale)
 
+    def short_month(self, value: date) -> str:
+        """`Oct 2015`: a month on a chart's axis or in its figures."""
+        return format_skeleton("yMMM", value, locale=self.locale)
+
     def day(self, value: date) -> str:
         """`9 Oct`: a day in a month the heading already names."""
         if self.locale.language == SOURCE_LANGUAGE:

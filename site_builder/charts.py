@@ -252,8 +252,8 @@ def over_time(chart_id: str, title: str, articles: Sequence[Article], config: Si
     points = ()
     if len(dated) <= MAX_POINTS and max(len(b) for b in buckets.values()) <= MAX_STACK:
         style = {s.key: s.style for s in series}
-        points = tuple(Point(a.date, style[a.stance or UNASSESSED], f"{a.title} ({series_name(a.stance or UNASSESSED, words)})")
-                       for a in dated)
+        points = tuple(Point(a.date, style[a.stance or UNASSESSED],
+                             f"{a.title} ({series_name(a.stance or UNASSESSED, words)})") for a in dated)
     sentence = _time_sentence(title, unit, dated, rows, series, spans, words)
     return Chart(chart_id, "time", sentence, unit.capitalize(), series, tuple(rows), spans=spans, points=points,
                  words=words)

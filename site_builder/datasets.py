@@ -324,7 +324,8 @@ def _(message: str) -> str:
 
 DATASETS: tuple[Dataset, ...] = (
     _by_piece("pieces", _("Pieces"), _("One record per published piece: its front matter, its address and its word "
-                                       "count."), PIECE_FIELDS, lambda collection: collection.articles, lambda article: (article,), piece_row),
+                                       "count."), PIECE_FIELDS, lambda collection: collection.articles,
+              lambda article: (article,), piece_row),
     Dataset("claims", _("Claims"), _("One record per claim, with its verdict and every piece carrying it."),
             CLAIM_DATA_FIELDS, lambda collection: collection.claims, claim_row),
     Dataset("outlets", _("Outlets"), _("One record per outlet: its profile (content/outlets.yml) and its pieces."),

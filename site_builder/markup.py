@@ -112,7 +112,8 @@ class LinkTarget:
     def preview(self, words: Interface | None = None) -> str:
         """`Outlet · 9 October 2015 · stance`, the date as the interface's locale writes it."""
         if words is None:
-            outlet, when = self.outlet or "outlet unknown", (f"{self.date.day} {self.date:%B %Y}" if self.date else "undated")
+            when = f"{self.date.day} {self.date:%B %Y}" if self.date else "undated"
+            outlet = self.outlet or "outlet unknown"
         else:
             outlet, when = self.outlet or words.gettext("outlet unknown"), words.long_date(self.date)
         return " · ".join(part for part in (outlet, when, self.stance) if part)

@@ -255,8 +255,8 @@ def _score(mine: _Features, theirs: _Features, tag_counts: Mapping[str, int], to
     shared_claims = sorted(mine.claim_ids & theirs.claim_ids)
     if shared_claims:
         score += RELATED_WEIGHTS["shared claim"] * len(shared_claims)
-        reasons.append(Reason.of("claims", f"shares claim{'s' if len(shared_claims) > 1 else ''}: {', '.join(shared_claims)}",
-                                 tuple(shared_claims)))
+        english = f"shares claim{'s' if len(shared_claims) > 1 else ''}: {', '.join(shared_claims)}"
+        reasons.append(Reason.of("claims", english, tuple(shared_claims)))
     shared = list(dict.fromkeys((name, slug) for name, slug in mine.tag_slug_of if slug in theirs.tag_slugs))
     if shared:
         score += sum(RELATED_WEIGHTS["shared tag"] * math.log(1 + total / tag_counts[slug]) for _, slug in shared)

@@ -125,7 +125,8 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.filters["in_reading_order"] = in_reading_order  # an article's placed annotations, as its page numbers them
     env.globals["charts"] = chart_functions(config, interface)
     env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
-        config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance), interface)
+        config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance),
+        interface)
     env.globals["note_label"] = lambda annotation: note_label(annotation, interface)
     return env
 

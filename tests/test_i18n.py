@@ -154,9 +154,10 @@ corrections:
 """
 # Words of ours that are names in every language (formats, standards, tools), and the editors' keys (stances
 # and verdicts, annotation kinds and claim ids are slugs: readers see them as written).
-NAMES = {"pro", "mixed", "critical", "true", "false", "comment", "precise", "LD", "JavaScript", "JSON", "CSV", "Atom", "BibTeX", "CSL", "RIS", "SPDX", "SHA", "Schema", "Draft", "UTF", "RFC", "Excel",
-         "Markdown", "HTML", "Python", "Zotero", "citeproc", "W3C", "Web", "Annotation", "Annotations", "Feed",
-         "site", "builder", "import", "Internet", "Archive", "Pagefind", "Creative", "Commons", "Attribution",
+NAMES = {"pro", "mixed", "critical", "true", "false", "comment", "precise", "LD", "JavaScript", "JSON", "CSV",
+         "Atom", "BibTeX", "CSL", "RIS", "SPDX", "SHA", "Schema", "Draft", "UTF", "RFC", "Excel", "Markdown",
+         "HTML", "Python", "Zotero", "citeproc", "W3C", "Web", "Annotation", "Annotations", "Feed", "site",
+         "builder", "import", "Internet", "Archive", "Pagefind", "Creative", "Commons", "Attribution",
          "International", "CC", "BY", "APA", "MLA", "Chicago", "Harvard", "Vancouver", "IEEE", "Turabian"}
 
 

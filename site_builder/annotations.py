@@ -30,6 +30,7 @@ from slugify import slugify
 from site_builder import problem_codes as codes
 from site_builder.anchoring import Anchor, TextQuote, Unanchored, anchor
 from site_builder.errors import Problem
+from site_builder.i18n import Interface
 from site_builder.markup import MarkdownRenderer
 from site_builder.yamlsource import SourceMapping
 
@@ -74,10 +75,12 @@ class Annotation:
         """The W3C Web Annotation motivation of its kind."""
         return MOTIVATIONS.get(self.kind, "commenting")
 
-    @property
-    def label(self) -> str:
-        """Whose words the note is, as the page says."""
-        return f"Note by {self.by}" if self.by else "Editors' note"
+
+def note_label(annotation: Annotation, words: Interface | None = None) -> str:
+    """Whose words the note is, as the page says, in the interface's language (English without one)."""
+    if words is None:
+        return f"Note by {annotation.by}" if annotation.by else "Editors' note"
+    return words.gettext("Note by %(name)s", name=annotation.by) if annotation.by else words.gettext("Editors' note")
 
 
 # --- the text annotations are anchored in -------------------------------------------------------
@@ -148,7 +151,7 @@ def annotate_text(items: Sequence[dict[str, Any] | None], source: SourceMapping,
     slots = _slots(root) if root is not None else []
     annotations, problems = _read_annotations(items, source, "".join(slot.text for slot in slots), shown, renderer)
     placed = in_reading_order(annotations)
-    return (_highlighted(root, slots, placed) if placed else text_html), annotations, problems
+    return (_highlighted(root, slots, placed, renderer.words) if placed else text_html), annotations, problems
 
 
 def read_annotations(items: Sequence[dict[str, Any] | None], source: SourceMapping, text_html: str, shown: str,
@@ -342,7 +345,7 @@ def _shorten(text: str) -> str:
 
 # --- showing them ---------------------------------------------------------------------------------
 
-def highlight(text_html: str, annotations: Sequence[Annotation]) -> str:
+def highlight(text_html: str, annotations: Sequence[Annotation], words: Interface | None = None) -> str:
     """`text_html` with each placed annotation's passage in `<mark>` elements and its note after it.
 
     A passage that crosses a link, emphasis or a paragraph's end is marked one text node at a time
@@ -356,10 +359,10 @@ def highlight(text_html: str, annotations: Sequence[Annotation]) -> str:
     if not placed:
         return text_html
     root = _parse(text_html)
-    return _highlighted(root, _slots(root), placed)
+    return _highlighted(root, _slots(root), placed, words)
 
 
-def _highlighted(root: Any, slots: list[_Slot], placed: list[Annotation]) -> str:
+def _highlighted(root: Any, slots: list[_Slot], placed: list[Annotation], words: Interface | None) -> str:
     """`highlight` of the text parsed as `root`, whose text nodes are `slots`."""
     numbers = {a.id: number for number, a in enumerate(placed, 1)}
     last_marks: dict[str, Any] = {}
@@ -368,7 +371,8 @@ def _highlighted(root: Any, slots: list[_Slot], placed: list[Annotation]) -> str
     after: dict[Any, Any] = {}  # keyed by the element itself: lxml keeps one proxy per element while it is held
     for annotation in placed:
         if annotation.id in last_marks:
-            _add_note(last_marks[annotation.id], annotation, numbers[annotation.id], after)
+            label = note_label(annotation, words)
+            _add_note(last_marks[annotation.id], annotation, numbers[annotation.id], after, label)
     return _serialise(root)
 
 
@@ -450,7 +454,7 @@ def _leading_text(pieces: list[Any]) -> Iterator[str]:
         yield piece
 
 
-def _add_note(mark: Any, annotation: Annotation, number: int, after: dict[Any, Any]) -> None:
+def _add_note(mark: Any, annotation: Annotation, number: int, after: dict[Any, Any], label: str) -> None:
     """The numbered link and the note, after the passage's last mark (see `highlight`)."""
     anchor_point = mark
     while _tag(anchor_point.getparent()) in _INLINE:
@@ -458,7 +462,7 @@ def _add_note(mark: Any, annotation: Annotation, number: int, after: dict[Any, A
     if _tag(anchor_point.getparent()) in _NOTE_AFTER:
         anchor_point = anchor_point.getparent()
     previous = after.get(anchor_point, anchor_point)  # notes ending at one place keep their order
-    ref, note = _reference(annotation, number), _note(annotation, number)
+    ref, note = _reference(annotation, number, label), _note(annotation, number, label)
     note.tail, previous.tail = previous.tail, None
     parent = previous.getparent()
     index = parent.index(previous) + 1
@@ -467,19 +471,19 @@ def _add_note(mark: Any, annotation: Annotation, number: int, after: dict[Any, A
     after[anchor_point] = note
 
 
-def _reference(annotation: Annotation, number: int) -> Any:
+def _reference(annotation: Annotation, number: int, label: str) -> Any:
     """A small numbered link to the note: a keyboard stop at the passage, and the number that
     pairs passage and note when several notes share the margin."""
     sup = etree.Element("sup", {"class": "annotation-ref", "data-pagefind-ignore": ""})
     link = etree.SubElement(sup, "a", {"href": f"#{NOTE_ID_PREFIX}{annotation.id}",
                                        "id": f"{NOTE_ID_PREFIX}ref-{annotation.id}"})
     hidden = etree.SubElement(link, "span", {"class": "visually-hidden"})
-    hidden.text = f"{annotation.label} "
+    hidden.text = f"{label} "
     hidden.tail = str(number)
     return sup
 
 
-def _note(annotation: Annotation, number: int) -> Any:
+def _note(annotation: Annotation, number: int, label_text: str) -> Any:
     """The note as phrasing content (it sits inside the passage's paragraph): its blocks become
     spans the theme shows as blocks, its lists keep their roles. Labelled as whose words it is."""
     note = etree.Element("span", {"class": f"annotation-note annotation-kind-{annotation.kind}", "role": "note",
@@ -487,7 +491,7 @@ def _note(annotation: Annotation, number: int) -> Any:
     label = etree.SubElement(note, "span", {"class": "annotation-label", "data-pagefind-ignore": ""})
     number_element = etree.SubElement(label, "span", {"class": "annotation-number"})
     number_element.text = str(number)
-    number_element.tail = f" {annotation.label} · "
+    number_element.tail = f" {label_text} · "
     kind = etree.SubElement(label, "span", {"class": "annotation-kind"})
     kind.text = annotation.kind
     body = etree.SubElement(note, "span", {"class": "annotation-body"})

@@ -30,7 +30,7 @@ from site_builder.events import EVENTS_FILE, read_events
 from site_builder.hashing import code_fingerprint, digest, folder_stamp, inputs_stamp
 from site_builder.incremental import KeysRecord, PageKeys, render_pages, theme_is_tracked
 from site_builder.incremental import summaries as summaries_of
-from site_builder.i18n import interface_problems
+from site_builder.i18n import interface_for, interface_problems
 from site_builder.indexing import SearchStep, no_search_index
 from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.pages import page_paths, read_pages, site_menu
@@ -123,7 +123,9 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     if options.core_only:
         config = replace(config, search=False)
     themes = theme_dirs(config)
-    key = digest(code_fingerprint(), repr(config), options.drafts, options.core_only)
+    # The catalogues too: the reader puts some of their words in the pieces' texts (previews, note labels).
+    key = digest(code_fingerprint(), repr(config), options.drafts, options.core_only,
+                 interface_for(config.language, themes).stamp)
     stats: dict[str, tuple] = {}  # each input file's file_stat, taken for the stamp: the reader reuses them
     # The watcher already knows what changed: stamping every input file is only for the shortcut.
     stamp = "" if options.changed is not None else inputs_stamp([config.root / CONFIG_FILE, config.content_dir,

@@ -23,7 +23,9 @@ from babel.messages.pofile import read_po, write_po
 from site_builder.i18n import DOMAIN, po_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PYTHON_SOURCES = ("render.py", "charts.py")  # modules that put words of ours on pages
+# The modules that put words of ours on pages.
+PYTHON_SOURCES = ("render.py", "charts.py", "feeds.py", "annotations.py", "markup.py", "data_export.py", "datasets.py",
+                  "related.py")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true", "trimmed": "true"}
 

@@ -12,19 +12,39 @@ CSS custom properties (`--chart-1` …, light and dark in style.css), and horizo
 percentages of the width while text keeps its size, so a chart fills any width down to a 360 px
 phone without shrinking its words. Each chart's `<title>` states its figures; the theme prints
 the same figures beside it as a table (`_charts.html`), for screen readers and readers without CSS.
+Those sentences are in the interface's language (`words`): their strings are in the theme's
+catalogues (site_builder.catalogues extracts `_()` and `ngettext` from this module), and their
+numbers and dates are written as its locale writes them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
 from site_builder.config import SiteConfig
+from site_builder.i18n import Interface
 from site_builder.reader import Article
+
+def _(message: str) -> str:
+    """Marks a string for the catalogues: it is translated where it is used, by `words.gettext`."""
+    return message
+
+
+def ngettext(singular: str, plural: str, count: int) -> tuple[str, str]:
+    """Marks a plural pair for the catalogues; `words.ngettext(*pair, n)` says it."""
+    return singular, plural
+
+
+# What a series or unit is called, for the keys of ours (the stances and verdicts are the editors' words).
+SERIES_NAMES = {"unassessed": _("unassessed"), "no verdict yet": _("no verdict yet"), "makes": _("makes"),
+                "reports": _("reports"), "disputes": _("disputes"), "pieces": _("pieces")}
+PIECES = ngettext("%(num)s piece", "%(num)s pieces", 0)
+CLAIMS = ngettext("%(num)s claim", "%(num)s claims", 0)
 
 STYLES = 6  # patterns (and marker shapes) before they repeat; the colours are --chart-1 … --chart-6
 UNASSESSED = "unassessed"
@@ -115,6 +135,7 @@ class Chart:
     unit: str = "pieces"
     spans: tuple[Span, ...] = ()
     points: tuple[Point, ...] = ()
+    words: Interface | None = field(default=None, compare=False)  # the language its SVG's words are in
 
     @property
     def total(self) -> int:
@@ -146,16 +167,16 @@ def _stance_counts(articles: Iterable[Article], series: Sequence[Series]) -> tup
     return tuple(counts[s.key] for s in series)
 
 
-def by_stance(chart_id: str, title: str, articles: Sequence[Article], config: SiteConfig) -> Chart:
+def by_stance(chart_id: str, title: str, articles: Sequence[Article], config: SiteConfig, words: Interface) -> Chart:
     """One bar of the pieces' stances, in site.yml's order (an event's coverage, an outlet's lean)."""
     series = stance_series(articles, config)
     counts = _stance_counts(articles, series)
     rows = tuple(Row(s.key, tuple(n if i == j else 0 for j in range(len(series))))
                  for i, (s, n) in enumerate(zip(series, counts)))
-    return Chart(chart_id, "share", _sentence(title, series, counts), "Stance", series, rows)
+    return Chart(chart_id, "share", _sentence(title, series, counts, words), "Stance", series, rows, words=words)
 
 
-def by_verdict(claims: Sequence, config: SiteConfig) -> Chart:
+def by_verdict(claims: Sequence, config: SiteConfig, words: Interface) -> Chart:
     """The claims' verdicts at a glance, in site.yml's order (then "no verdict yet")."""
     keys = list(config.verdicts)
     series = tuple(Series(key, index % STYLES) for index, key in enumerate(keys))
@@ -165,42 +186,49 @@ def by_verdict(claims: Sequence, config: SiteConfig) -> Chart:
     values = tuple(counts[s.key if s.style >= 0 else ""] for s in series)
     rows = tuple(Row(s.key, tuple(n if i == j else 0 for j in range(len(series))))
                  for i, (s, n) in enumerate(zip(series, values)))
-    return Chart("verdicts", "share", _sentence("Claims by verdict", series, values, "claims"),
-                 "Verdict", series, rows, unit="claims")
+    title = words.gettext("Claims by verdict")
+    return Chart("verdicts", "share", _sentence(title, series, values, words, CLAIMS), "Verdict", series, rows,
+                 unit="claims", words=words)
 
 
-def by_outlet(articles: Sequence[Article], config: SiteConfig, outlets, url) -> Chart:
+def by_outlet(articles: Sequence[Article], config: SiteConfig, outlets, url, words: Interface) -> Chart:
     """The outlets with most pieces (TOP), each bar by stance."""
     series = stance_series(articles, config)
     ranked = sorted(outlets, key=lambda outlet: (-len(outlet.articles), outlet.name))[:TOP]
     rows = tuple(Row(o.name, _stance_counts(o.articles, series), url(f"outlets/{o.slug}/")) for o in ranked)
-    shown = f"The {len(rows)} outlets with most pieces" if len(outlets) > TOP else "Pieces per outlet"
-    title = f"{shown}, by stance: " + "; ".join(f"{row.label} {row.total}" for row in rows) + "."
-    return Chart("outlets", "rows", title, "Outlet", series, rows)
+    figures = _list(words, (f"{row.label} {words.number(row.total)}" for row in rows))
+    if len(outlets) > TOP:
+        title = words.ngettext("The %(num)s outlet with most pieces, by stance: %(figures)s.",
+                               "The %(num)s outlets with most pieces, by stance: %(figures)s.", len(rows), figures=figures)
+    else:
+        title = words.gettext("Pieces per outlet, by stance: %(figures)s.", figures=figures)
+    return Chart("outlets", "rows", title, "Outlet", series, rows, words=words)
 
 
-def by_tag(tags, url) -> Chart:
+def by_tag(tags, url, words: Interface) -> Chart:
     """The tags on most pieces (TOP)."""
     ranked = sorted(tags, key=lambda tag: (-len(tag.articles), tag.name))[:TOP]
     series = (Series("pieces", -1),)
     rows = tuple(Row(t.name, (len(t.articles),), url(f"tags/{t.slug}/")) for t in ranked)
-    title = "Top tags: " + "; ".join(f"{row.label} {row.total}" for row in rows) + "."
-    return Chart("tags", "rows", title, "Tag", series, rows)
+    title = words.gettext("Top tags: %(figures)s.",
+                          figures=_list(words, (f"{row.label} {words.number(row.total)}" for row in rows)))
+    return Chart("tags", "rows", title, "Tag", series, rows, words=words)
 
 
-def by_role(claim) -> Chart:
+def by_role(claim, words: Interface) -> Chart:
     """Which outlets make, report or dispute a claim: pieces per outlet and role."""
     series = tuple(Series(role, index) for index, role in enumerate(ROLES))
     counts: dict[str, Counter] = {}
     for appearance in claim.appearances:
-        counts.setdefault(appearance.article.outlet or "Outlet unknown", Counter())[appearance.role] += 1
+        counts.setdefault(appearance.article.outlet or words.gettext("Outlet unknown"), Counter())[appearance.role] += 1
     rows = tuple(Row(outlet, tuple(c[role] for role in ROLES)) for outlet, c in sorted(counts.items()))
-    title = "Pieces per outlet and role: " + "; ".join(
-        f"{row.label}: " + ", ".join(f"{role} {n}" for role, n in zip(ROLES, row.counts) if n) for row in rows) + "."
-    return Chart("roles", "matrix", title, "Outlet", series, rows)
+    title = words.gettext("Pieces per outlet and role: %(figures)s.", figures=_list(words, (
+        f"{row.label}: " + words.gettext(", ").join(f"{series_name(role, words)} {words.number(n)}"
+                                                    for role, n in zip(ROLES, row.counts) if n) for row in rows)))
+    return Chart("roles", "matrix", title, "Outlet", series, rows, words=words)
 
 
-def over_time(chart_id: str, title: str, articles: Sequence[Article], config: SiteConfig,
+def over_time(chart_id: str, title: str, articles: Sequence[Article], config: SiteConfig, words: Interface,
               events: Sequence = (), url=None) -> Chart | None:
     """The dated pieces on a time axis by period (week, month or year: the finest that fits),
     stance-marked; each piece marked on its own when few. `events` are drawn as spans (the
@@ -219,19 +247,34 @@ def over_time(chart_id: str, title: str, articles: Sequence[Article], config: Si
     rows, start = [], period_start(first, unit)
     while start <= last:
         end = next_period(start, unit)
-        rows.append(Row(period_label(start, unit), _stance_counts(buckets.get(start, ()), series), "", start, end))
+        rows.append(Row(period_label(start, unit, words), _stance_counts(buckets.get(start, ()), series), "", start, end))
         start = end
     points = ()
     if len(dated) <= MAX_POINTS and max(len(b) for b in buckets.values()) <= MAX_STACK:
         style = {s.key: s.style for s in series}
-        points = tuple(Point(a.date, style[a.stance or UNASSESSED], f"{a.title} ({a.stance or UNASSESSED})")
-                       for a in dated)
+        points = tuple(Point(a.date, style[a.stance or UNASSESSED],
+                             f"{a.title} ({series_name(a.stance or UNASSESSED, words)})") for a in dated)
+    sentence = _time_sentence(title, unit, dated, rows, series, spans, words)
+    return Chart(chart_id, "time", sentence, unit.capitalize(), series, tuple(rows), spans=spans, points=points,
+                 words=words)
+
+
+def _time_sentence(title: str, unit: str, dated: Sequence[Article], rows: Sequence[Row], series: Sequence[Series],
+                   spans: Sequence[Span], words: Interface) -> str:
+    """What a time chart shows, in words: its span, its busiest period, its stances and events."""
     busiest = max(rows, key=lambda row: row.total)
-    sentence = (f"{title}, by {unit}: {len(dated)} pieces from {period_label(rows[0].start, unit)} to "
-                f"{period_label(rows[-1].start, unit)}; the most in one {unit}: {busiest.total} ({busiest.label}). "
-                + "By stance: " + ", ".join(f"{s.key} {n}" for s, n in zip(series, _stance_counts(dated, series)))
-                + (". Events: " + "; ".join(s.label for s in spans) if spans else "") + ".")
-    return Chart(chart_id, "time", sentence, unit.capitalize(), series, tuple(rows), spans=spans, points=points)
+    by_unit = {"week": _("%(title)s, by week"), "month": _("%(title)s, by month"), "year": _("%(title)s, by year")}
+    most = {"week": _("the most in one week: %(count)s (%(period)s)"),
+            "month": _("the most in one month: %(count)s (%(period)s)"),
+            "year": _("the most in one year: %(count)s (%(period)s)")}
+    parts = [words.gettext(by_unit[unit], title=title) + words.gettext(": ")
+             + words.gettext("%(count)s from %(first)s to %(last)s", count=words.ngettext(*PIECES, len(dated)),
+                             first=rows[0].label, last=rows[-1].label)
+             + words.gettext("; ") + words.gettext(most[unit], count=words.number(busiest.total), period=busiest.label),
+             words.gettext("By stance: %(figures)s", figures=_shares(series, _stance_counts(dated, series), words))]
+    if spans:
+        parts.append(words.gettext("Events: %(events)s", events=words.gettext("; ").join(s.label for s in spans)))
+    return words.gettext(". ").join(parts) + words.gettext(".")
 
 
 def _spans(events: Sequence, url) -> tuple[Span, ...]:
@@ -284,18 +327,33 @@ def next_period(start: date, unit: str) -> date:
     return date(start.year + 1, 1, 1)
 
 
-def period_label(start: date, unit: str) -> str:
+def period_label(start: date, unit: str, words: Interface) -> str:
+    """`week of 5 Oct 2015`, `Oct 2015`, `2015`, in the interface's language."""
     if unit == "week":
-        return f"week of {start.day} {start:%b %Y}"
-    return f"{start:%b %Y}" if unit == "month" else str(start.year)
+        return words.gettext("week of %(date)s", date=words.day(start) + " " + str(start.year))
+    return words.short_month(start) if unit == "month" else str(start.year)
 
 
-def _sentence(title: str, series: Sequence[Series], counts: Sequence[int], unit: str = "pieces") -> str:
-    total = sum(counts)
-    return f"{title}: {total} {unit}; " + ", ".join(f"{s.key} {n}" for s, n in zip(series, counts)) + "."
+def series_name(key: str, words: Interface) -> str:
+    """A series as readers see it: our own keys translated, the editors' stances and verdicts as they wrote them."""
+    return words.gettext(SERIES_NAMES[key]) if key in SERIES_NAMES else key
 
 
-def blindspot(articles: Sequence[Article], config: SiteConfig) -> str:
+def _shares(series: Sequence[Series], counts: Sequence[int], words: Interface) -> str:
+    return words.gettext(", ").join(f"{series_name(s.key, words)} {words.number(n)}" for s, n in zip(series, counts))
+
+
+def _list(words: Interface, items: Iterable[str]) -> str:
+    return words.gettext("; ").join(items)
+
+
+def _sentence(title: str, series: Sequence[Series], counts: Sequence[int], words: Interface,
+              unit: tuple[str, str] = PIECES) -> str:
+    return words.gettext("%(title)s: %(count)s; %(figures)s.", title=title, count=words.ngettext(*unit, sum(counts)),
+                         figures=_shares(series, counts, words))
+
+
+def blindspot(articles: Sequence[Article], config: SiteConfig, words: Interface) -> str:
     """The note an event page shows when its coverage has a blindspot (site.yml `blindspot`), else "".
 
     `sides`: the stances, in their declared order, run from one side of a scale to the other (the
@@ -306,7 +364,9 @@ def blindspot(articles: Sequence[Article], config: SiteConfig) -> str:
         return ""
     outlets = {article.outlet for article in articles}
     if len(articles) > 1 and len(outlets) == 1:
-        return f"all {len(articles)} pieces on this event come from one outlet, {next(iter(outlets)) or 'unknown'}."
+        return words.ngettext("all %(num)s piece on this event comes from one outlet, %(outlet)s.",
+                              "all %(num)s pieces on this event come from one outlet, %(outlet)s.", len(articles),
+                              outlet=next(iter(outlets)) or words.gettext("outlet unknown"))
     if config.blindspot != "sides":
         return ""
     stances = list(config.stances)
@@ -316,10 +376,26 @@ def blindspot(articles: Sequence[Article], config: SiteConfig) -> str:
     names = (sides[0][0] if half else "", sides[1][-1] if half else "")
     for missing, present in ((0, 1), (1, 0)):
         if half and 100 * counts[missing] / len(articles) <= config.blindspot_share < 100 * counts[present] / len(articles):
-            few = "none" if not counts[missing] else f"only {counts[missing]}"
-            return (f"{few} of its {len(articles)} pieces from the {names[missing]} side of the stance scale "
-                    f"({', '.join(sides[missing])}); {counts[present]} from the {names[present]} side.")
+            return _missing_side(counts[missing], counts[present], len(articles), names[missing], names[present],
+                                 sides[missing], words)
     return ""
+
+
+def _missing_side(few: int, many: int, total: int, missing: str, present: str, stances: Sequence[str],
+                  words: Interface) -> str:
+    """The blindspot note of a side with few pieces: `only 1 of its 5 pieces from the critical side …`."""
+    values = {"total": words.number(total), "missing": missing, "present": present,
+              "stances": words.gettext(", ").join(stances), "few": words.number(few),
+              "count": words.ngettext(*PIECES, many)}
+    if not few:
+        return words.ngettext("none of its %(total)s piece from the %(missing)s side of the stance scale "
+                              "(%(stances)s); %(count)s from the %(present)s side.",
+                              "none of its %(total)s pieces from the %(missing)s side of the stance scale "
+                              "(%(stances)s); %(count)s from the %(present)s side.", total, **values)
+    return words.ngettext("only %(few)s of its %(total)s piece from the %(missing)s side of the stance scale "
+                          "(%(stances)s); %(count)s from the %(present)s side.",
+                          "only %(few)s of its %(total)s pieces from the %(missing)s side of the stance scale "
+                          "(%(stances)s); %(count)s from the %(present)s side.", total, **values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -355,7 +431,7 @@ def _segments(chart: Chart, counts: Sequence[int], scale: float, y: int, height:
     parts, x = [], 0.0
     for s, n in zip(chart.series, counts):
         if n:
-            what = f"{label}{s.key}: {n}"
+            what = f"{label}{series_name(s.key, chart.words)}: {chart.words.number(n)}"
             parts.append(f'<rect x="{_pct(x)}" width="{_pct(n * scale)}" y="{y}" height="{height}" '
                          f'{_fill(chart, s)}><title>{escape(what)}</title></rect>')
             x += n * scale
@@ -373,7 +449,7 @@ def _draw_rows(chart: Chart) -> str:
     parts = [_open(chart, 34 * len(chart.rows) + 2)]
     for index, row in enumerate(chart.rows):
         y = 34 * index
-        parts.append(f'<text x="0" y="{y + 13}">{escape(_cut(row.label))} · {row.total}</text>')
+        parts.append(f'<text x="0" y="{y + 13}">{escape(_cut(row.label))} · {chart.words.number(row.total)}</text>')
         parts.append(_segments(chart, row.counts, 100 / top, y + 18, 14, f"{row.label}, "))
     return "".join(parts) + "</svg>"
 
@@ -381,7 +457,8 @@ def _draw_rows(chart: Chart) -> str:
 def _draw_matrix(chart: Chart) -> str:
     columns = (57, 73, 89)
     parts = [_open(chart, 24 + 24 * len(chart.rows))]
-    parts += [f'<text x="{x}%" y="14" class="m">{escape(s.key)}</text>' for x, s in zip(columns, chart.series)]
+    parts += [f'<text x="{x}%" y="14" class="m">{escape(series_name(s.key, chart.words))}</text>'
+              for x, s in zip(columns, chart.series)]
     for index, row in enumerate(chart.rows):
         y = 24 + 24 * index
         parts.append(f'<text x="0" y="{y + 16}">{escape(_cut(row.label, 26))}</text>'
@@ -389,8 +466,9 @@ def _draw_matrix(chart: Chart) -> str:
         for x, s, n in zip(columns, chart.series, row.counts):
             if n:
                 parts.append(f'<svg x="{x - 4}%" y="{y + 6}" width="12" height="12" class="c{s.style} o">'
-                             f'<title>{escape(row.label)} {s.key}: {n}</title>{SHAPES[s.style]}</svg>'
-                             f'<text x="{x + 1}%" y="{y + 16}">{n}</text>')
+                             f'<title>{escape(row.label)} {escape(series_name(s.key, chart.words))}: '
+                             f'{chart.words.number(n)}</title>{SHAPES[s.style]}</svg>'
+                             f'<text x="{x + 1}%" y="{y + 16}">{chart.words.number(n)}</text>')
     return "".join(parts) + "</svg>"
 
 
@@ -409,13 +487,13 @@ def _draw_time(chart: Chart) -> str:
     parts = [_open(chart, height), f'<line x1="0" x2="100%" y1="{base + 0.5}" y2="{base + 0.5}" class="axis"/>']
     for index, span in enumerate(chart.spans):
         parts.append(f'<rect x="{_pct(x(span.start))}" width="{_pct(max(x(span.end) - x(span.start), 0.4))}" '
-                     f'y="{10 * index + 1}" height="7" class="span"><title>Event: {escape(span.label)}, '
-                     f'{span.pieces} pieces</title></rect>')
+                     f'y="{10 * index + 1}" height="7" class="span"><title>{escape(_span_title(span, chart.words))}'
+                     '</title></rect>')
     if chart.points:
         parts += _markers(chart, x, base)
     else:
         top = max(row.total for row in chart.rows) or 1
-        parts.append(f'<text x="0" y="{lane + 12}" class="m">{top}</text>')
+        parts.append(f'<text x="0" y="{lane + 12}" class="m">{chart.words.number(top)}</text>')
         for row in chart.rows:
             if row.total:
                 parts.append(_column(chart, row, x(row.start), x(row.end) - x(row.start), base, 100 / top))
@@ -423,8 +501,12 @@ def _draw_time(chart: Chart) -> str:
     return "".join(parts) + "</svg>"
 
 
+def _span_title(span: Span, words: Interface) -> str:
+    return words.gettext("Event: %(event)s, %(count)s", event=span.label, count=words.ngettext(*PIECES, span.pieces))
+
+
 def _column(chart: Chart, row: Row, left: float, width: float, base: int, scale: float) -> str:
-    parts, y = [f'<g><title>{escape(row.label)}: {row.total} pieces</title>'], float(base)
+    parts, y = [f'<g><title>{escape(row.label)}: {escape(chart.words.ngettext(*PIECES, row.total))}</title>'], float(base)
     for s, n in zip(chart.series, row.counts):
         if n:
             h = n * scale
@@ -444,7 +526,7 @@ def _markers(chart: Chart, x, base: int) -> list[str]:
         stacked[row.start] += 1
         parts.append(f'<svg x="{_pct(x(point.day))}" y="{base - 14 - 13 * level}" width="12" height="12" '
                      f'class="c{point.style} o" overflow="visible"><title>{escape(point.label)}, '
-                     f'{point.day.isoformat()}</title><g transform="translate(-6)">'
+                     f'{escape(chart.words.long_date(point.day))}</title><g transform="translate(-6)">'
                      f'{SHAPES[max(point.style, 0)]}</g></svg>')
     return parts
 
@@ -459,11 +541,10 @@ def _ticks(chart: Chart, x, base: int) -> list[str]:
         parts.append(f'<line x1="{_pct(x(day))}" x2="{_pct(x(day))}" y1="{base}" y2="{base + 6}" class="axis"/>'
                      f'<text x="{_pct(x(day))}" y="{base + 18}" class="m">{day.year}</text>')
     if not years:  # within a year: its first and last period, at either end
-        unit = chart.heading.lower()
-        parts.append(f'<text x="0" y="{base + 18}">{escape(period_label(first, unit))}</text>')
+        parts.append(f'<text x="0" y="{base + 18}">{escape(chart.rows[0].label)}</text>')
         if len(chart.rows) > 1:
             parts.append(f'<text x="100%" y="{base + 18}" class="e">'
-                         f'{escape(period_label(chart.rows[-1].start, unit))}</text>')
+                         f'{escape(chart.rows[-1].label)}</text>')
     return parts
 
 

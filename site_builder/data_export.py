@@ -47,26 +47,33 @@ class DataFile:
 
     path: str
     format: str  # as the page names it: JSON, CSV, JSON Schema, JSON-LD, BibTeX, CSL-JSON
-    about: str
+    about: str  # in English, with `%(name)s` placeholders: the catalogues translate it (the Data page's `translated`)
     dataset: str = ""  # the dataset it gives (site_builder.datasets), if any
+    values: tuple[tuple[str, str], ...] = ()  # the placeholders' values (the dataset's title is translated too)
+
+
+def _(message: str) -> str:
+    """Marks a string for the catalogues (site_builder.catalogues); the Data page translates it."""
+    return message
 
 
 def _dataset_files(dataset: Dataset) -> tuple[DataFile, ...]:
-    files = (DataFile(f"{DATA_DIR}{dataset.name}.json", "JSON", f"{dataset.title}, with the licence and date.",
-                      dataset.name),
+    title, name = (("title", dataset.title),), (("file", f"{dataset.name}.json"),)
+    files = (DataFile(f"{DATA_DIR}{dataset.name}.json", "JSON", _("%(title)s, with the licence and date."),
+                      dataset.name, title),
              DataFile(f"{DATA_DIR}{dataset.name}.schema.json", "JSON Schema",
-                      f"The JSON Schema (Draft 2020-12) of {dataset.name}.json.", dataset.name))
+                      _("The JSON Schema (Draft 2020-12) of %(file)s."), dataset.name, name))
     files = files if dataset.json else ()
-    return files + (DataFile(f"{DATA_DIR}{dataset.name}.csv", "CSV", f"{dataset.title}, one row per record.",
-                             dataset.name),)
+    return files + (DataFile(f"{DATA_DIR}{dataset.name}.csv", "CSV", _("%(title)s, one row per record."),
+                             dataset.name, title),)
 
 
 DATA_FILES: tuple[DataFile, ...] = (
     *(file for dataset in DATASETS for file in _dataset_files(dataset)),
-    DataFile(EXPORT_PATH, "JSON-LD", "The annotations as a W3C Web Annotation collection, for annotation tools "
-             "(site-builder import reads it back).", "annotations"),
-    DataFile(f"{DATA_DIR}collection.bib", "BibTeX", "Every piece as a BibTeX entry, for reference managers."),
-    DataFile(f"{DATA_DIR}collection.csl.json", "CSL-JSON", "Every piece as CSL-JSON, for Zotero and citeproc."),
+    DataFile(EXPORT_PATH, "JSON-LD", _("The annotations as a W3C Web Annotation collection, for annotation tools "
+                                       "(site-builder import reads it back)."), "annotations"),
+    DataFile(f"{DATA_DIR}collection.bib", "BibTeX", _("Every piece as a BibTeX entry, for reference managers.")),
+    DataFile(f"{DATA_DIR}collection.csl.json", "CSL-JSON", _("Every piece as CSL-JSON, for Zotero and citeproc.")),
 )
 
 

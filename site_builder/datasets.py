@@ -323,17 +323,24 @@ def annotation_row(placed: tuple[Article, Annotation], addresses: Addresses) -> 
     }
 
 
+def _(message: str) -> str:
+    """Marks a string for the catalogues (site_builder.catalogues): the Data page shows it translated."""
+    return message
+
+
 DATASETS: tuple[Dataset, ...] = (
-    _by_piece("pieces", "Pieces", "One record per published piece: its front matter, its address and its word "
-              "count.", PIECE_FIELDS, lambda collection: collection.articles, lambda article: (article,), piece_row),
-    Dataset("claims", "Claims", "One record per claim, with its verdict and every piece carrying it.",
+    _by_piece("pieces", _("Pieces"), _("One record per published piece: its front matter, its address and its word "
+                                       "count."), PIECE_FIELDS, lambda collection: collection.articles,
+              lambda article: (article,), piece_row),
+    Dataset("claims", _("Claims"), _("One record per claim, with its verdict and every piece carrying it."),
             CLAIM_DATA_FIELDS, lambda collection: collection.claims, claim_row),
-    Dataset("outlets", "Outlets", "One record per outlet: its profile (content/outlets.yml) and its pieces.",
+    Dataset("outlets", _("Outlets"), _("One record per outlet: its profile (content/outlets.yml) and its pieces."),
             OUTLET_DATA_FIELDS, lambda collection: collection.outlets, outlet_row),
-    Dataset("events", "Events", "One record per event (a story covered by several pieces).",
+    Dataset("events", _("Events"), _("One record per event (a story covered by several pieces)."),
             EVENT_DATA_FIELDS, lambda collection: collection.events, event_row),
-    _by_piece("annotations", "Annotations", "One record per annotation placed in a piece's text: the passage "
-              "and the editors' note on it. Also as W3C Web Annotations in annotations.jsonld.",
+    _by_piece("annotations", _("Annotations"), _("One record per annotation placed in a piece's text: the passage "
+                                                 "and the editors' note on it. Also as W3C Web Annotations in "
+                                                 "annotations.jsonld."),
               ANNOTATION_DATA_FIELDS, annotated_articles, placed_annotations, annotation_row, json=False),
 )
 

@@ -5,7 +5,8 @@ One function per file, each returning its bytes for `render_site`. A feed entry 
 ahead of the text, because a feed reader shows the entry alone, away from our page's context
 panel. Feeds and sitemaps need absolute addresses: they are complete only when site.yml's
 `base_url` is a full `https://…/` address (see `site_builder.urls`); with a bare path they hold
-root-relative URLs, fine for a preview but not for a published site.
+root-relative URLs, fine for a preview but not for a published site. The fixed words of an
+entry (its context's labels, its headings) are in the interface's language (`words`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ import jinja2
 from markupsafe import Markup
 
 from site_builder import __version__
-from site_builder.annotations import in_reading_order, notes_apart
+from site_builder.annotations import in_reading_order, note_label, notes_apart
 from site_builder.collection import Collection
 from site_builder.config import SiteConfig
 from site_builder.languages import lang_attributes
+from site_builder.i18n import Interface
 from site_builder.reader import Article
 from site_builder.urls import absolute, has_origin
 
@@ -32,7 +34,7 @@ XML = "http://www.w3.org/XML/1998/namespace"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # for undated pieces: builds stay reproducible
 
 
-def atom_feed(collection: Collection, config: SiteConfig) -> bytes:
+def atom_feed(collection: Collection, config: SiteConfig, words: Interface) -> bytes:
     """feed.xml (Atom, RFC 4287): the newest `feed_count` pieces, newest first.
 
     feedgen writes the XML, so titles and HTML content are escaped correctly (content is
@@ -61,11 +63,11 @@ def atom_feed(collection: Collection, config: SiteConfig) -> bytes:
         entry.updated(_moment(article))
         if article.date:
             entry.published(_moment(article))
-        entry.author([{"name": name} for name in _authors(article)])
+        entry.author([{"name": name} for name in _authors(article, words)])
         for tag in article.tags:
             entry.category(term=tag)
-        entry.summary(context_html(article, config), type="html")
-        entry.content(full_html(article, config), type="html")
+        entry.summary(context_html(article, config, words), type="html")
+        entry.content(full_html(article, config, words), type="html")
     return _entries_in_their_language(feed.atom_str(pretty=True, encoding="UTF-8"), articles, config)
 
 
@@ -128,7 +130,7 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
-def json_feed(collection: Collection, config: SiteConfig) -> bytes:
+def json_feed(collection: Collection, config: SiteConfig, words: Interface) -> bytes:
     """feed.json (JSON Feed 1.1): the same entries as feed.xml, for readers that prefer JSON."""
     items = []
     for article in feed_articles(collection, config):
@@ -136,9 +138,9 @@ def json_feed(collection: Collection, config: SiteConfig) -> bytes:
             "id": _page(config, article),
             "url": _page(config, article),
             "title": article.title,
-            "content_html": full_html(article, config),
-            "summary": _context_text(article, config),
-            "authors": [{"name": name} for name in _authors(article)],
+            "content_html": full_html(article, config, words),
+            "summary": _context_text(article, config, words),
+            "authors": [{"name": name} for name in _authors(article, words)],
         }
         if article.source_url:
             item["external_url"] = article.source_url
@@ -189,38 +191,42 @@ def robots_txt(config: SiteConfig) -> bytes:
     return f"User-agent: *\nAllow: /\n\n{note}# Sitemap: {sitemap}\n".encode("utf-8")
 
 
-def context_html(article: Article, config: SiteConfig) -> str:
+def context_html(article: Article, config: SiteConfig, words: Interface) -> str:
     """The editors' context as HTML, every value escaped; rich fields are already sanitised HTML."""
-    facts = [("Outlet", Markup.escape(article.outlet or "Outlet unknown")),
-             ("Author", Markup.escape(", ".join(article.authors) or "Not credited")),
-             ("Published", Markup.escape(article.date.isoformat() if article.date else "Date unknown"))]
+    authors = words.gettext(", ").join(article.authors) or words.gettext("Not credited")
+    published = words.long_date(article.date) if article.date else words.gettext("Date unknown")
+    facts = [(words.gettext("Outlet"), Markup.escape(article.outlet or words.gettext("Outlet unknown"))),
+             (words.gettext("Author"), Markup.escape(authors)), (words.gettext("Published"), Markup.escape(published))]
     if article.stance:
-        facts.append(("Stance", Markup("<strong>{}</strong>: {}").format(
+        facts.append((words.gettext("Stance"), Markup("<strong>{}</strong>: {}").format(
             article.stance, config.stances.get(article.stance, ""))))
     if article.source_url:
-        facts.append(("Original", Markup('<a href="{0}">{0}</a>').format(article.source_url)))
+        facts.append((words.gettext("Original"), Markup('<a href="{0}">{0}</a>').format(article.source_url)))
     parts = [Markup("<p><strong>{}:</strong> {}</p>").format(label, value) for label, value in facts]
     if article.stance_notes_html:
-        parts.append(Markup("<p><strong>Why this stance:</strong></p>") + Markup(article.stance_notes_html))
+        parts.append(Markup("<p><strong>{}:</strong></p>").format(words.gettext("Why this stance"))
+                     + Markup(article.stance_notes_html))
     if article.caveats_html:
-        parts.append(Markup("<p><strong>Caveats:</strong></p><ul>")
+        parts.append(Markup("<p><strong>{}:</strong></p><ul>").format(words.gettext("Caveats"))
                      + Markup("").join(Markup("<li>{}</li>").format(Markup(c)) for c in article.caveats_html)
                      + Markup("</ul>"))
-    parts.append(Markup('<p><a href="{}">Read it on {} with the editors\' notes</a></p>').format(
-        _page(config, article), config.title))
+    parts.append(Markup('<p><a href="{}">{}</a></p>').format(
+        _page(config, article), words.gettext("Read it on %(site)s with the editors' notes", site=config.title)))
     return _absolute_links("\n".join(parts), config, article)
 
 
-def full_html(article: Article, config: SiteConfig) -> str:
+def full_html(article: Article, config: SiteConfig, words: Interface) -> str:
     """Context first, then the outlet's text and the editors' notes, each under its own heading."""
-    parts = [context_html(article, config),
-             str(Markup("<hr><h2>The text, as published by {}</h2>").format(article.outlet or "an unknown outlet")),
+    heading = words.gettext("The text, as published by %(outlet)s",
+                            outlet=article.outlet or words.gettext("an unknown outlet"))
+    parts = [context_html(article, config, words), str(Markup("<hr><h2>{}</h2>").format(heading)),
              _in_language(_absolute_links(notes_apart(article.text_html), config, article), article, config)]
     placed = in_reading_order(article.annotations)
     if placed:
-        parts += ["<h2>The editors' notes on passages</h2>", "<ol>", *(
-            str(Markup("<li><strong>{}</strong> ({}) on “{}”: {}</li>").format(
-                a.label, a.kind, a.quote.exact, Markup(_absolute_links(a.note_html, config, article))))
+        parts += [str(Markup("<h2>{}</h2>").format(words.gettext("The editors' notes on passages"))), "<ol>", *(
+            str(Markup("<li><strong>{}</strong> ({}) {}: {}</li>").format(
+                note_label(a, words), a.kind, words.gettext("on “%(passage)s”", passage=a.quote.exact),
+                Markup(_absolute_links(a.note_html, config, article))))
             for a in placed), "</ol>"]
     if article.notes_html:
         parts += [str(Markup("<h2>{}</h2>").format(config.notes_heading)),
@@ -237,11 +243,14 @@ def _in_language(text_html: str, article: Article, config: SiteConfig) -> str:
                + Markup(text_html) + Markup("</div>"))
 
 
-def _context_text(article: Article, config: SiteConfig) -> str:
+def _context_text(article: Article, config: SiteConfig, words: Interface) -> str:
     """A plain-text summary (JSON Feed's `summary` is text): who, when, which stance."""
-    stance = f" Stance: {article.stance} ({config.stances.get(article.stance, '').rstrip('.')})." if article.stance else ""
-    when = article.date.isoformat() if article.date else "date unknown"
-    return f"{article.outlet or 'Outlet unknown'}, {when}.{stance}"
+    summary = words.gettext("%(outlet)s, %(date)s.", outlet=article.outlet or words.gettext("Outlet unknown"),
+                            date=words.long_date(article.date) if article.date else words.gettext("Date unknown"))
+    if article.stance:
+        summary += " " + words.gettext("Stance: %(stance)s (%(meaning)s).", stance=article.stance,
+                                       meaning=config.stances.get(article.stance, "").rstrip("."))
+    return summary
 
 
 def _absolute_links(html: str, config: SiteConfig, article: Article | str) -> str:
@@ -262,9 +271,9 @@ def _page(config: SiteConfig, article: Article) -> str:
     return absolute(config, f"articles/{article.slug}/")
 
 
-def _authors(article: Article) -> list[str]:
+def _authors(article: Article, words: Interface) -> list[str]:
     """The credited authors; uncredited pieces are the outlet's (never our editors')."""
-    return list(article.authors) or [article.outlet or "Outlet unknown"]
+    return list(article.authors) or [article.outlet or words.gettext("Outlet unknown")]
 
 
 def _moment(article: Article) -> datetime:

@@ -25,7 +25,7 @@ from babel.dates import format_date, format_skeleton
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from site_builder import problem_codes as codes
@@ -45,6 +45,7 @@ class Interface:
     translations: NullTranslations
     locale: Locale
     rtl: bool
+    stamp: tuple = ()  # the catalogues' paths and modification times: what the words were read from
 
     @property
     def direction(self) -> str:
@@ -62,6 +63,10 @@ class Interface:
         """`October 2015` as a heading (the month standing alone: `октябрь 2015 г.`)."""
         return format_skeleton("yMMMM", value, locale=self.locale)
 
+    def short_month(self, value: date) -> str:
+        """`Oct 2015`: a month on a chart's axis or in its figures."""
+        return format_skeleton("yMMM", value, locale=self.locale)
+
     def day(self, value: date) -> str:
         """`9 Oct`: a day in a month the heading already names."""
         if self.locale.language == SOURCE_LANGUAGE:
@@ -71,6 +76,19 @@ class Interface:
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)
 
+    def percent(self, share: float) -> str:
+        """`42%`, `42 %`: a share (0 to 1) as the locale writes it, rounded to a whole per cent."""
+        return format_percent(share, locale=self.locale)
+
+    def gettext(self, message: str, /, **values: object) -> str:
+        """`message` in the interface's language, its `%(name)s` placeholders filled."""
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """The plural form the language uses for `n` (`%(num)s` is `n`, as the locale writes numbers)."""
+        return self.translations.ngettext(singular, plural, n) % {"num": self.number(n), **values}
+
 
 def interface_for(language: str, themes: list[Path]) -> Interface:
     """The interface for site.yml's `language`, with the theme chain's catalogues (most specific first)."""
@@ -79,7 +97,20 @@ def interface_for(language: str, themes: list[Path]) -> Interface:
         return Interface(language, None, NullTranslations(), Locale.parse(SOURCE_LANGUAGE), is_rtl(language))
     files = tuple(po for theme in reversed(themes) if (po := po_path(theme, folder)).is_file())
     stamps = tuple((str(f), f.stat().st_mtime_ns) for f in files)
-    return Interface(language, folder, _translations(stamps), _locale(folder), is_rtl(language))
+    return Interface(language, folder, _translations(stamps), _locale(folder), is_rtl(language), stamps)
+
+
+def site_interface(config) -> Interface:
+    """The interface of a site (its `language`, its theme chain's catalogues), for the stages
+    before rendering that put words on pages (link previews, annotation labels in a text)."""
+    from site_builder.errors import ContentError
+    from site_builder.render import default_theme_dir, theme_dirs  # render imports the reader, which imports this
+
+    try:
+        themes = theme_dirs(config)
+    except ContentError:  # a missing theme is reported by the build; the words fall back to the default's
+        themes = [default_theme_dir()]
+    return interface_for(config.language, themes)
 
 
 def po_path(theme: Path, folder: str) -> Path:

@@ -42,6 +42,7 @@ from markdown.treeprocessors import Treeprocessor
 from site_builder import problem_codes as codes
 from site_builder.errors import Problem
 from site_builder.fields import printable
+from site_builder.i18n import Interface
 
 FOOTNOTES_HEADING = "Footnotes"
 WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
@@ -108,20 +109,25 @@ class LinkTarget:
     stance: str
     draft: bool = False
 
-    @property
-    def preview(self) -> str:
-        when = f"{self.date.day} {self.date:%B %Y}" if self.date else "undated"
-        return " · ".join(part for part in (self.outlet or "outlet unknown", when, self.stance) if part)
+    def preview(self, words: Interface | None = None) -> str:
+        """`Outlet · 9 October 2015 · stance`, the date as the interface's locale writes it."""
+        if words is None:
+            when = f"{self.date.day} {self.date:%B %Y}" if self.date else "undated"
+            outlet = self.outlet or "outlet unknown"
+        else:
+            outlet, when = self.outlet or words.gettext("outlet unknown"), words.long_date(self.date)
+        return " · ".join(part for part in (outlet, when, self.stance) if part)
 
 
 def article_url(base_path: str, slug: str) -> str:
     return f"{base_path}articles/{slug}/"
 
 
-def internal_link_attributes(base_path: str, slug: str, target: LinkTarget) -> dict[str, str]:
+def internal_link_attributes(base_path: str, slug: str, target: LinkTarget,
+                             words: Interface | None = None) -> dict[str, str]:
     """The attributes every link to another piece carries, so previews work wherever it appears."""
     return {"href": article_url(base_path, slug), "class": "internal-link", "title": target.title,
-            "data-preview": target.preview}
+            "data-preview": target.preview(words)}
 
 
 @dataclass(frozen=True)
@@ -261,9 +267,9 @@ def _strip_trailing_space(element: ElementTree.Element) -> None:
 class _WikiLinks(InlineProcessor):
     """`[[slug]]` and `[[slug|label]]` -> a link to that piece, labelled with its title by default."""
 
-    def __init__(self, base_path: str, index: Mapping[str, LinkTarget]):
+    def __init__(self, base_path: str, index: Mapping[str, LinkTarget], words: Interface | None):
         super().__init__(WIKILINK_RE.pattern)
-        self.base_path, self.index = base_path, index
+        self.base_path, self.index, self.words = base_path, index, words
 
     def handleMatch(self, match: re.Match, data: str):  # noqa: N802 (Markdown's API name)
         slug, label = match.group("slug").strip(), (match.group("label") or "").strip()
@@ -272,20 +278,20 @@ class _WikiLinks(InlineProcessor):
             element = ElementTree.Element("span", {"class": "broken-link"})
             element.text = label or slug
         else:
-            element = ElementTree.Element("a", internal_link_attributes(self.base_path, slug, target))
+            element = ElementTree.Element("a", internal_link_attributes(self.base_path, slug, target, self.words))
             element.text = label or target.title
         return element, match.start(0), match.end(0)
 
 
 class _SiteExtension(Extension):
-    def __init__(self, base_path: str, index: Mapping[str, LinkTarget]):
+    def __init__(self, base_path: str, index: Mapping[str, LinkTarget], words: Interface | None):
         super().__init__()
-        self.base_path, self.index = base_path, index
+        self.base_path, self.index, self.words = base_path, index, words
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
         md.preprocessors.deregister("html_block")  # raw HTML is text: see the module docstring
         md.inlinePatterns.deregister("html")
-        md.inlinePatterns.register(_WikiLinks(self.base_path, self.index), "wikilink", 175)
+        md.inlinePatterns.register(_WikiLinks(self.base_path, self.index, self.words), "wikilink", 175)
         md.treeprocessors.register(_Sidenotes(md), "sidenotes", 2)
         md.treeprocessors.register(_LabelFootnotes(md), "label_footnotes", 1)
 
@@ -304,12 +310,14 @@ _INLINE_PATTERN_NEEDS = {
 class MarkdownRenderer:
     """Reusable Markdown converters (building one costs more than converting a short text).
 
-    `index` maps every article slug to what a link to it shows, for `[[wikilinks]]`. One
-    converter is kept per set of inline patterns a document can use (see _INLINE_PATTERN_NEEDS).
+    `index` maps every article slug to what a link to it shows, for `[[wikilinks]]`; `words`, the
+    interface whose language their previews and the annotations' labels are in (English if None).
+    One converter is kept per set of inline patterns a document can use (see _INLINE_PATTERN_NEEDS).
     """
 
-    def __init__(self, base_path: str = "/", index: Mapping[str, LinkTarget] | None = None) -> None:
-        self._base_path, self._index = base_path, index or {}
+    def __init__(self, base_path: str = "/", index: Mapping[str, LinkTarget] | None = None,
+                 words: Interface | None = None) -> None:
+        self._base_path, self._index, self.words = base_path, index or {}, words
         self._converters: dict[frozenset[str], markdown.Markdown] = {}
         self._md: markdown.Markdown | None = None  # the converter of the last document rendered
 
@@ -317,7 +325,7 @@ class MarkdownRenderer:
         converter = self._converters.get(unusable)
         if converter is None:
             converter = markdown.Markdown(
-                extensions=[*_standard_extensions(), _SiteExtension(self._base_path, self._index)],
+                extensions=[*_standard_extensions(), _SiteExtension(self._base_path, self._index, self.words)],
                 output_format="html",
             )
             for name in unusable:

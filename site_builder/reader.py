@@ -28,6 +28,7 @@ from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
 from site_builder.hashing import digest, file_stat, trusted_stat
 from site_builder.languages import editors_notes_problem, mark_editors_parts, strip_editors_controls, without_bidi_controls
+from site_builder.i18n import site_interface
 from site_builder.markup import (FENCE_RE, WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry, footnote_problems,
                                  footnotes_in, prose_lines)
 from site_builder.parallel import in_chunks
@@ -197,7 +198,7 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
         if cached.link_target is not None:
             entries.append((path, cached))
     index = {_stem(path): cached.link_target for path, cached in entries}
-    renderer = MarkdownRenderer(config.base_path, index)
+    renderer = MarkdownRenderer(config.base_path, index, site_interface(config))
     stale_renders = []
     for path, cached in entries:
         # The key follows from the bytes (which this entry is of) and from the pieces its wikilinks
@@ -233,7 +234,7 @@ def read_one_article(path: Path, config: SiteConfig,
     if entry is None or problems:
         return None, problems
     index = {_stem(file): cached.link_target for file, cached in cache.items() if cached.link_target is not None}
-    return _render(entry, config, MarkdownRenderer(config.base_path, index))
+    return _render(entry, config, MarkdownRenderer(config.base_path, index, site_interface(config)))
 
 
 def _cached_parses(paths: list[str], config: SiteConfig, cache: dict[str, CachedArticle],
@@ -365,7 +366,7 @@ def _parse(path: Path, config: SiteConfig) -> tuple[_Parsed | None, list[Problem
 def renderer_for(config: SiteConfig, articles: list[Article]) -> MarkdownRenderer:
     """A renderer whose wikilinks resolve to `articles` (for Markdown outside articles, e.g. outlet notes)."""
     return MarkdownRenderer(config.base_path, {a.slug: LinkTarget(a.title, a.outlet, a.date, a.stance, a.draft)
-                                               for a in articles})
+                                               for a in articles}, site_interface(config))
 
 
 def _link_target(parsed: _Parsed) -> LinkTarget:

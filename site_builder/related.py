@@ -19,9 +19,10 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from site_builder.hashing import digest
+from site_builder.i18n import Interface
 from site_builder.reader import Article
 from site_builder.urls import name_slug
 
@@ -204,6 +205,38 @@ class _Features:
     hand: frozenset[str]
 
 
+class Reason(str):
+    """Why a piece is related, in English (what the collection and its tests read), with its kind and
+    values, so that a page can say it in the interface's language (`reason_in`)."""
+
+    kind: str
+    values: Any
+
+    @classmethod
+    def of(cls, kind: str, english: str, values: Any = ()) -> Reason:
+        reason = cls(english)
+        reason.kind, reason.values = kind, values
+        return reason
+
+
+def reason_in(reason: str, words: Interface) -> str:
+    """A reason in the interface's language (a plain string, e.g. from an older memo, as it is)."""
+    kind, values = getattr(reason, "kind", ""), getattr(reason, "values", ())
+    if kind == "hand":
+        return words.gettext("linked by the editors")
+    if kind == "event":
+        return words.gettext("same event")
+    if kind == "claims":
+        return words.ngettext("shares claim: %(names)s", "shares claims: %(names)s", len(values),
+                              names=words.gettext(", ").join(values))
+    if kind == "tags":
+        return words.gettext("shares tags: %(names)s", names=words.gettext(", ").join(values))
+    if kind == "days":
+        return (words.gettext("published the same day") if values == 0 else
+                words.ngettext("published %(num)s day apart", "published %(num)s days apart", values))
+    return str(reason)
+
+
 def _features(article: Article) -> _Features:
     slug_of = tuple((name, name_slug(name)) for name in article.tags)
     return _Features(article, frozenset(s for _, s in slug_of), slug_of, frozenset(c.id for c in article.claims),
@@ -215,24 +248,27 @@ def _score(mine: _Features, theirs: _Features, tag_counts: Mapping[str, int], to
     score, reasons = 0.0, []
     if other.slug in mine.hand or article.slug in theirs.hand:
         score += RELATED_WEIGHTS["hand link"]
-        reasons.append("linked by the editors")
+        reasons.append(Reason.of("hand", "linked by the editors"))
     if article.event and article.event == other.event:
         score += RELATED_WEIGHTS["same event"]
-        reasons.append("same event")
+        reasons.append(Reason.of("event", "same event"))
     shared_claims = sorted(mine.claim_ids & theirs.claim_ids)
     if shared_claims:
         score += RELATED_WEIGHTS["shared claim"] * len(shared_claims)
-        reasons.append(f"shares claim{'s' if len(shared_claims) > 1 else ''}: {', '.join(shared_claims)}")
+        english = f"shares claim{'s' if len(shared_claims) > 1 else ''}: {', '.join(shared_claims)}"
+        reasons.append(Reason.of("claims", english, tuple(shared_claims)))
     shared = list(dict.fromkeys((name, slug) for name, slug in mine.tag_slug_of if slug in theirs.tag_slugs))
     if shared:
         score += sum(RELATED_WEIGHTS["shared tag"] * math.log(1 + total / tag_counts[slug]) for _, slug in shared)
-        reasons.append("shares tags: " + ", ".join(name for name, _ in shared))
+        reasons.append(Reason.of("tags", "shares tags: " + ", ".join(name for name, _ in shared),
+                                 tuple(name for name, _ in shared)))
     if not reasons:
         return None
     if article.date and other.date:
         days = abs((article.date - other.date).days)
         score += RELATED_WEIGHTS["date"] * max(0.0, 1 - days / 365)
         if days <= 31:
-            reasons.append("published the same day" if days == 0 else f"published {days} day{'s' if days > 1 else ''} apart")
+            reasons.append(Reason.of("days", "published the same day" if days == 0
+                                     else f"published {days} day{'s' if days > 1 else ''} apart", days))
     return RelatedPiece(other, round(score, 3), tuple(reasons))
 

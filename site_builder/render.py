@@ -27,7 +27,7 @@ from pygments.formatters import HtmlFormatter
 from site_builder import __version__
 from site_builder.annotation_export import EXPORT_PATH, annotated_articles, annotations_jsonld
 from site_builder.annotation_pages import PiecesOnPage, PlannedPage, has_annotations, plan_listings
-from site_builder.annotations import in_reading_order
+from site_builder.annotations import in_reading_order, note_label
 from site_builder.assets import ThemeAssets
 from site_builder import charts
 from site_builder.citations import (COLLECTION_BIB, COLLECTION_CSL, DOWNLOADS, CitationMemo, collection_bib,
@@ -39,10 +39,11 @@ from site_builder.data_export import DATA_TEMPLATE, make_data_file, plan_data
 from site_builder.data_memo import RowMemo
 from site_builder.errors import ContentError, Problem, display_path
 from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
-from site_builder.i18n import Interface, interface_for
+from site_builder.i18n import Interface, interface_for, site_interface
 from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.languages import language_name, lang_attributes
 from site_builder.markup import LinkTarget, internal_link_attributes
+from site_builder.related import reason_in
 from site_builder.originals import Original, download_path, human_size
 from site_builder.reader import Article
 from site_builder.urls import absolute, has_origin, url_for
@@ -105,7 +106,8 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.globals["public_address_known"] = has_origin(config)  # else those are left out (site_builder.urls)
     env.globals["og_locale"] = config.language.replace("-", "_")  # Open Graph writes `pt_BR`
     interface = interface_for(config.language, themes)
-    env.install_gettext_translations(interface.translations, newstyle=True)  # `_()`, `ngettext`, `{% trans %}`
+    env.install_gettext_callables(interface.translations.gettext, _locale_ngettext(interface), newstyle=True,
+                                  pgettext=interface.translations.pgettext)  # `_()`, `ngettext`, `{% trans %}`
     env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are not part of its msgid
     env.globals["interface"] = interface  # its `direction` for <html dir>, its locale's dates
     env.globals["describe"] = lambda article: describe(article, interface)
@@ -113,15 +115,20 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.filters["month_name"] = interface.month
     env.filters["day_in_month"] = interface.day
     env.filters["number"] = interface.number
+    env.filters["percent"] = interface.percent
+    env.filters["reason"] = lambda reason: reason_in(reason, interface)  # why a piece is related
+    env.filters["translated"] = lambda message, values=(): _translated(interface, message, values)
     env.filters["join_names"] = lambda names: join_names(names, interface.translations.gettext(" and "))
     env.filters["pagefind_filter_value"] = pagefind_filter_value
     env.filters["human_size"] = human_size
     env.globals["citation_outlet"] = outlet_of  # the outlet, unless it is `Unknown outlet`
     env.globals["citation_path"] = citation_path
     env.filters["in_reading_order"] = in_reading_order  # an article's placed annotations, as its page numbers them
-    env.globals["charts"] = chart_functions(config)
+    env.globals["charts"] = chart_functions(config, interface)
     env.globals["piece_link_attributes"] = lambda article: internal_link_attributes(
-        config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance))
+        config.base_path, article.slug, LinkTarget(article.title, article.outlet, article.date, article.stance),
+        interface)
+    env.globals["note_label"] = lambda annotation: note_label(annotation, interface)
     env.globals.update(language_functions(config))
     return env
 
@@ -147,22 +154,38 @@ def language_functions(config: SiteConfig) -> dict[str, Callable]:
             "language_name": lambda tag: language_name(tag, config.language)}
 
 
-def chart_functions(config: SiteConfig) -> dict[str, Callable]:
-    """The charts templates may draw (site_builder.charts), given the site's options. Each takes
-    only what its page already shows, so the page's dependency key covers it."""
+def _locale_ngettext(interface: Interface) -> Callable[[str, str, int], str]:
+    """Jinja's `ngettext`, with the count (`%(num)s`) written as the locale writes numbers
+    (`1 234`, `1.234`): Jinja would put the bare integer there."""
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        return interface.translations.ngettext(singular, plural, count).replace("%(num)s", interface.number(count))
+    return ngettext
+
+
+def _translated(interface: Interface, message: str, values=()) -> str:
+    """A string of ours kept in Python (the Data page's), translated with its values (translated too)."""
+    _ = interface.translations.gettext
+    return _(message) % {name: _(value) for name, value in values} if values else _(message)
+
+
+def chart_functions(config: SiteConfig, interface: Interface) -> dict[str, Callable]:
+    """The charts templates may draw (site_builder.charts), given the site's options, in the
+    interface's words. Each takes only what its page already shows, so the page's dependency key covers it."""
     def link(path: str) -> str:
         return url_for(config, path)
 
+    words = interface
     return {
-        "stances": lambda chart_id, title, articles: charts.by_stance(chart_id, title, articles, config),
+        "stances": lambda chart_id, title, articles: charts.by_stance(chart_id, title, articles, config, words),
         "over_time": lambda chart_id, title, articles, events=(): charts.over_time(
-            chart_id, title, articles, config, events, link),
-        "verdicts": lambda claims: charts.by_verdict(claims, config),
-        "outlets": lambda articles, outlets: charts.by_outlet(articles, config, outlets, link),
-        "tags": lambda tags: charts.by_tag(tags, link),
-        "roles": charts.by_role,
-        "blindspot": lambda articles: charts.blindspot(articles, config),
+            chart_id, title, articles, config, words, events, link),
+        "verdicts": lambda claims: charts.by_verdict(claims, config, words),
+        "outlets": lambda articles, outlets: charts.by_outlet(articles, config, outlets, link, words),
+        "tags": lambda tags: charts.by_tag(tags, link, words),
+        "roles": lambda claim: charts.by_role(claim, words),
+        "blindspot": lambda articles: charts.blindspot(articles, config, words),
         "swatch": charts.swatch,
+        "series_name": lambda key: charts.series_name(key, words),
     }
 
 
@@ -436,7 +459,7 @@ def source_page_jobs(article: Article, config: SiteConfig) -> tuple[PageJob, Pag
 
 
 def _annotated_reading(article: Article, config: SiteConfig, page_url: str) -> dict:
-    return annotated_reading(article, config, page_url, describe(article))
+    return annotated_reading(article, config, page_url, describe(article, site_interface(config)))
 
 
 def _newest_of_newest(dates) -> date | None:
@@ -475,6 +498,7 @@ GENERATED = {  # path -> (function making it, pieces it shows, what it shows of 
     "feed.json": (json_feed, feed_articles, PageKind.FEED),
     EXPORT_PATH: (annotations_jsonld, annotated_articles, PageKind.ANNOTATIONS),
 }
+FEEDS = ("feed.xml", "feed.json")  # generated in the interface's words (the fixed labels of an entry's context)
 COLLECTION_FILES = {COLLECTION_BIB: collection_bib, COLLECTION_CSL: collection_csl}  # listings: every summary
 GENERATED_TEMPLATE = "(generated)"  # their jobs' template: no theme file has that name
 CORRECTIONS_FEED = "corrections.xml"  # generated too, in the theme's words (its function is given the environment)
@@ -487,6 +511,8 @@ def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
         return OutputFile(job.path, corrections_feed(env=env, **job.context))
     if job.template == GENERATED_TEMPLATE and job.path in COLLECTION_FILES:
         return OutputFile(job.path, COLLECTION_FILES[job.path](**job.context))
+    if job.template == GENERATED_TEMPLATE and job.path in FEEDS:
+        return OutputFile(job.path, GENERATED[job.path][0](**job.context, words=env.globals["interface"]))
     if job.template == GENERATED_TEMPLATE:
         return OutputFile(job.path, GENERATED[job.path][0](**job.context))
     if job.template == DATA_TEMPLATE:

@@ -270,6 +270,8 @@ def test_a_time_axis_of_10000_pieces_stays_small_and_counts_every_piece(tmp_path
 
     from site_builder.charts import over_time
     from site_builder.config import load_config
+    from site_builder.i18n import interface_for
+    from site_builder.render import default_theme_dir
 
     (tmp_path / "site.yml").write_text(SITE_YML)
     config = load_config(tmp_path)
@@ -277,7 +279,8 @@ def test_a_time_axis_of_10000_pieces_stays_small_and_counts_every_piece(tmp_path
                               title=f"Piece {i}") for i in range(10_000)]
     events = [SimpleNamespace(key=f"e{i}", title=f"Event {i}", start=None, end=None, articles=pieces[i:i + 2 + i % 3])
               for i in range(0, 9000, 3)]
-    chart = over_time("timeline", "Pieces over time", pieces, config, events)
+    english = interface_for("en", [default_theme_dir()])
+    chart = over_time("timeline", "Pieces over time", pieces, config, english, events)
     assert chart.heading == "Month" and chart.total == 10_000 and len(chart.spans) == 12
     picture = chart.svg()
     assert len(gzip.compress(picture.encode(), 9)) < 8 * 1024

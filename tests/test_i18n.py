@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from lxml import html as lxml_html
 from babel.messages.pofile import read_po
 
 from site_builder.catalogues import extract, languages, missing_strings, pot_path
@@ -100,3 +103,90 @@ def test_a_language_that_is_not_a_tag_is_an_error_with_a_did_you_mean(site, run)
     result = run("check", "--site", site.root)
     assert result.code == 1
     assert "`language`: `French` is not a language tag (did you mean `fr` (French)?) [SB150]" in result.err + result.out
+
+
+# An all-Arabic collection: any Latin word its pages show is ours, not the editors' or an outlet's.
+ARABIC_SITE = """\
+title: مجموعة الاختبار
+description: مجموعة صغيرة للاختبار.
+base_url: /
+language: ar
+stances:
+  pro: يتبنّى رواية الحكومة.
+  mixed: يعرض روايات عدة.
+  critical: يعارض الحملة.
+verdicts:
+  true: تؤكده الأدلة.
+  false: تنفيه الأدلة.
+annotation_kinds:
+  comment: ملاحظة من المحرّرين.
+"""
+ARABIC_PIECE = """\
+---
+title: {title}
+outlet: {outlet}
+date: {date}
+stance: {stance}
+event: strikes
+caveats:
+  - الأرقام من الوزارة وحدها.
+claims:
+  - id: precise
+    text: كانت الضربات دقيقة.
+    verdict: 'false'
+    role: makes
+annotations:
+  - quote: كانت الضربات دقيقة
+    note: الوزارة وحدها تقول ذلك.
+  - quote: قالت الوزارة
+    note: مصدر رسمي.
+    by: سارة
+corrections:
+  - date: 2016-01-05
+    kind: clarification
+    field: caveats
+    was: قبل الثامن
+    now: بعد السابع
+    why: الأرقام تطابق تقرير الوزارة.
+---
+
+قالت الوزارة إن كانت الضربات دقيقة. انظر [[{other}]].
+"""
+# Words of ours that are names in every language (formats, standards, tools), and the editors' keys (stances
+# and verdicts, annotation kinds and claim ids are slugs: readers see them as written).
+NAMES = {"pro", "mixed", "critical", "true", "false", "comment", "precise", "LD", "JavaScript", "JSON", "CSV",
+         "Atom", "BibTeX", "CSL", "RIS", "SPDX", "SHA", "Schema", "Draft", "UTF", "RFC", "Excel", "Markdown",
+         "HTML", "Python", "Zotero", "citeproc", "W3C", "Web", "Annotation", "Annotations", "Feed", "site",
+         "builder", "import", "Internet", "Archive", "Pagefind", "Creative", "Commons", "Attribution",
+         "International", "CC", "BY", "APA", "MLA", "Chicago", "Harvard", "Vancouver", "IEEE", "Turabian"}
+
+
+def visible_latin_words(page) -> set[str]:
+    """The Latin-script words a reader sees (text, and the titles and labels read aloud), less code and addresses."""
+    # Citations are in their style's language (APA's English), as a reference manager reads them.
+    for element in page.xpath("//script | //style | //code | //pre | //*[@lang='en'] | //*[contains(@class, 'citation')]"):
+        element.drop_tree()
+    texts = page.xpath("//body//text()") + page.xpath("//body//@title | //body//@aria-label | //body//@alt"
+                                                      " | //body//@placeholder | //body//@data-preview")
+    words = set()
+    for text in texts:
+        text = re.sub(r"\S*(?:/|\.(?:json|csv|xml|bib|ris|jsonld|md|yml))\S*", " ", str(text))  # paths, file names
+        words |= set(re.findall(r"[A-Za-z]{2,}", text))
+    return words - NAMES
+
+
+def test_an_arabic_collection_in_an_arabic_interface_shows_no_english_word(site, run):
+    site.write("site.yml", ARABIC_SITE)
+    site.write("content/articles/first.md", ARABIC_PIECE.format(title="الضربات الأولى", outlet="صحيفة الشرق",
+                                                                date="2015-10-09", stance="pro", other="second"))
+    site.write("content/articles/second.md", ARABIC_PIECE.format(title="الضربات الثانية", outlet="صحيفة الغرب",
+                                                                 date="2015-11-02", stance="critical", other="first"))
+    site.write("content/events.yml", "strikes:\n  title: ضربات أكتوبر\n  description: الأسابيع الأولى من الحملة.\n")
+    result = run("build", "--site", site.root, "-q")
+    assert result.code == 0, result.err + result.out
+    leftovers = {}
+    for path in sorted(site.build_dir.rglob("*.html")):
+        words = visible_latin_words(lxml_html.fromstring(path.read_bytes()))
+        if words:
+            leftovers[str(path.relative_to(site.build_dir))] = sorted(words)
+    assert not leftovers, "\n".join(f"{path}: {words}" for path, words in leftovers.items())

@@ -85,6 +85,27 @@
     });
   }
 
+  /* Pagefind's UI names a filter group by its key (`outlet`, `language`) and shows its values as
+     indexed: the template gives the keys' names in the page's language (data-filter-names), and
+     the `yes` of the annotated filter. Each element is relabelled once, remembering its key. */
+  var filterNames = {};
+  try { filterNames = JSON.parse(container.getAttribute('data-filter-names') || '{}'); } catch (error) { filterNames = {}; }
+
+  function relabel(element, key) {
+    if (!filterNames[key] || element.textContent === filterNames[key]) { return; }
+    element.setAttribute('data-filter-key', key);
+    element.textContent = filterNames[key];
+  }
+
+  function nameFilters() {
+    container.querySelectorAll('.pagefind-ui__filter-name, .pagefind-ui__filter-group-label').forEach(function (element) {
+      relabel(element, element.getAttribute('data-filter-key') || element.textContent.trim().toLowerCase());
+    });
+    container.querySelectorAll('.pagefind-ui__filter-label').forEach(function (element) {
+      if (element.textContent.trim() === 'yes') { relabel(element, 'yes'); }
+    });
+  }
+
   function start(term) {
     var options = {
       element: '#search',
@@ -100,6 +121,7 @@
     ui = new PagefindUI(options);
     labelInput();
     new MutationObserver(markLanguages).observe(container, {childList: true, subtree: true});
+    new MutationObserver(nameFilters).observe(container, {childList: true, subtree: true});
     if (term) { ui.triggerSearch(term); }
   }
 

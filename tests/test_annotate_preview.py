@@ -52,6 +52,10 @@ Russia’s warplanes made about 20 sorties and hit 12 targets, the ministry said
 The observatory said the fighting went on. The observatory said the fighting went on all night.
 """
 
+# A save rebuilds the bundled collection at low priority: on a loaded machine (the test suite's
+# other worker building beside it) that takes far longer than the half second it takes alone.
+REBUILT_MS = 90_000
+
 
 # --- the server side, over HTTP, as the page's script talks to it --------------------------------
 
@@ -341,7 +345,7 @@ def test_select_note_save_edit_delete_in_the_browser_and_the_file_comes_back_byt
     started = time.monotonic()
     page.get_by_role("button", name="Save").click()
     mark = page.locator('mark[data-annotation^="syria-s-military-is-rejuvenated"]')
-    expect(mark).to_have_text("Syria's military is rejuvenated", timeout=15_000)
+    expect(mark).to_have_text("Syria's military is rejuvenated", timeout=REBUILT_MS)
     print(f"\nfrom Save to the page with the mark: {time.monotonic() - started:.2f} s")
     annotation_id = mark.get_attribute("data-annotation")
     assert added_lines(bundled) == [
@@ -364,13 +368,13 @@ def test_select_note_save_edit_delete_in_the_browser_and_the_file_comes_back_byt
     expect(page.get_by_role("textbox", name="Note")).to_have_value("Rejuvenated by whom?\n\nThe piece names **no source**.")
     page.get_by_role("textbox", name="Note").fill("According to whom? No source is named.")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator(f"#annotation-{annotation_id}")).to_contain_text("No source is named.", timeout=15_000)
+    expect(page.locator(f"#annotation-{annotation_id}")).to_contain_text("No source is named.", timeout=REBUILT_MS)
     assert added_lines(bundled)[2:4] == ["    note: According to whom? No source is named.", "    kind: question"]
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f'mark[data-annotation="{annotation_id}"]').click()
     page.get_by_role("button", name="Delete", exact=True).click()
-    expect(page.locator(f'mark[data-annotation="{annotation_id}"]')).to_have_count(0, timeout=15_000)
+    expect(page.locator(f'mark[data-annotation="{annotation_id}"]')).to_have_count(0, timeout=REBUILT_MS)
     assert git(bundled.root, "status", "--porcelain", "--", "content") == ""  # byte for byte as committed
     assert (bundled.root / f"content/articles/{BUNDLED}.md").read_bytes() == \
         (REPO / f"content/articles/{BUNDLED}.md").read_bytes()
@@ -404,7 +408,7 @@ def test_everything_works_by_keyboard_selection_included(bundled, serve, page):
     page.keyboard.type("keyboard")
     page.keyboard.press("Enter")  # submits the form
     mark = page.locator('mark[data-annotation^="russian-air-power"]')
-    expect(mark.first).to_be_visible(timeout=15_000)
+    expect(mark.first).to_be_visible(timeout=REBUILT_MS)
     source = (bundled.root / f"content/articles/{BUNDLED}.md").read_text()
     assert "  - quote: Russian air power\n    suffix: ' together'\n    at: 0\n" in source  # the words occur twice
     expect(page.locator(":focus")).to_have_text(re.compile("Edit or delete"))
@@ -414,7 +418,7 @@ def test_everything_works_by_keyboard_selection_included(bundled, serve, page):
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Delete")
     page.keyboard.press("Enter")
-    expect(page.locator('mark[data-annotation^="russian-air-power"]')).to_have_count(0, timeout=15_000)
+    expect(page.locator('mark[data-annotation^="russian-air-power"]')).to_have_count(0, timeout=REBUILT_MS)
     assert git(bundled.root, "status", "--porcelain", "--", "content") == ""
 
 
@@ -460,7 +464,7 @@ def test_a_hostile_note_runs_no_script_in_the_preview(site, serve, messy, page):
         '<svg onload="alert(\'svg\')"></svg> plain words')
     page.get_by_role("button", name="Save").click()
     note = page.locator(".annotation-note", has_text="plain words")
-    expect(note).to_be_visible(timeout=15_000)
+    expect(note).to_be_visible(timeout=REBUILT_MS)
     assert note.locator("script, img[onerror], svg, a[href^='javascript']").count() == 0
     page.reload()
     expect(note).to_be_visible()

@@ -45,7 +45,8 @@ def test_a_language_tag_is_kept_in_its_standard_form(written, tag):
 @pytest.mark.parametrize("written, hint", [("english", "did you mean `en` (English)?"),
                                            ("arabic", "did you mean `ar` (Arabic)?"),
                                            ("en_US", "did you mean `en-US`?"),
-                                           ("xx-YY", "such as `en`")])
+                                           ("xx-YY", "such as `en`"),
+                                           ("<script>top.x=1</script>", "such as `en`")])
 def test_a_wrong_language_is_an_error_at_its_line_with_a_did_you_mean(site, run, written, hint):
     site.add_article("piece", language=written)
     result = run("check", "--site", site.root)

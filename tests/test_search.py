@@ -283,10 +283,12 @@ def annotated_search_site(tmp_path_factory, browser):
         yield site, base
 
 
-def settled(page, selector: str, count: int, timeout_s: float = 10.0) -> list:
-    """The elements matching `selector` once there are `count` of them (results stream in)."""
+def settled(page, selector: str, count: int, timeout_s: float = 30.0) -> list:
+    """The elements matching `selector` once there are `count` of them and none is still a
+    placeholder (results stream in; each shows ". . ." until its fragment has loaded)."""
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and len(page.query_selector_all(selector)) != count:
+    while time.monotonic() < deadline and (len(page.query_selector_all(selector)) != count
+                                           or page.query_selector(".pagefind-ui__loading")):
         page.wait_for_timeout(100)
     return page.query_selector_all(selector)
 
@@ -326,7 +328,7 @@ def test_the_annotated_filter_narrows_the_results_to_annotated_pieces(page, anno
     every_piece = sorted(title for title, *_ in PIECES.values())
     assert sorted(settled_titles(page, every_piece, any_order=True)) == every_piece
     group = page.locator("details", has=page.locator("legend", has_text="annotated"))
-    group.locator("summary").click()  # the filter group, closed by default
+    group.locator("summary").click(timeout=90_000)  # the filter group, closed by default
     group.get_by_label("yes", exact=False).check()
     assert settled_titles(page, ["Kalibr launch from the Caspian"]) == ["Kalibr launch from the Caspian"]
 

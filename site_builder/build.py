@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from itertools import chain
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import jinja2
 
@@ -307,9 +307,7 @@ def _render_and_write(plan: SitePlan, stale: list[PageJob], staging: Staging, th
     """Steps 5-6: render the stale pages and write them, the others linked from the last build,
     into the staging folder; index it for search; swap it in. Pages stream from the renderers to
     the writer, so they are never all in memory at once."""
-    stale_paths = {page.path for page in stale}
-    unchanged = (OutputFile(item.path, None) if isinstance(item, PageJob) else item
-                 for item in plan.items if not (isinstance(item, PageJob) and item.path in stale_paths))
+    unchanged = _made_already(plan.items, {page.path for page in stale})
     with Progress("Rendering", enabled=progress, total=len(stale)) as progress_bar:
         try:
             files = chain(unchanged, [info], render_pages(plan.env, stale, jobs, progress_bar.tick))
@@ -320,6 +318,16 @@ def _render_and_write(plan: SitePlan, stale: list[PageJob], staging: Staging, th
         except SearchIndexError as error:
             raise ContentError([Problem("build", 0, str(error), "run with search: false in site.yml to build without it",
                                         code=codes.SEARCH_INDEX_FAILED)]) from None
+
+
+def _made_already(items: list[PageJob | OutputFile], stale_paths: set[str]) -> Iterator[OutputFile]:
+    """The plan's files made already, and the files of the pages not to render again (with no
+    bytes: the last build's are kept)."""
+    for item in items:
+        if not isinstance(item, PageJob):
+            yield item
+        elif item.path not in stale_paths:
+            yield from (OutputFile(path, None) for path in item.paths)
 
 
 def _site_key(key: str, config: SiteConfig, themes: list[Path]) -> str:

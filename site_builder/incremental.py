@@ -46,7 +46,7 @@ from site_builder.hashing import digest
 from site_builder.collection import Claim, Collection, Event
 from site_builder.parallel import in_chunks
 from site_builder.reader import Article
-from site_builder.render import OutputFile, PageJob, PageKind, render_page
+from site_builder.render import OutputFile, PageJob, PageKind, render_files
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "annotations", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line", "stance_line", "translation_of_line"})
@@ -335,15 +335,15 @@ def render_pages(env: jinja2.Environment, jobs: list[PageJob], processes: int,
     A template error in a worker is raised again here, by rendering that page in this process
     (where its traceback points at the template line).
     """
-    def render_or_none(position: int) -> OutputFile | None:
+    def render_or_none(position: int) -> list[OutputFile] | None:
         try:
-            return render_page(env, jobs[position])
+            return render_files(env, jobs[position])
         except jinja2.TemplateError:
             return None
 
     for positions, pages in in_chunks(render_or_none, len(jobs), processes, chunk_size=64,
                                       parallel_from=_PARALLEL_FROM):
-        for position, page in zip(positions, pages):
-            yield page if page is not None else render_page(env, jobs[position])  # raises, with its traceback
+        for position, files in zip(positions, pages):
+            yield from files if files is not None else render_files(env, jobs[position])  # raises, with its traceback
         if tick:
             tick(len(pages))

@@ -245,7 +245,7 @@ class PageKind(Enum):
     EVENT = "event"  # an event's entry in events.yml and the summaries of its pieces
     PAGE = "page"  # one of the editors' standalone pages (content/pages/), and nothing else
     CLAIM = "claim"  # a claim, its verdict and the summaries of the pieces carrying it
-    CITATION = "citation"  # one piece's citation to download (BibTeX, RIS, CSL-JSON): its metadata alone
+    CITATION = "citation"  # one piece's citation to download (BibTeX, RIS and CSL-JSON): its metadata alone
     FEED = "feed"  # the newest pieces in full (feeds), or the annotated ones (annotations.jsonld)
     ANNOTATIONS = "annotations"  # a page of annotated pieces' summaries and annotations (in_full: those pieces)
     DATA = "data"  # a file of /data/ or the Data page: a dataset as of the date of the data (subject: DataSubject)
@@ -264,6 +264,14 @@ class PageJob:
     kind: PageKind = PageKind.LISTING
     subject: Any = None
     in_full: tuple[str, ...] = ()
+    # Files made together with `path` and keyed with it (a piece's citation in its other formats):
+    # one planned item instead of three keeps planning and keying an edit build small.
+    also: tuple[str, ...] = ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every file this job writes."""
+        return (self.path, *self.also)
 
 
 @dataclass(frozen=True)
@@ -323,7 +331,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
             source, download = source_page_jobs(article, config)
             add(source, article.provenance.imported)
             items.append(download)  # a file to download, not a page: not in the sitemap
-        items += citation_file_jobs(article)  # files to download too
+        items.append(citation_files_job(article))  # files to download too
     listing("outlets.html", "outlets/index.html", _newest_of_sorted(articles))
     for outlet in collection.outlets:
         about(PageKind.OUTLET, f"outlets/{outlet.slug}/index.html", _newest_of_sorted(outlet.articles), outlet)
@@ -361,7 +369,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
         items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
                              kind, in_full=tuple(article.slug for article in shown(collection, config))))
     # Last: the Data page lists the files of /data/ (and the other data files) this plan writes.
-    data_files, data_page = plan_data(collection, config, [item.path for item in items], data_rows)
+    data_files, data_page = plan_data(collection, config, planned_paths(items), data_rows)
     items += data_files
     add(data_page, data_page.subject.data_date)
     items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
@@ -436,10 +444,16 @@ def article_page_job(article: Article, config: SiteConfig) -> PageJob:
                    (article.slug,))
 
 
-def citation_file_jobs(article: Article) -> list[PageJob]:
-    """The piece's citation as BibTeX, RIS and CSL-JSON, beside its page, named after it."""
-    return [PageJob(citation_path(article, extension), CITATION_TEMPLATE, {"article": article, "extension": extension},
-                    PageKind.CITATION, article) for extension in DOWNLOADS]
+def citation_files_job(article: Article) -> PageJob:
+    """The piece's citation as BibTeX, RIS and CSL-JSON, beside its page, named after it: one job
+    for the three files, which show the same metadata."""
+    first, *others = [citation_path(article, extension) for extension in DOWNLOADS]
+    return PageJob(first, CITATION_TEMPLATE, {"article": article}, PageKind.CITATION, article, also=tuple(others))
+
+
+def planned_paths(items: list["PageJob | OutputFile"]) -> list[str]:
+    """Every file path `items` make (a job may make several)."""
+    return [path for item in items for path in (item.paths if isinstance(item, PageJob) else (item.path,))]
 
 
 def citation_path(article: Article, extension: str) -> str:
@@ -506,7 +520,18 @@ ORIGINAL_TEMPLATE = "(original)"  # an imported original's copy, byte for byte (
 CITATION_TEMPLATE = "(citation)"  # a piece's citation file (site_builder.citations)
 
 
+def render_files(env: jinja2.Environment, job: PageJob) -> list[OutputFile]:
+    """Every file of a job: its page, or a piece's citation in each format."""
+    if job.template == CITATION_TEMPLATE:
+        citations = env.globals["citations"].of(job.context["article"])
+        texts = {"bib": citations.bibtex, "ris": citations.ris, "csl.json": citations.csl_json}
+        return [OutputFile(path, texts[extension].encode("utf-8"))
+                for path, extension in zip(job.paths, DOWNLOADS, strict=True)]
+    return [render_page(env, job)]
+
+
 def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
+    """A job's one file (a page, a feed, a data file); `render_files` for any job."""
     if job.template == GENERATED_TEMPLATE and job.path == CORRECTIONS_FEED:
         return OutputFile(job.path, corrections_feed(env=env, **job.context))
     if job.template == GENERATED_TEMPLATE and job.path in COLLECTION_FILES:
@@ -517,10 +542,6 @@ def render_page(env: jinja2.Environment, job: PageJob) -> OutputFile:
         return OutputFile(job.path, GENERATED[job.path][0](**job.context))
     if job.template == DATA_TEMPLATE:
         return OutputFile(job.path, make_data_file(job.context))
-    if job.template == CITATION_TEMPLATE:
-        citations = env.globals["citations"].of(job.context["article"])
-        text = {"bib": citations.bibtex, "ris": citations.ris, "csl.json": citations.csl_json}[job.context["extension"]]
-        return OutputFile(job.path, text.encode("utf-8"))
     if job.template == ORIGINAL_TEMPLATE:
         return OutputFile(job.path, job.context["original"].read_bytes())
     html = env.get_template(job.template).render(page_url=_served_at(job.path), **job.context)

@@ -45,7 +45,7 @@ CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the state: read without the rest
 LOCK_FILE = ".lock"  # held by whoever writes the state (see save_in_background)
 TEMPLATES_DIR = "templates"  # compiled templates (render.make_environment), checked by Jinja against their source
-FORMAT = 8  # bump when the layout of `BuildState` or its records changes
+FORMAT = 9  # bump when the layout of `BuildState` or its records changes
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,44 @@ class OutputRecord:
     file_hashes: dict[str, str] = field(default_factory=dict)  # output path -> SHA-256 of its bytes
     stamp: tuple = ()  # build/'s folder stamp: build/ must still be that folder for the rest to hold
     spare: Spare | None = None  # the build before, kept beside build/ to start the next from
+
+    def __getstate__(self) -> dict:
+        """The spare's files saved as they differ from build/'s: an edit build changes few, and
+        the whole list again would be a seventh of the state to load."""
+        state = dict(self.__dict__)
+        if self.spare is not None:
+            state["spare"] = _SpareDifference.between(self.spare, self.file_hashes)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        spare = state.get("spare")
+        if isinstance(spare, _SpareDifference):
+            state["spare"] = spare.applied_to(state["file_hashes"])
+        self.__dict__.update(state)
+
+
+@dataclass(frozen=True)
+class _SpareDifference:
+    """A spare as saved: how its files differ from build/'s (`file_hashes`)."""
+
+    changed: dict[str, str]  # path -> SHA-256 in the spare, where build/ has other bytes or no such file
+    missing: tuple[str, ...]  # build/'s files the spare lacks
+    stamp: tuple
+
+    @classmethod
+    def between(cls, spare: Spare, file_hashes: dict[str, str]) -> "_SpareDifference":
+        hashes = spare.hashes
+        return cls({path: sha for path, sha in hashes.items() if file_hashes.get(path) != sha},
+                   tuple(path for path in file_hashes if path not in hashes), spare.stamp)
+
+    def applied_to(self, file_hashes: dict[str, str]) -> Spare:
+        from site_builder.writers import Spare  # imports the renderer, which the no-change shortcut never needs
+
+        hashes = dict(file_hashes)
+        for path in self.missing:
+            del hashes[path]
+        hashes.update(self.changed)
+        return Spare(hashes, self.stamp)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from conftest import collection_of
 from site_builder.build import build
 from site_builder.citations import cite, csl_name, edition_item, original_item
 from site_builder.config import load_config
+from site_builder.render import PageKind
 from site_builder.state import BuildState
 from site_builder.csl_styles import STYLES, _memoize_style_lookups, format_all, format_item
 
@@ -101,6 +102,14 @@ def test_downloads_and_collection_files_parse_and_validate(site, run):
     page = site.page(f"articles/{SLUG}/")
     assert {a.get("href") for a in page.cssselect(".cite-downloads a")} == {
         f"/articles/{SLUG}/{SLUG}.{extension}" for extension in ("bib", "ris", "csl.json")}
+
+
+def test_a_piece_s_three_downloads_are_one_planned_job(site, planned_site):
+    """Planned, keyed and carried over once per piece, not once per file."""
+    site.add_article(SLUG, title="Russian warships strike", outlet="The Guardian", date="2015-10-08")
+    jobs = [item for item in planned_site(site) if getattr(item, "kind", None) is PageKind.CITATION]
+    assert [job.paths for job in jobs] == [tuple(f"articles/{SLUG}/{SLUG}.{extension}"
+                                                 for extension in ("bib", "ris", "csl.json"))]
 
 
 def test_hostile_text_stays_inert_in_every_format(site, run):

@@ -14,6 +14,7 @@ import importlib.util
 import io
 import json
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -28,7 +29,8 @@ from site_builder.build import BuildOptions, build as build_site
 from site_builder.cli import main
 from site_builder.config import load_config
 from site_builder.errors import ContentError
-from site_builder.state import CACHE_DIR, CACHE_FILE, BuildState
+from site_builder.state import CACHE_DIR, CACHE_FILE, BuildState, OutputRecord
+from site_builder.writers import Spare
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = "content/articles"
@@ -425,6 +427,18 @@ def test_text_edits_reuse_the_collection_and_every_page_shows_the_new_texts(tmp_
     build(site)
     assert made == [1], "a new title: the collection is made again"
     assert_same_as_clean(site, tmp_path)
+
+
+def test_the_spare_is_saved_as_its_difference_from_build():
+    """The state keeps the spare's files as they differ from build/'s (an edit build changes
+    few), not the whole list again, and loads it back whole."""
+    build_files = {f"articles/piece-{n}/index.html": f"{n:064x}" for n in range(2000)}
+    spare_files = dict(build_files, **{"articles/piece-7/index.html": "e" * 64, "articles/gone/index.html": "f" * 64})
+    del spare_files["articles/piece-9/index.html"]  # a piece added since
+    record = OutputRecord(None, build_files, (1, 2, 3), Spare(spare_files, (4, 5, 6)))
+    saved = pickle.dumps(record)
+    assert pickle.loads(saved) == record
+    assert len(saved) < 1.1 * len(pickle.dumps(build_files))
 
 
 def test_a_site_whose_cache_cannot_be_written_still_builds(tmp_path):

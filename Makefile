@@ -1,7 +1,7 @@
 # Two entry points for a fresh machine with only Python 3.11 and make:
 #   make build   set up .venv, build the bundled collection into build/
 #   make test    set up .venv, run the whole test suite
-#   make test-fast   the same minus the slow tests (browser, quality tools, kill, timing): under 90 s
+#   make test-fast   the same minus the slow tests (browser, quality tools, kill, timing): a few minutes
 #   make dist    the generator's own package: wheel and sdist in dist/, checked as PyPI will
 # Both are idempotent: the venv is reinstalled only when pyproject.toml changes.
 

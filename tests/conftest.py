@@ -149,11 +149,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     They are also one xdist group, so that `make test` on two workers (`--dist loadgroup`) still
     starts one browser for the whole session: the browser tests run one after another on one
-    worker while the other worker takes the rest of the suite."""
+    worker while the other worker takes the rest of the suite.
+
+    A browser test that fails is run once more (pytest-rerunfailures): beside the other worker's
+    builds on a 2-core machine, a page now and then waits on a rebuild or a fetch past its bound.
+    A real fault fails both runs, and the first failure is still printed."""
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.flaky(reruns=1))
 
 
 CHROMIUM = Path("/usr/bin/chromium")

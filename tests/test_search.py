@@ -60,7 +60,8 @@ def search(page, base: str, query: str):
     field = page.get_by_label("Words to search for")
     field.fill(query)
     page.wait_for_selector(".pagefind-ui__message", state="attached")
-    page.wait_for_function("() => !document.querySelector('.pagefind-ui__message').textContent.includes('Searching')")
+    page.wait_for_function("() => { const said = document.querySelector('.pagefind-ui__message').textContent;"
+                           " return said.trim() !== '' && !said.includes('Searching'); }")
     assert failed == [], "every search asset and index chunk loads from under the sub-path"
     return page
 
@@ -69,7 +70,7 @@ def result_titles(page) -> list[str]:
     return [link.inner_text() for link in page.query_selector_all(".pagefind-ui__result-link")]
 
 
-def settled_titles(page, expected: list[str], *, any_order: bool = False, timeout_s: float = 10.0) -> list[str]:
+def settled_titles(page, expected: list[str], *, any_order: bool = False, timeout_s: float = 30.0) -> list[str]:
     """The result titles once they match `expected` (the UI re-renders as results stream in),
     or whatever is shown when the bounded wait runs out."""
     deadline = time.monotonic() + timeout_s

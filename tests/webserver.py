@@ -24,11 +24,17 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    # Pagefind fetches many chunks at once, each on a connection of its own (HTTP/1.0): with the
+    # default backlog of 5, a busy machine drops connections and the browser waits seconds to retry.
+    request_queue_size = 128
+
+
 @contextmanager
 def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
     """Yield the site's base address (`http://127.0.0.1:<port><prefix>`) while serving it."""
     handler = type("Handler", (_SubPathHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

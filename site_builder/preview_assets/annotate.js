@@ -84,8 +84,18 @@
     if (!answer.changed) { say(answer.message + '.'); return; }
     say(answer.message + '. The page reloads with it.');
     if (focusId) { sessionStorage.setItem(FOCUS_KEY, focusId); }
-    // The preview reloads the page once it has the change; should that not come, reload anyway.
-    setTimeout(function () { window.location.reload(); }, 5000);
+    // The preview reloads the page once it has rebuilt it. That reload is lost if it comes while
+    // the page is not listening (a slow rebuild on a busy machine), so the page also asks, once a
+    // second, for itself as served now: made from another version of the file, it reloads.
+    setTimeout(reloadOnceRebuilt, 1000);
+  }
+
+  function reloadOnceRebuilt() {
+    fetch(window.location.href, {cache: 'no-store', credentials: 'same-origin'}).then(function (response) {
+      return response.text();
+    }).then(function (page) {
+      if (page.indexOf(settings.sha256) === -1) { window.location.reload(); } else { setTimeout(reloadOnceRebuilt, 1000); }
+    }, function () { setTimeout(reloadOnceRebuilt, 1000); });
   }
 
   function say(message) { ui.status.textContent = message; }

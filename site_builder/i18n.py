@@ -32,6 +32,18 @@ from site_builder import problem_codes as codes
 from site_builder.errors import Problem
 from site_builder.languages import direction
 
+# Every list names each piece's date and counts: a build formats the same few thousand dates and
+# numbers tens of thousands of times, and Babel works each out from the locale's patterns anew.
+@lru_cache(maxsize=1 << 16)
+def _formatted_date(value: date, pattern: str, locale: Locale) -> str:
+    return format_date(value, pattern, locale=locale)
+
+
+@lru_cache(maxsize=1 << 14, typed=True)
+def _formatted_number(value: int | float, locale: Locale) -> str:
+    return format_decimal(value, locale=locale)
+
+
 SOURCE_LANGUAGE = "en"  # the language the templates are written in: the fallback for every string
 DOMAIN = "messages"
 
@@ -56,8 +68,8 @@ class Interface:
         if value is None:
             return self.translations.gettext("undated")
         if self.locale.language == SOURCE_LANGUAGE:  # unambiguous in every English-reading country
-            return format_date(value, "d MMMM y", locale=self.locale)
-        return format_date(value, "long", locale=self.locale)
+            return _formatted_date(value, "d MMMM y", self.locale)
+        return _formatted_date(value, "long", self.locale)
 
     def month(self, value: date) -> str:
         """`October 2015` as a heading (the month standing alone: `октябрь 2015 г.`)."""
@@ -74,7 +86,7 @@ class Interface:
         return format_skeleton("MMMd", value, locale=self.locale)
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return _formatted_number(value, self.locale)
 
     def percent(self, share: float) -> str:
         """`42%`, `42 %`: a share (0 to 1) as the locale writes it, rounded to a whole per cent."""

@@ -30,7 +30,7 @@ from slugify import slugify
 from site_builder import problem_codes as codes
 from site_builder.anchoring import Anchor, TextQuote, Unanchored, anchor
 from site_builder.errors import Problem
-from site_builder.i18n import Interface
+from site_builder.i18n import ENGLISH, Interface
 from site_builder.markup import MarkdownRenderer
 from site_builder.yamlsource import SourceMapping
 
@@ -76,10 +76,8 @@ class Annotation:
         return MOTIVATIONS.get(self.kind, "commenting")
 
 
-def note_label(annotation: Annotation, words: Interface | None = None) -> str:
-    """Whose words the note is, as the page says, in the interface's language (English without one)."""
-    if words is None:
-        return f"Note by {annotation.by}" if annotation.by else "Editors' note"
+def note_label(annotation: Annotation, words: Interface = ENGLISH) -> str:
+    """Whose words the note is, as the page says, in the interface's language."""
     return words.gettext("Note by %(name)s", name=annotation.by) if annotation.by else words.gettext("Editors' note")
 
 
@@ -345,7 +343,7 @@ def _shorten(text: str) -> str:
 
 # --- showing them ---------------------------------------------------------------------------------
 
-def highlight(text_html: str, annotations: Sequence[Annotation], words: Interface | None = None) -> str:
+def highlight(text_html: str, annotations: Sequence[Annotation], words: Interface = ENGLISH) -> str:
     """`text_html` with each placed annotation's passage in `<mark>` elements and its note after it.
 
     A passage that crosses a link, emphasis or a paragraph's end is marked one text node at a time
@@ -362,7 +360,7 @@ def highlight(text_html: str, annotations: Sequence[Annotation], words: Interfac
     return _highlighted(root, _slots(root), placed, words)
 
 
-def _highlighted(root: Any, slots: list[_Slot], placed: list[Annotation], words: Interface | None) -> str:
+def _highlighted(root: Any, slots: list[_Slot], placed: list[Annotation], words: Interface) -> str:
     """`highlight` of the text parsed as `root`, whose text nodes are `slots`."""
     numbers = {a.id: number for number, a in enumerate(placed, 1)}
     last_marks: dict[str, Any] = {}

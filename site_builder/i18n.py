@@ -102,6 +102,10 @@ class Interface:
         return self.translations.ngettext(singular, plural, n) % {"num": self.number(n), **values}
 
 
+# The templates' own words, for what is rendered outside a site's build (an original's text, tests).
+ENGLISH = Interface(SOURCE_LANGUAGE, None, NullTranslations(), Locale.parse(SOURCE_LANGUAGE), False)
+
+
 def interface_for(language: str, themes: list[Path]) -> Interface:
     """The interface for site.yml's `language`, with the theme chain's catalogues (most specific first)."""
     folder = catalogue_folder(language, themes)

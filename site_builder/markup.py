@@ -42,7 +42,7 @@ from markdown.treeprocessors import Treeprocessor
 from site_builder import problem_codes as codes
 from site_builder.errors import Problem
 from site_builder.fields import printable
-from site_builder.i18n import Interface
+from site_builder.i18n import ENGLISH, Interface
 
 FOOTNOTES_HEADING = "Footnotes"
 WIKILINK_RE = re.compile(r"\[\[(?P<slug>[^\]|]+?)(?:\|(?P<label>[^\]]+))?\]\]")
@@ -109,13 +109,9 @@ class LinkTarget:
     stance: str
     draft: bool = False
 
-    def preview(self, words: Interface | None = None) -> str:
+    def preview(self, words: Interface = ENGLISH) -> str:
         """`Outlet · 9 October 2015 · stance`, the date as the interface's locale writes it."""
-        if words is None:
-            when = f"{self.date.day} {self.date:%B %Y}" if self.date else "undated"
-            outlet = self.outlet or "outlet unknown"
-        else:
-            outlet, when = self.outlet or words.gettext("outlet unknown"), words.long_date(self.date)
+        outlet, when = self.outlet or words.gettext("outlet unknown"), words.long_date(self.date)
         return " · ".join(part for part in (outlet, when, self.stance) if part)
 
 
@@ -124,7 +120,7 @@ def article_url(base_path: str, slug: str) -> str:
 
 
 def internal_link_attributes(base_path: str, slug: str, target: LinkTarget,
-                             words: Interface | None = None) -> dict[str, str]:
+                             words: Interface = ENGLISH) -> dict[str, str]:
     """The attributes every link to another piece carries, so previews work wherever it appears."""
     return {"href": article_url(base_path, slug), "class": "internal-link", "title": target.title,
             "data-preview": target.preview(words)}
@@ -267,7 +263,7 @@ def _strip_trailing_space(element: ElementTree.Element) -> None:
 class _WikiLinks(InlineProcessor):
     """`[[slug]]` and `[[slug|label]]` -> a link to that piece, labelled with its title by default."""
 
-    def __init__(self, base_path: str, index: Mapping[str, LinkTarget], words: Interface | None):
+    def __init__(self, base_path: str, index: Mapping[str, LinkTarget], words: Interface):
         super().__init__(WIKILINK_RE.pattern)
         self.base_path, self.index, self.words = base_path, index, words
 
@@ -284,7 +280,7 @@ class _WikiLinks(InlineProcessor):
 
 
 class _SiteExtension(Extension):
-    def __init__(self, base_path: str, index: Mapping[str, LinkTarget], words: Interface | None):
+    def __init__(self, base_path: str, index: Mapping[str, LinkTarget], words: Interface):
         super().__init__()
         self.base_path, self.index, self.words = base_path, index, words
 
@@ -311,12 +307,12 @@ class MarkdownRenderer:
     """Reusable Markdown converters (building one costs more than converting a short text).
 
     `index` maps every article slug to what a link to it shows, for `[[wikilinks]]`; `words`, the
-    interface whose language their previews and the annotations' labels are in (English if None).
+    interface whose language their previews and the annotations' labels are in.
     One converter is kept per set of inline patterns a document can use (see _INLINE_PATTERN_NEEDS).
     """
 
     def __init__(self, base_path: str = "/", index: Mapping[str, LinkTarget] | None = None,
-                 words: Interface | None = None) -> None:
+                 words: Interface = ENGLISH) -> None:
         self._base_path, self._index, self.words = base_path, index or {}, words
         self._converters: dict[frozenset[str], markdown.Markdown] = {}
         self._md: markdown.Markdown | None = None  # the converter of the last document rendered

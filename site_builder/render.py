@@ -39,7 +39,7 @@ from site_builder.data_export import DATA_TEMPLATE, make_data_file, plan_data
 from site_builder.data_memo import RowMemo
 from site_builder.errors import ContentError, Problem, display_path
 from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
-from site_builder.i18n import Interface, interface_for, site_interface
+from site_builder.i18n import Interface, interface_for
 from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.languages import language_name, lang_attributes
 from site_builder.markup import LinkTarget, internal_link_attributes
@@ -164,8 +164,7 @@ def _locale_ngettext(interface: Interface) -> Callable[[str, str, int], str]:
 
 def _translated(interface: Interface, message: str, values=()) -> str:
     """A string of ours kept in Python (the Data page's), translated with its values (translated too)."""
-    _ = interface.translations.gettext
-    return _(message) % {name: _(value) for name, value in values} if values else _(message)
+    return interface.gettext(message, **{name: interface.gettext(value) for name, value in values})
 
 
 def chart_functions(config: SiteConfig, interface: Interface) -> dict[str, Callable]:
@@ -189,11 +188,6 @@ def chart_functions(config: SiteConfig, interface: Interface) -> dict[str, Calla
     }
 
 
-def long_date(value: date | None) -> str:
-    """`9 October 2015`: unambiguous in every English-reading country."""
-    return f"{value.day} {value:%B %Y}" if value else "undated"
-
-
 def pagefind_filter_value(value: str) -> str:
     """Escaped twice more than an attribute needs: Pagefind (1.5) decodes a filter attribute's
     character references twice, then its UI inserts the value as HTML.
@@ -212,14 +206,11 @@ def join_names(names: tuple[str, ...] | list[str], last: str = " and ") -> str:
     return ", ".join(names[:-1]) + last + names[-1]
 
 
-def describe(article: Article, interface: Interface | None = None) -> str:
+def describe(article: Article, interface: Interface) -> str:
     """An article page's description (meta, Open Graph, JSON-LD): what the page is, in one line."""
-    if interface is None:
-        return (f"{article.title}: {article.outlet or 'outlet unknown'}, {long_date(article.date)}, "
-                "with the editors' context and caveats.")
-    _ = interface.translations.gettext
-    return _("%(title)s: %(outlet)s, %(date)s, with the editors' context and caveats.") % {
-        "title": article.title, "outlet": article.outlet or _("outlet unknown"), "date": interface.long_date(article.date)}
+    return interface.gettext("%(title)s: %(outlet)s, %(date)s, with the editors' context and caveats.",
+                             title=article.title, outlet=article.outlet or interface.gettext("outlet unknown"),
+                             date=interface.long_date(article.date))
 
 
 class Deferred:
@@ -326,7 +317,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     articles = collection.articles
     listing("index.html", "index.html", _newest_of_sorted(articles), articles=articles)
     for article in articles:
-        add(article_page_job(article, config), article.date)
+        add(article_page_job(article, config, env.globals["interface"]), article.date)
         if article.provenance and config.publish_originals:
             source, download = source_page_jobs(article, config)
             add(source, article.provenance.imported)
@@ -436,10 +427,10 @@ def _compiled_templates(folder: Path | None) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def article_page_job(article: Article, config: SiteConfig) -> PageJob:
+def article_page_job(article: Article, config: SiteConfig, words: Interface) -> PageJob:
     """An article's page (also used by the preview server to show an edited text at once)."""
     path = f"articles/{article.slug}/index.html"
-    reading = Deferred(script_json, _annotated_reading, article, config, _served_at(path))
+    reading = Deferred(script_json, _annotated_reading, article, config, _served_at(path), words)
     return PageJob(path, "article.html", {"article": article, "reading_jsonld": reading}, PageKind.ARTICLE, article,
                    (article.slug,))
 
@@ -472,8 +463,8 @@ def source_page_jobs(article: Article, config: SiteConfig) -> tuple[PageJob, Pag
     return page, PageJob(download, ORIGINAL_TEMPLATE, {"original": original}, PageKind.SOURCE, article, (article.slug,))
 
 
-def _annotated_reading(article: Article, config: SiteConfig, page_url: str) -> dict:
-    return annotated_reading(article, config, page_url, describe(article, site_interface(config)))
+def _annotated_reading(article: Article, config: SiteConfig, page_url: str, words: Interface) -> dict:
+    return annotated_reading(article, config, page_url, describe(article, words))
 
 
 def _newest_of_newest(dates) -> date | None:

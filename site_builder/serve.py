@@ -172,7 +172,7 @@ class Preview:
                 return False
             if new is None or summary(new) != summary(old):
                 return False
-            page = render_page(env, article_page_job(new, config))
+            page = render_page(env, article_page_job(new, config, env.globals["interface"]))
             pages[str((config.output_dir / page.path).resolve())] = page.content  # as `inside` names it
         self._shown += 1
         self.overlay = {**self.overlay, **{path: (self._shown, content) for path, content in pages.items()}}

@@ -91,7 +91,7 @@ def start_preview(root: Path) -> Server:
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     server = Server(process, port)
     threading.Thread(target=lambda: server.lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
-    wait_until(server.answering, "the preview to answer")
+    wait_until(server.started, "the preview to answer")
     return server
 
 

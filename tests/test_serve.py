@@ -67,6 +67,11 @@ class Server:
         except OSError:
             return False
 
+    def started(self) -> bool:
+        """Answering, and its "Serving at" line read: the line is printed, and read by another
+        thread, a moment after the socket first answers."""
+        return self.answering() and any(line.startswith("Serving at") for line in list(self.lines))
+
     def wait_for_text(self, path: str, text: str, status: int = 200) -> str:
         def served():
             code, _, body = self.get(path)
@@ -100,7 +105,7 @@ def serve():
         server = Server(process, port)
         servers.append(server)
         threading.Thread(target=lambda: server.lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
-        wait_until(server.answering, "the server to answer")
+        wait_until(server.started, "the server to answer")
         return server
 
     yield start

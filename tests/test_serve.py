@@ -152,7 +152,7 @@ def test_a_broken_build_shows_every_problem_until_fixed(site, serve):
     assert "content/articles/bad-yaml.md:4: YAML syntax error" in page
     assert page.count("<li>") == 2 and "2 problems" in page  # a YAML error alone: no false "missing" fields
     assert "livereload.js" in page
-    assert "content/articles/bad-stance.md:5:" in server.output  # the terminal has them too
+    wait_until(lambda: "content/articles/bad-stance.md:5:" in server.output, "the terminal to have them too")
     assert server.get("/")[0] == 500  # every page shows it
 
     (site.root / "content/articles/bad-yaml.md").unlink()

@@ -362,7 +362,7 @@ def _similarity(expected: str, found: str, whole: str) -> float:
     """1 for context found as written, falling to 0 at MAX_CONTEXT_ERRORS of it changed."""
     if not found:
         return 0.0
-    errors = _distance(expected, found)
+    errors = 0 if expected == found else _distance(expected, found)  # context as written: most of it
     errors += len(whole) - len(expected)  # context cut off by the text's start or end is missing
     return max(0.0, 1 - errors / (len(whole) * MAX_CONTEXT_ERRORS))
 

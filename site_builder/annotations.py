@@ -16,9 +16,8 @@ on wide screens; no script is involved.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterator, Mapping, Sequence
@@ -83,9 +82,10 @@ def note_label(annotation: Annotation, words: Interface = ENGLISH) -> str:
 
 # --- the text annotations are anchored in -------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Slot:
-    """One text node of the HTML: `element.text` or `element.tail`, starting at `start` in plain_text."""
+    """One text node of the HTML: `element.text` or `element.tail`, starting at `start` in plain_text.
+    (Not frozen: a frozen dataclass is slower to make, and a text has a slot per text node.)"""
 
     element: Any
     attribute: str  # "text" or "tail"
@@ -113,23 +113,27 @@ def _parse(text_html: str) -> Any:
 
 def _slots(root: Any) -> list[_Slot]:
     slots: list[_Slot] = []
-    position = 0
-    for element, attribute in _text_nodes(root):
-        text = getattr(element, attribute)
-        slots.append(_Slot(element, attribute, position, text))
-        position += len(text)
+    _add_slots(root, slots, 0)  # the <div> `_parse` made
     return slots
 
 
-def _text_nodes(element: Any) -> Iterator[tuple[Any, str]]:
-    """(element, "text" | "tail") for each non-empty text node inside `element`, in document order."""
-    if isinstance(element.tag, str) and element.text and not _excluded(element):
-        yield element, "text"
+def _add_slots(element: Any, slots: list[_Slot], position: int) -> int:
+    """Append a slot for each non-empty text node inside `element` (a tag not excluded), in
+    document order, from `position` in plain_text; the position after them. (A list filled
+    by one recursion: a generator per element, each yielding through its parents, cost much of
+    reading an annotated piece.)"""
+    text = element.text
+    if text:
+        slots.append(_Slot(element, "text", position, text))
+        position += len(text)
     for child in element:
         if isinstance(child.tag, str) and not _excluded(child):
-            yield from _text_nodes(child)
-        if child.tail:
-            yield child, "tail"
+            position = _add_slots(child, slots, position)
+        tail = child.tail
+        if tail:
+            slots.append(_Slot(child, "tail", position, tail))
+            position += len(tail)
+    return position
 
 
 def _excluded(element: Any) -> bool:
@@ -364,7 +368,7 @@ def _highlighted(root: Any, slots: list[_Slot], placed: list[Annotation], words:
     """`highlight` of the text parsed as `root`, whose text nodes are `slots`."""
     numbers = {a.id: number for number, a in enumerate(placed, 1)}
     last_marks: dict[str, Any] = {}
-    for slot in slots:
+    for slot in _slots_marked(slots, placed):
         _mark_slot(slot, placed, last_marks)
     after: dict[Any, Any] = {}  # keyed by the element itself: lxml keeps one proxy per element while it is held
     for annotation in placed:
@@ -388,6 +392,19 @@ def notes_apart(text_html: str) -> str:
     for note in root.xpath("//span[contains(concat(' ', @class, ' '), ' annotation-note ')]"):
         note.drop_tree()  # keeps its tail: the outlet's words after it
     return _serialise(root)
+
+
+def _slots_marked(slots: list[_Slot], placed: Sequence[Annotation]) -> list[_Slot]:
+    """The slots a placed passage overlaps, in document order: a text has many text nodes and
+    a few passages, so each passage's are found by bisection instead of trying every node."""
+    starts = [slot.start for slot in slots]
+    touched: set[int] = set()
+    for annotation in placed:
+        start, end = annotation.span
+        first = max(0, bisect_right(starts, start) - 1)
+        last = bisect_left(starts, end)  # the slots starting before the passage's end
+        touched.update(range(first, last))
+    return [slots[index] for index in sorted(touched)]
 
 
 def _mark_slot(slot: _Slot, placed: Sequence[Annotation], last_marks: dict[str, Any]) -> None:
@@ -521,5 +538,5 @@ def _as_phrasing(element: Any) -> None:
 
 
 def _serialise(root: Any) -> str:
-    return html.escape(root.text or "", quote=False) + "".join(
-        lxml_html.tostring(child, encoding="unicode") for child in root)
+    """The HTML inside `root` (the `<div>` `_parse` wraps the text in), serialised in one call."""
+    return lxml_html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]

@@ -30,7 +30,7 @@ from site_builder import problem_codes as codes
 from site_builder.anchoring import Anchor, TextQuote, Unanchored, anchor
 from site_builder.errors import Problem
 from site_builder.i18n import ENGLISH, Interface
-from site_builder.markup import MarkdownRenderer
+from site_builder.markup import MarkdownRenderer, plain_paragraph
 from site_builder.yamlsource import SourceMapping
 
 # The W3C motivation of each kind site.yml may declare; any other kind is a comment.
@@ -510,6 +510,10 @@ def _note(annotation: Annotation, number: int, label_text: str) -> Any:
     kind = etree.SubElement(label, "span", {"class": "annotation-kind"})
     kind.text = annotation.kind
     body = etree.SubElement(note, "span", {"class": "annotation-body"})
+    words = plain_paragraph(annotation.note_html)
+    if words is not None:  # most notes: the paragraph `_as_phrasing` makes of it, without parsing it
+        etree.SubElement(body, "span", {"class": "annotation-p"}).text = words
+        return note
     fragment = _parse(annotation.note_html) if annotation.note_html.strip() else None
     if fragment is not None:
         body.text = fragment.text

@@ -351,6 +351,17 @@ class MarkdownRenderer:
         return match.group(1) if match and "<p>" not in match.group(1) else body
 
 
+def plain_paragraph(rendered: str) -> str | None:
+    """The words of `rendered` when it is one paragraph of plain words, as `render` makes of a
+    plain snippet (`<p>words</p>`: no markup, no character reference); else None. Who takes
+    a note apart can then skip parsing it as HTML."""
+    if rendered.startswith("<p>") and rendered.endswith("</p>"):
+        words = rendered[3:-4]
+        if _PLAIN_RE.fullmatch(words) and "  " not in words:
+            return words
+    return None
+
+
 def sanitize(fragment: str) -> str:
     """Keep formatting, drop anything that could run script or restyle the page.
 

@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 from conftest import article
 from site_builder.anchoring import TextQuote
 from site_builder.annotations import Annotation, _Squeezed, default_id, highlight, plain_text
+from site_builder.markup import plain_paragraph
 
 TEXT = ('<p>Russia’s warplanes made about 20 sorties and hit 12 targets, the '
         '<a href="https://example.org">Russian <em>Defense Ministry</em></a> said.</p>\n'
@@ -127,6 +128,25 @@ def test_a_note_keeps_its_blocks_as_spans_inside_the_paragraph():
     assert {e.tag for e in body.iter()} == {"span"}
     assert [e.get("role") for e in body.iter() if e.get("role")] == ["list", "listitem"]
     assert body.cssselect(".annotation-h3")[0].get("id") is None, "no second id on the page"
+
+
+@pytest.mark.parametrize("words", ["One plain sentence.", "Words, quotes “like these” and 12% (or so)?",
+                                   "Ünïcödé wörds — and dashes – too"])
+def test_a_note_of_plain_words_is_shown_as_its_parsed_paragraph_would_be(words):
+    """A plain paragraph is taken apart without parsing it: the same as parsing gives (`<p >`
+    takes the parser's way, and comes out the same)."""
+    note = placed("about 20 sorties", words)
+    assert note.note_html == f"<p>{words}</p>" and plain_paragraph(note.note_html) == words
+    parsed_way = Annotation(**{**note.__dict__, "note_html": f"<p >{words}</p>"})
+    assert plain_paragraph(parsed_way.note_html) is None
+    assert highlight(TEXT, [note]) == highlight(TEXT, [parsed_way])
+    body = parsed(highlight(TEXT, [note])).cssselect(".annotation-body")[0]
+    assert etree.tostring(body, encoding="unicode") == f'<span class="annotation-body"><span class="annotation-p">{words}</span></span>'
+
+
+def test_only_plain_words_skip_the_parser():
+    for rendered in ("<p>A &amp; B</p>", "<p>A <em>B</em></p>", "<p>A</p>\n<p>B</p>", "<p>Two  spaces</p>", "A", ""):
+        assert plain_paragraph(rendered) is None, rendered
 
 
 def test_squeezed_text_maps_every_position_as_each_run_of_whitespace_made_one_space_does():

@@ -148,7 +148,10 @@ def _too_complex(root: yaml.Node) -> str:
 
     Aliases make the node tree a graph that shares nodes; each node's expanded size is counted once
     (memoised), without recursion, so even ten lines of nested aliases are judged in microseconds.
+    Most blocks are plainly within the limits, which a simpler walk tells first (`_within_limits`).
     """
+    if _within_limits(root):
+        return ""
     size: dict[int, int] = {}
     stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
     open_nodes: set[int] = set()
@@ -171,6 +174,27 @@ def _too_complex(root: yaml.Node) -> str:
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in children if id(child) not in size)
     return ""
+
+
+def _within_limits(root: yaml.Node) -> bool:
+    """Whether the block, aliases expanded, has at most MAX_VALUES values and MAX_DEPTH levels.
+
+    It walks the expanded tree, so it stops as soon as either limit is passed: within MAX_VALUES
+    steps, a cycle included (it nests without end). False says only that `_too_complex` must
+    look closer, for the reason to give."""
+    count, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_VALUES:
+            return False
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    return True
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

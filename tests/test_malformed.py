@@ -279,3 +279,22 @@ def test_bom_crlf_and_tabs(tmp_path):
     (root / PIECE).write_text(article(tags=["a", "b"]).replace("  - b", "\t- b"))
     code, err = check_site(root)
     assert code == 1 and f"{PIECE}:7: YAML syntax error" in err
+
+
+def test_the_quick_walk_accepts_only_what_the_exact_one_accepts():
+    """`_within_limits` lets most blocks skip the exact check: it must refuse each limit passed."""
+    from site_builder.yamlsource import MAX_DEPTH, MAX_VALUES, _FastLoader, _too_complex, _within_limits
+
+    def composed(text: str):
+        return _FastLoader(text).get_single_node()
+
+    inside = "x: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n"
+    cases = {"title: A\ntags: [a, b]\nannotations:\n  - {quote: q, note: n}\n": True, inside: True,
+             nested(MAX_DEPTH): False,
+             "a: &a [" + ", ".join(["v"] * 99) + "]\nb: [" + ", ".join(["*a"] * 1100) + "]\n": False,
+             "title: &t [a, *t]\n": False}
+    for text, within in cases.items():
+        root = composed(text)
+        assert _within_limits(root) is within, text[:40]
+        assert (_too_complex(root) == "") is within, text[:40]
+    assert MAX_VALUES < 100 * 1100

@@ -295,6 +295,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     env = make_environment(config, themes, compiled_templates)
     env.globals["collection"] = collection
     env.globals["piece_item"] = _once_per_article(env, "_piece_item.html")
+    env.globals["once_per_article"] = _macro_once_per_article()
     env.globals["menu"] = collection.menu
     env.globals["citations"] = citations or CitationMemo({}, config)  # `citations.of(article)` (site_builder.citations)
     env.globals["annotations_listed"] = has_annotations(collection.articles)  # /annotations/ exists
@@ -415,6 +416,22 @@ def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Artic
             html = rendered[article.slug] = Markup(env.get_template(template).render(article=article))
         return html
     return render
+
+
+def _macro_once_per_article() -> Callable[[Callable[[Article], str], Article], Markup]:
+    """`once_per_article(macro, article)`: `macro(article)` rendered once per process for each
+    article: the annotation listings show each annotated piece's link and byline on
+    /annotations/ and on the page of each voice that wrote a note on it. The macro itself is
+    part of the key (held, so its identity is never reused)."""
+    rendered: dict[tuple[Callable, str], Markup] = {}
+
+    def once(macro: Callable[[Article], str], article: Article) -> Markup:
+        key = (macro, article.slug)
+        html = rendered.get(key)
+        if html is None:
+            html = rendered[key] = Markup(macro(article))
+        return html
+    return once
 
 
 def _compiled_templates(folder: Path | None) -> jinja2.BytecodeCache | None:

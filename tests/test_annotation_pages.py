@@ -379,3 +379,27 @@ def test_the_navigation_of_a_long_listing_links_the_first_last_and_nearby_pages(
     assert ListingPage(None, 4, 20).numbers == [1, 2, 3, 4, 5, 6, None, 20]
     assert ListingPage(None, 1, 1).numbers == [1]
     assert (ListingPage(None, 2, 3).previous, ListingPage(None, 2, 3).next) == ("annotations/", "annotations/page/3/")
+
+
+def test_a_piece_s_link_and_byline_are_rendered_once_for_all_the_listings_that_show_it():
+    """The listings show an annotated piece on /annotations/ and on each voice's page: the same
+    link and byline, rendered once per process (`once_per_article`), the macro part of the key."""
+    from types import SimpleNamespace
+
+    from site_builder.render import _macro_once_per_article
+
+    calls = []
+
+    def link(article):
+        calls.append(("link", article.slug))
+        return f"<a>{article.slug}</a>"
+
+    def byline(article):
+        calls.append(("byline", article.slug))
+        return "by"
+
+    once = _macro_once_per_article()
+    one, two = SimpleNamespace(slug="one"), SimpleNamespace(slug="two")
+    shown = [once(link, one), once(byline, one), once(link, one), once(link, two), once(byline, one)]
+    assert shown == ["<a>one</a>", "by", "<a>one</a>", "<a>two</a>", "by"]
+    assert calls == [("link", "one"), ("byline", "one"), ("link", "two")]

@@ -95,8 +95,8 @@ class Staging:
     already nearly this build: it is renamed into place and only the files that differ from the
     previous build are changed, rather than every folder and file linked anew on every build (kernel
     time that grows with the site). Without a spare (the first incremental build, or `spare` not
-    matching its folder, or missing files), every file of the previous build is hard-linked into a
-    new folder instead. Either is done by a forked child while this process reads and plans. Files the build writes anew replace what is there
+    matching its folder), a forked child hard-links every file of the previous build into a new
+    folder while this process reads and plans. Files the build writes anew replace what is there
     (never written into: a linked file is the previous build's too); files it no longer makes are
     removed before the swap. Leaving the `with` block without `swap_into_place` deletes the folder:
     build/ stays as it was.
@@ -107,7 +107,6 @@ class Staging:
         self.spare_path = self.output_dir.with_name(SPARE_PREFIX + self.output_dir.name)
         self.spare_left: Spare | None = None  # the spare this build leaves for the next (swap_into_place)
         self._prelinker = 0
-        self._spare: Spare | None = None  # the spare the child may adopt (see present)
         self._present: dict[str, str] | None = None
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         self._lock = _writers_lock(self.output_dir.parent)
@@ -115,33 +114,32 @@ class Staging:
             remove_stale_staging(self.output_dir)
             self.folder: Path | None = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.output_dir.parent))
             self._keeps_spare = prelink
-            if prelink:
-                self._start(spare if previous and spare is not None and spare.stamp
-                            and folder_stamp(self.spare_path) == spare.stamp else None)
+            if prelink and not (previous and self._adopt_spare(spare)):
+                if self.spare_path.exists():  # not the one recorded (or a clean build): of no use
+                    _discard(self.spare_path)
+                if previous and hasattr(os, "fork"):
+                    self._prelinker = _fork_linker(self.output_dir, self.folder, sorted(previous))
         except BaseException:
             os.close(self._lock)
             raise
 
-    def _start(self, spare: Spare | None) -> None:
-        """Fill the folder from the spare (if it is the one recorded) or the previous build: in a
-        forked child, while this process reads and plans. Checking that the spare still has
-        every file it should is a stat per file of the site, and linking a folder one per file."""
-        if not hasattr(os, "fork"):
-            if spare is not None and _adopt_spare(spare, self.spare_path, self.output_dir, self.folder, self.previous):
-                self._present = dict(spare.hashes)
-                return
-            self._discard_spare()
-            return  # no child to link the previous build: each file is linked as it is written
-        if spare is None:
-            self._discard_spare()  # not the one recorded (or a clean build): of no use
-            if not self.previous:
-                return
-        self._spare = spare
-        self._prelinker = _fork_filler(self.output_dir, self.folder, self.previous, spare, self.spare_path)
-
-    def _discard_spare(self) -> None:
-        if self.spare_path.exists():
-            _discard(self.spare_path)
+    def _adopt_spare(self, spare: Spare | None) -> bool:
+        """Start from the spare, if it is the one recorded and build/ still has the files it lacks."""
+        if spare is None or not spare.stamp or folder_stamp(self.spare_path) != spare.stamp:
+            return False
+        needed = [relative for relative, sha in self.previous.items() if spare.hashes.get(relative) != sha]
+        if not _all_files(self.output_dir, needed):
+            return False  # build/ lost files since: the caller renders every page (previous_if_linked)
+        if not _all_files(self.spare_path, spare.hashes):
+            return False  # someone deleted files from the spare: start afresh
+        try:
+            os.rmdir(self.folder)
+            os.rename(self.spare_path, self.folder)
+        except OSError:
+            self.folder.mkdir(exist_ok=True)
+            return False
+        self._present = dict(spare.hashes)
+        return True
 
     def previous_if_linked(self) -> dict[str, str]:
         """`previous`, or {} when the child could not link it all: someone deleted or moved files
@@ -151,18 +149,13 @@ class Staging:
 
     def present(self) -> dict[str, str]:
         """The files in the folder (and their SHA-256s) before this build writes any, once the
-        child has put them there (the spare's, or the previous build's linked); empty if it failed."""
+        child has linked them; empty if it failed."""
         if self._present is None:
             self._present = {}
             if self._prelinker > 0:
                 _, status = os.waitpid(self._prelinker, 0)
                 self._prelinker = 0
-                code = os.waitstatus_to_exitcode(status)
-                if code == _ADOPTED_SPARE and self._spare is not None:
-                    self._present = dict(self._spare.hashes)
-                    return self._present
-                self._discard_spare()  # not adopted: of no use
-                if code == _LINKED:
+                if os.waitstatus_to_exitcode(status) == 0:
                     self._present = dict(self.previous)
                 else:  # start from an empty folder: each file is written as it comes
                     shutil.rmtree(self.folder, ignore_errors=True)
@@ -212,13 +205,9 @@ def _all_files(folder: Path, paths: Iterable[str]) -> bool:
     return all(os.path.isfile(prefix + relative) for relative in paths)
 
 
-_LINKED, _ADOPTED_SPARE = 0, 2  # exit codes of the child that fills a staging folder (1: it failed)
-
-
-def _fork_filler(source: Path, target: Path, previous: dict[str, str], spare: Spare | None, spare_path: Path) -> int:
-    """Fork a child that puts the spare in place as `target` if it can be (`_adopt_spare`), else
-    hard-links every file of `previous` from `source` into `target`; its pid (0 if no child).
-    It exits _ADOPTED_SPARE or _LINKED, or 1 if a link failed."""
+def _fork_linker(source: Path, target: Path, paths: list[str]) -> int:
+    """Fork a child that hard-links `paths` from `source` into `target`; its pid (0 if no child).
+    It exits 0 when every link is made, 1 otherwise."""
     try:
         child = os.fork()
     except OSError:
@@ -227,42 +216,17 @@ def _fork_filler(source: Path, target: Path, previous: dict[str, str], spare: Sp
         return child
     code = 1
     try:
-        if spare is not None and _adopt_spare(spare, spare_path, source, target, previous):
-            code = _ADOPTED_SPARE
-        else:
-            _link_all(source, target, sorted(previous))
-            code = _LINKED
+        folders: set[str] = set()
+        for relative in paths:
+            _inside(target, relative)  # the same refusal as for every written path
+            folder = os.path.dirname(relative)
+            if folder not in folders:
+                os.makedirs(target / folder, exist_ok=True)
+                folders.add(folder)
+            os.link(source / relative, target / relative)
+        code = 0
     finally:
         os._exit(code)
-
-
-def _adopt_spare(spare: Spare, spare_path: Path, output_dir: Path, folder: Path, previous: dict[str, str]) -> bool:
-    """Rename the spare into place as `folder` (empty), if build/ still has the files the spare
-    lacks and the spare has every file it should."""
-    needed = [relative for relative, sha in previous.items() if spare.hashes.get(relative) != sha]
-    if not _all_files(output_dir, needed):
-        return False  # build/ lost files since: the caller renders every page (previous_if_linked)
-    if not _all_files(spare_path, spare.hashes):
-        return False  # someone deleted files from the spare: start afresh
-    try:
-        os.rmdir(folder)
-        os.rename(spare_path, folder)
-    except OSError:
-        folder.mkdir(exist_ok=True)
-        return False
-    return True
-
-
-def _link_all(source: Path, target: Path, paths: list[str]) -> None:
-    """Hard-link `paths` from `source` into `target` (OSError if one cannot be)."""
-    folders: set[str] = set()
-    for relative in paths:
-        _inside(target, relative)  # the same refusal as for every written path
-        folder = os.path.dirname(relative)
-        if folder not in folders:
-            os.makedirs(target / folder, exist_ok=True)
-            folders.add(folder)
-        os.link(source / relative, target / relative)
 
 
 def remove_stale_staging(output_dir: Path) -> None:

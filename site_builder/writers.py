@@ -201,8 +201,22 @@ class Staging:
 
 
 def _all_files(folder: Path, paths: Iterable[str]) -> bool:
-    prefix = str(folder) + os.sep  # not Path: making one per file is a cost that grows with the site
-    return all(os.path.isfile(prefix + relative) for relative in paths)
+    """Whether every one of `paths` is there: the folders are ours (build/ and the spare), so a
+    file they should have is either there or deleted. Asked relative to the folder's descriptor,
+    with `access` (no stat result made, no path resolved from the root): it is asked of every
+    file of the site on every edit build."""
+    if os.access not in os.supports_dir_fd:  # Windows
+        prefix = str(folder) + os.sep
+        return all(os.path.isfile(prefix + relative) for relative in paths)
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        exists, found = os.access, os.F_OK
+        return all(exists(relative, found, dir_fd=descriptor) for relative in paths)
+    finally:
+        os.close(descriptor)
 
 
 def _fork_linker(source: Path, target: Path, paths: list[str]) -> int:

@@ -273,7 +273,7 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
         plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
                          RowMemo(cache_dir(config.root), key, full_keys), citations, listings)
         pages = plan.pages
-        page_keys = {page.path: keys.of(page) for page in pages}
+        page_keys = keys.of_all(pages)
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, config.root)]) from None
     previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything

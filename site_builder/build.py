@@ -42,7 +42,7 @@ from site_builder.render import OutputFile, PageJob, SitePlan, plan_site, templa
 from site_builder.search import INDEX_DIR, SearchIndexError, index_is_partial
 from site_builder.state import BuildState, BuildSummary, CollectionRecord, OutputRecord, SearchRecord
 from site_builder.state import cache_dir, compiled_templates_dir, last_build
-from site_builder.writers import Staging, Written, write_site
+from site_builder.writers import KeptFiles, Staging, Written, write_site
 
 
 class SaveState(Enum):
@@ -273,7 +273,7 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
         plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
                          RowMemo(cache_dir(config.root), key, full_keys), citations, listings)
         pages = plan.pages
-        page_keys = {page.path: keys.of(page) for page in pages}
+        page_keys = keys.of_all(pages)
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, config.root)]) from None
     previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything
@@ -320,14 +320,21 @@ def _render_and_write(plan: SitePlan, stale: list[PageJob], staging: Staging, th
                                         code=codes.SEARCH_INDEX_FAILED)]) from None
 
 
-def _made_already(items: list[PageJob | OutputFile], stale_paths: set[str]) -> Iterator[OutputFile]:
-    """The plan's files made already, and the files of the pages not to render again (with no
-    bytes: the last build's are kept)."""
+def _made_already(items: list[PageJob | OutputFile], stale_paths: set[str]) -> Iterator[OutputFile | KeptFiles]:
+    """The plan's files made already, and the files of the pages not to render again (the last
+    build's are kept), in the plan's order."""
+    kept: list[str] = []
     for item in items:
         if not isinstance(item, PageJob):
+            if kept:
+                yield KeptFiles(kept)
+                kept = []
             yield item
         elif item.path not in stale_paths:
-            yield from (OutputFile(path, None) for path in item.paths)
+            kept.append(item.path)
+            kept.extend(item.also)
+    if kept:
+        yield KeptFiles(kept)
 
 
 def _site_key(key: str, config: SiteConfig, themes: list[Path]) -> str:

@@ -42,7 +42,7 @@ class Written:
         return len(self.hashes)
 
 
-def write_site(output_dir: Path, files: Iterable[OutputFile], static_dirs: list[Path],
+def write_site(output_dir: Path, files: Iterable[OutputFile | KeptFiles], static_dirs: list[Path],
                finish: Callable[[Path, "Written"], None] | None = None,
                previous: dict[str, str] | None = None, staging: "Staging | None" = None) -> Written:
     """Write `files` plus each theme's static/ folder to `output_dir`.
@@ -59,12 +59,23 @@ def write_site(output_dir: Path, files: Iterable[OutputFile], static_dirs: list[
         writer = _Writer(staging)
         _copy_static(static_dirs, writer)
         for output in files:
-            writer.put(output.path, output.content)
+            if isinstance(output, KeptFiles):
+                writer.keep(output.paths)
+            else:
+                writer.put(output.path, output.content)
         writer.drop_unclaimed()
         if finish is not None:
             finish(staging.folder, writer.written)
         staging.swap_into_place()
     return writer.written
+
+
+@dataclass(frozen=True)
+class KeptFiles:
+    """Files of the previous build to keep as they are (pages not rendered again): given to
+    `write_site` as one item, rather than an OutputFile with no bytes per file."""
+
+    paths: list[str]
 
 
 @dataclass(frozen=True)
@@ -190,8 +201,22 @@ class Staging:
 
 
 def _all_files(folder: Path, paths: Iterable[str]) -> bool:
-    prefix = str(folder) + os.sep  # not Path: making one per file is a cost that grows with the site
-    return all(os.path.isfile(prefix + relative) for relative in paths)
+    """Whether every one of `paths` is there: the folders are ours (build/ and the spare), so a
+    file they should have is either there or deleted. Asked relative to the folder's descriptor,
+    with `access` (no stat result made, no path resolved from the root): it is asked of every
+    file of the site on every edit build."""
+    if os.access not in os.supports_dir_fd:  # Windows
+        prefix = str(folder) + os.sep
+        return all(os.path.isfile(prefix + relative) for relative in paths)
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        exists, found = os.access, os.F_OK
+        return all(exists(relative, found, dir_fd=descriptor) for relative in paths)
+    finally:
+        os.close(descriptor)
 
 
 def _fork_linker(source: Path, target: Path, paths: list[str]) -> int:
@@ -289,6 +314,20 @@ class _Writer:
             remove_file(target)
         target.write_bytes(content)
         self.written.changed += 1
+
+    def keep(self, paths: Iterable[str]) -> None:
+        """`put(path, None)` for each of `paths`, the usual case (the file is in the folder
+        already, as the previous build has it) checked here: an edit build keeps every file of the
+        site but a few."""
+        present, previous, unclaimed, hashes = self.present, self.previous, self.unclaimed, self.written.hashes
+        for relative in paths:
+            there = present.get(relative)
+            if there is not None and relative in unclaimed and there == previous.get(relative) \
+                    and relative not in FRESH_FILES:
+                unclaimed.discard(relative)
+                hashes[relative] = there
+            else:
+                self.put(relative, None)
 
     def drop_unclaimed(self) -> None:
         """Remove the linked files this build did not produce (a deleted article's page), and

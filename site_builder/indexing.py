@@ -15,10 +15,9 @@ from pathlib import Path
 
 from site_builder.config import SiteConfig
 from site_builder.hashing import digest, folder_stamp
-from site_builder.render import OutputFile
 from site_builder.search import INDEX_DIR, INDEX_LAYOUT, SearchIndexError, update_search_index, write_search_index
 from site_builder.state import BuildState, OutputRecord, SearchRecord
-from site_builder.writers import Written, mirror_tree, write_site
+from site_builder.writers import KeptFiles, Written, mirror_tree, write_site
 
 
 def search_key(file_hashes: dict[str, str], language: str) -> str:
@@ -91,8 +90,7 @@ def refresh_search_index(config: SiteConfig, state: BuildState, lock: threading.
         with lock:
             if folder_stamp(output_dir) != output.stamp:
                 return False
-            files = [OutputFile(path, None) for path in hashes]
-            write_site(output_dir, files, [], previous=hashes,
+            write_site(output_dir, [KeptFiles(list(hashes))], [], previous=hashes,
                        finish=lambda staging, written: mirror_tree(scratch / INDEX_DIR, staging / INDEX_DIR) or None)
             state.record_output(OutputRecord(output.page_keys, output.file_hashes, folder_stamp(output_dir),
                                              output.spare),

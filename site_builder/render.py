@@ -17,6 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -294,8 +295,8 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     """
     env = make_environment(config, themes, compiled_templates)
     env.globals["collection"] = collection
-    env.globals["piece_item"] = _once_per_article(env, "_piece_item.html")
-    env.globals["once_per_article"] = _macro_once_per_article()
+    once = env.globals["once_per_article"] = _once_per_article()
+    env.globals["piece_item"] = partial(once, lambda article: env.get_template(PIECE_ITEM).render(article=article))
     env.globals["menu"] = collection.menu
     env.globals["citations"] = citations or CitationMemo({}, config)  # `citations.of(article)` (site_builder.citations)
     env.globals["annotations_listed"] = has_annotations(collection.articles)  # /annotations/ exists
@@ -405,31 +406,22 @@ def _plan_annotation_pages(collection: Collection, planned: tuple[PlannedPage, .
                     PageKind.ANNOTATIONS, page, page.slugs), page.modified)
 
 
-def _once_per_article(env: jinja2.Environment, template: str) -> Callable[[Article], Markup]:
-    """`template` rendered for an article once per build, however many pages show it: the home
-    page, its outlet's and its tags' lists show each article five times on average."""
-    rendered: dict[str, Markup] = {}
-
-    def render(article: Article) -> Markup:
-        html = rendered.get(article.slug)
-        if html is None:
-            html = rendered[article.slug] = Markup(env.get_template(template).render(article=article))
-        return html
-    return render
+PIECE_ITEM = "_piece_item.html"  # an article's entry in the lists: the theme's to override
 
 
-def _macro_once_per_article() -> Callable[[Callable[[Article], str], Article], Markup]:
-    """`once_per_article(macro, article)`: `macro(article)` rendered once per process for each
-    article: the annotation listings show each annotated piece's link and byline on
-    /annotations/ and on the page of each voice that wrote a note on it. The macro itself is
-    part of the key (held, so its identity is never reused)."""
+def _once_per_article() -> Callable[[Callable[[Article], str], Article], Markup]:
+    """`once(render, article)`: `render(article)` made once per build for each article, however
+    many pages show it: the home page, its outlet's and its tags' lists show each article five
+    times on average, and the annotation listings show each annotated piece's link and byline on
+    /annotations/ and on the page of each voice that wrote a note on it. `render` is part of the
+    key (held, so its identity is never reused)."""
     rendered: dict[tuple[Callable, str], Markup] = {}
 
-    def once(macro: Callable[[Article], str], article: Article) -> Markup:
-        key = (macro, article.slug)
+    def once(render: Callable[[Article], str], article: Article) -> Markup:
+        key = (render, article.slug)
         html = rendered.get(key)
         if html is None:
-            html = rendered[key] = Markup(macro(article))
+            html = rendered[key] = Markup(render(article))
         return html
     return once
 

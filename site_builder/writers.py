@@ -284,12 +284,9 @@ class _Writer:
         self._folders: set[Path] = set()
 
     def put(self, relative: str, content: bytes | None) -> None:
-        there = self.present.get(relative) if relative in self.unclaimed else None
-        if there is not None and content is None and there == self.previous.get(relative) \
-                and relative not in FRESH_FILES:  # most files of an incremental build
-            self.unclaimed.discard(relative)
-            self.written.hashes[relative] = there
+        if content is None and self._kept_as_linked(relative):  # most files of an incremental build
             return
+        there = self.present.get(relative) if relative in self.unclaimed else None
         target = _inside(self.root, relative)
         self.unclaimed.discard(relative)
         if relative in self.written.hashes:  # a later file of the same name wins
@@ -316,18 +313,21 @@ class _Writer:
         self.written.changed += 1
 
     def keep(self, paths: Iterable[str]) -> None:
-        """`put(path, None)` for each of `paths`, the usual case (the file is in the folder
-        already, as the previous build has it) checked here: an edit build keeps every file of the
-        site but a few."""
-        present, previous, unclaimed, hashes = self.present, self.previous, self.unclaimed, self.written.hashes
+        """`put(path, None)` for each of `paths`: an edit build keeps every file of the site but a few."""
         for relative in paths:
-            there = present.get(relative)
-            if there is not None and relative in unclaimed and there == previous.get(relative) \
-                    and relative not in FRESH_FILES:
-                unclaimed.discard(relative)
-                hashes[relative] = there
-            else:
+            if not self._kept_as_linked(relative):
                 self.put(relative, None)
+
+    def _kept_as_linked(self, relative: str) -> bool:
+        """Claim `relative` as it is in the folder, if it is there as the previous build has it
+        (linked, not yet claimed, and not a file made fresh every build)."""
+        there = self.present.get(relative)
+        if there is None or relative not in self.unclaimed or there != self.previous.get(relative) \
+                or relative in FRESH_FILES:
+            return False
+        self.unclaimed.discard(relative)
+        self.written.hashes[relative] = there
+        return True
 
     def drop_unclaimed(self) -> None:
         """Remove the linked files this build did not produce (a deleted article's page), and

@@ -386,7 +386,7 @@ def test_a_piece_s_link_and_byline_are_rendered_once_for_all_the_listings_that_s
     link and byline, rendered once per process (`once_per_article`), the macro part of the key."""
     from types import SimpleNamespace
 
-    from site_builder.render import _macro_once_per_article
+    from site_builder.render import _once_per_article
 
     calls = []
 
@@ -398,7 +398,7 @@ def test_a_piece_s_link_and_byline_are_rendered_once_for_all_the_listings_that_s
         calls.append(("byline", article.slug))
         return "by"
 
-    once = _macro_once_per_article()
+    once = _once_per_article()
     one, two = SimpleNamespace(slug="one"), SimpleNamespace(slug="two")
     shown = [once(link, one), once(byline, one), once(link, one), once(link, two), once(byline, one)]
     assert shown == ["<a>one</a>", "by", "<a>one</a>", "<a>two</a>", "by"]

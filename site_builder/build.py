@@ -125,7 +125,7 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     themes = theme_dirs(config)
     # The catalogues too: the reader puts some of their words in the pieces' texts (previews, note labels).
     key = digest(code_fingerprint(), repr(config), options.drafts, options.core_only,
-                 interface_for(config.language, themes).stamp)
+                 interface_for(config.language, themes, cache_dir(config.root)).stamp)
     stats: dict[str, tuple] = {}  # each input file's file_stat, taken for the stamp: the reader reuses them
     # The watcher already knows what changed: stamping every input file is only for the shortcut.
     stamp = "" if options.changed is not None else inputs_stamp([config.root / CONFIG_FILE, config.content_dir,

@@ -3,10 +3,12 @@ and its writing direction.
 
 `language` in site.yml names the interface language. Each theme may hold catalogues in
 `locale/<lang>/LC_MESSAGES/messages.po`; a site's theme is merged over the default theme string
-by string, so an override can add a language or reword a few strings. The .po files are read with
-Babel when a build starts (kept in memory per process, keyed on the files' modification times)
-rather than compiled into .mo files: nothing generated is kept in git or in a site's theme, an
-editor's edit to a .po shows on the next build, and reading a few hundred strings is cheap.
+by string, so an override can add a language or reword a few strings. The .po files are the only
+source: nothing generated is kept in git or in a site's theme, and an editor's edit to a .po shows
+on the next build. A build keeps the merged catalogue, compiled, in the build state's folder
+(keyed by the .po files' bytes and our code), since parsing .po files with Babel costs every
+build more than reading the few files it reads again; in memory it is kept per process, keyed on
+the files' modification times.
 
 A string missing from a catalogue (or fuzzy) shows in English, the language the templates are
 written in; `site-builder translations LANG` lists them (site_builder.catalogues).
@@ -14,6 +16,8 @@ written in; `site-builder translations LANG` lists them (site_builder.catalogues
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -22,14 +26,12 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from site_builder import problem_codes as codes
 from site_builder.errors import Problem
+from site_builder.hashing import code_fingerprint, digest
 from site_builder.languages import direction
 
 # Every list names each piece's date and counts: a build formats the same few thousand dates and
@@ -106,14 +108,16 @@ class Interface:
 ENGLISH = Interface(SOURCE_LANGUAGE, None, NullTranslations(), Locale.parse(SOURCE_LANGUAGE), False)
 
 
-def interface_for(language: str, themes: list[Path]) -> Interface:
-    """The interface for site.yml's `language`, with the theme chain's catalogues (most specific first)."""
+def interface_for(language: str, themes: list[Path], keep_in: Path | None = None) -> Interface:
+    """The interface for site.yml's `language`, with the theme chain's catalogues (most specific
+    first); `keep_in` is the folder where the merged catalogue is kept compiled for the next
+    build (None: nothing is written, as for `check`)."""
     folder = catalogue_folder(language, themes)
     if folder is None:
         return Interface(language, None, NullTranslations(), Locale.parse(SOURCE_LANGUAGE), is_rtl(language))
     files = tuple(po for theme in reversed(themes) if (po := po_path(theme, folder)).is_file())
     stamps = tuple((str(f), f.stat().st_mtime_ns) for f in files)
-    return Interface(language, folder, _translations(stamps), _locale(folder), is_rtl(language), stamps)
+    return Interface(language, folder, _translations(stamps, keep_in), _locale(folder), is_rtl(language), stamps)
 
 
 def site_interface(config) -> Interface:
@@ -191,14 +195,68 @@ def _locale(folder: str) -> Locale:
         return Locale.parse(folder.split("_")[0]) if "_" in folder else Locale.parse(SOURCE_LANGUAGE)
 
 
-@lru_cache(maxsize=8)
-def _translations(stamps: tuple[tuple[str, int], ...]) -> Translations:
-    """The catalogues merged string by string, the most specific theme's last (so it wins);
-    fuzzy and empty entries are left out, so they fall back to English."""
+_MEMO_SIZE = 8
+_in_memory: dict[tuple[tuple[str, int], ...], Translations] = {}  # by stamps; a preview server sees edits
+
+
+def _translations(stamps: tuple[tuple[str, int], ...], keep_in: Path | None) -> Translations:
+    """The merged catalogue of the files in `stamps`: from memory, else as compiled in `keep_in`."""
+    found = _in_memory.get(stamps)
+    if found is None:
+        if len(_in_memory) >= _MEMO_SIZE:
+            _in_memory.clear()
+        found = _in_memory[stamps] = _compiled([path for path, _ in stamps], keep_in)
+    return found
+
+
+COMPILED_PREFIX, COMPILED_SUFFIX = "catalogue-", ".mo"
+
+
+def _compiled(paths: list[str], keep_in: Path | None) -> Translations:
+    """The catalogues at `paths` merged: as kept compiled in `keep_in` under a name made of their
+    bytes and our code (which merges them), so an edit to either makes them afresh; else parsed."""
+    sources = [Path(path).read_bytes() for path in paths]
+    kept = keep_in / f"{COMPILED_PREFIX}{digest(code_fingerprint(), sources)}{COMPILED_SUFFIX}" if keep_in else None
+    if kept is not None:
+        try:
+            return Translations(BytesIO(kept.read_bytes()), domain=DOMAIN)
+        except Exception:  # noqa: BLE001 (not made yet, unreadable, damaged: made afresh)
+            pass
+    compiled = _merged(sources)
+    if kept is not None:
+        _keep(kept, compiled)
+    return Translations(BytesIO(compiled), domain=DOMAIN)
+
+
+def _keep(path: Path, compiled: bytes) -> None:
+    """Write `path` atomically, in place of the catalogues kept for other bytes (one language at a time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(compiled)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        for old in path.parent.glob(f"{COMPILED_PREFIX}*{COMPILED_SUFFIX}"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only site folder still builds; only the next build is slower
+
+
+def _merged(sources: list[bytes]) -> bytes:
+    """The catalogues merged string by string, the most specific theme's last (so it wins), as a
+    compiled .mo; fuzzy and empty entries are left out, so they fall back to English."""
+    from babel.messages.catalog import Catalog  # Babel's .po tools: only when no compiled copy is kept
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     merged: Catalog | None = None
-    for path, _ in stamps:
-        with open(path, "rb") as handle:
-            catalog = read_po(handle)
+    for source in sources:
+        catalog = read_po(BytesIO(source))
         if merged is None:
             merged = Catalog(locale=catalog.locale, domain=DOMAIN)  # its plural rule: the locale's
         for message in catalog:
@@ -206,8 +264,7 @@ def _translations(stamps: tuple[tuple[str, int], ...]) -> Translations:
                 merged[message.id] = message
     buffer = BytesIO()
     write_mo(buffer, merged, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return buffer.getvalue()
 
 
 def _translated(message) -> bool:

@@ -97,6 +97,47 @@ def test_a_site_theme_adds_a_language_string_by_string_and_the_rest_falls_back_t
     assert "missing: Every piece, newest first" not in listed.out
 
 
+def test_the_merged_catalogue_is_kept_compiled_while_the_po_files_are_the_same(site, run, monkeypatch):
+    """A build keeps the merged catalogue in the state's folder and the next reads it without
+    parsing a .po; an edit to a .po is read on the next build."""
+    from site_builder import i18n
+
+    parsed = []
+    merged = i18n._merged
+    monkeypatch.setattr(i18n, "_merged", lambda sources: parsed.append(len(sources)) or merged(sources))
+
+    def build() -> str:
+        monkeypatch.setattr(i18n, "_in_memory", {})  # as a new process: only what is on disk
+        assert run("build", "--site", site.root, "-q").code == 0
+        return site.page("").text_content()
+
+    def translate(words: str) -> None:
+        site.write("themes/default/locale/es/LC_MESSAGES/messages.po",
+                   'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                   f'msgid "Every piece, newest first"\nmsgstr "{words}"\n')
+
+    set_language(site, "es")
+    site.add_article("piece")
+    translate("Todas las piezas")
+    assert "Todas las piezas" in build() and parsed == [1]
+    kept = list((site.root / ".site-builder-cache").glob("catalogue-*.mo"))
+    assert len(kept) == 1
+    site.add_article("other", title="Another piece")
+    assert "Todas las piezas" in build() and parsed == [1]  # read as kept, not parsed
+    translate("Cada pieza")
+    home = build()
+    assert "Cada pieza" in home and "Todas las piezas" not in home and parsed == [1, 1]
+    assert list((site.root / ".site-builder-cache").glob("catalogue-*.mo")) != kept  # the old one removed
+    assert len(list((site.root / ".site-builder-cache").glob("catalogue-*.mo"))) == 1
+    kept = list((site.root / ".site-builder-cache").glob("catalogue-*.mo"))
+    kept[0].write_bytes(b"damaged")
+    assert "Cada pieza" in build() and parsed == [1, 1, 1]  # a damaged copy is made again
+    monkeypatch.setattr(i18n, "_in_memory", {})
+    translate("Una pieza")
+    assert run("check", "--site", site.root).code == 0 and parsed == [1, 1, 1, 1]
+    assert list((site.root / ".site-builder-cache").glob("catalogue-*.mo")) == kept  # check writes nothing
+
+
 def test_a_language_that_is_not_a_tag_is_an_error_with_a_did_you_mean(site, run):
     set_language(site, "French")
     site.add_article("piece")

@@ -32,6 +32,7 @@ from site_builder.incremental import KeysRecord, PageKeys, render_pages, theme_i
 from site_builder.incremental import summaries as summaries_of
 from site_builder.i18n import interface_for, interface_problems
 from site_builder.indexing import SearchStep, no_search_index
+from site_builder.languages import keep_known_tags
 from site_builder.outlets import OUTLETS_FILE, read_outlets
 from site_builder.pages import page_paths, read_pages, site_menu
 from site_builder.progress import Progress
@@ -161,6 +162,8 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
         state.save(config.root)
     elif options.save is SaveState.IN_BACKGROUND:
         state.save_in_background(config.root)
+    if options.save is not SaveState.NEVER:
+        keep_known_tags(cache_dir(config.root))  # for the next build's language checks (languages)
     return Report(config, read.collection, read.warnings, written.count, time.perf_counter() - started,
                   read.published, read.drafts_hidden, written.changed, len(stale),
                   search_pending=bool(search and search.pending), state=state, plan=plan)

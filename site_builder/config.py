@@ -15,7 +15,9 @@ from site_builder import problem_codes as codes
 from site_builder.errors import ContentError, Problem, errors_only
 from site_builder.fields import (BaseUrl, Boolean, Choice, Choices, Field, Integer, Invalid, LanguageTag, Record, Slug,
                                  Text, TextList, TextMapping, Url, validate)
+from site_builder.languages import use_known_tags
 from site_builder.licences import Licence, LicenceOption
+from site_builder.state import cache_dir
 from site_builder.yamlsource import load_mapping
 
 CONFIG_FILE = "site.yml"
@@ -228,6 +230,7 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         code = codes.NOT_UTF8 if isinstance(error, UnicodeDecodeError) else codes.UNREADABLE_FILE
         raise ContentError([Problem(CONFIG_FILE, 0, f"cannot read: {error}", "save it as UTF-8 text", code=code)]) from None
     source, problems = load_mapping(text, CONFIG_FILE)
+    use_known_tags(cache_dir(root))  # the site's language, and its pieces', as an earlier build checked them
     values, invalid = validate(source, SITE_FIELDS, CONFIG_FILE)
     problems += invalid
     if base_url is not None:

@@ -3,17 +3,27 @@
 Tags are checked with langcodes (the IANA registry and CLDR data), not a hand list. The direction
 comes from the tag's script, as CLDR's likely-subtags give it (`ar` -> Arab, `yi` -> Hebr,
 `az-Arab` -> Arab): a language written in several scripts gets the direction of the one named.
+
+Loading langcodes' data takes longer than an edit build spends reading the piece it reads again,
+and a site uses a handful of tags: what langcodes said of each tag (its standard form, if valid,
+and its direction) is kept in the build state's folder (`use_known_tags`, `keep_known_tags`), for
+the same langcodes and our same code. A tag not known so is asked of langcodes, and a wrong tag
+always is (for its did-you-mean): the checks are the same, only where the answer comes from differs.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import tempfile
 from functools import lru_cache
-
-import langcodes
+from importlib.util import find_spec
+from pathlib import Path
 
 from site_builder import problem_codes as codes
 from site_builder.errors import Problem
+from site_builder.hashing import code_fingerprint
 
 # ISO 15924 scripts written right to left (Unicode's Script_Extensions with bidi class R or AL;
 # CLDR scriptMetadata's `rtl` column): living ones first, then historic ones.
@@ -37,22 +47,93 @@ class NotALanguageTag(ValueError):
         self.message, self.hint = message, hint
 
 
+class _KnownTags:
+    """What langcodes said of the tags seen (kept in the build state's folder between builds)."""
+
+    FILE = "languages.pickle"
+    FORMAT = 1
+
+    def __init__(self) -> None:
+        self.standard: dict[str, str] = {}  # tag as written (valid) -> its standard form
+        self.directions: dict[str, str] = {}  # tag -> `ltr` or `rtl`
+        self.learnt = False  # asked langcodes something not kept yet
+
+    @staticmethod
+    def identity() -> tuple:
+        """Whose answers they are: our code's, and the installed langcodes' (its data comes with it)."""
+        spec = find_spec("langcodes")
+        try:
+            stat = os.stat(spec.origin) if spec and spec.origin else None
+        except OSError:
+            stat = None
+        return code_fingerprint(), (stat.st_size, stat.st_mtime_ns, stat.st_ino) if stat else None
+
+    def use(self, folder: Path) -> None:
+        try:
+            with open(folder / self.FILE, "rb") as file:
+                kept = pickle.load(file)
+        except Exception:  # noqa: BLE001 (none yet, unreadable, damaged: langcodes answers)
+            return
+        if isinstance(kept, tuple) and len(kept) == 4 and kept[:2] == (self.FORMAT, self.identity()):
+            self.standard.update(kept[2])
+            self.directions.update(kept[3])
+
+    def keep(self, folder: Path) -> None:
+        if not self.learnt:
+            return
+        try:
+            folder.mkdir(exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    pickle.dump((self.FORMAT, self.identity(), self.standard, self.directions), file, protocol=5)
+                os.replace(temporary, folder / self.FILE)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return  # a read-only site folder still builds; the next build asks langcodes again
+        self.learnt = False
+
+
+_KNOWN = _KnownTags()
+
+
+def use_known_tags(folder: Path) -> None:
+    """Take what langcodes said of tags in an earlier build, as kept in `folder` (the build state's)."""
+    _KNOWN.use(folder)
+
+
+def keep_known_tags(folder: Path) -> None:
+    """Keep in `folder` what langcodes said of the tags this process checked, if anything new."""
+    _KNOWN.keep(folder)
+
+
 @lru_cache(maxsize=256)
 def normalise_tag(raw: str) -> str:
     """`raw` as a well-formed, valid BCP 47 tag in its standard form (`EN-us` -> `en-US`, `iw` ->
     `he`); raises NotALanguageTag with a did-you-mean for a name (`arabic`), a POSIX locale
     (`en_US`) or a tag no registry knows (`xx-YY`)."""
     text = raw.strip()
+    known = _KNOWN.standard.get(text)
+    if known is not None:
+        return known
+    import langcodes  # its data loads slowly: only for a tag not known from an earlier build
+
     if "_" in text and _TAG_SHAPE_RE.fullmatch(text) and langcodes.tag_is_valid(text):
         fixed = langcodes.standardize_tag(text)
         raise NotALanguageTag(f"`{text}` is a locale name, not a language tag", f"did you mean `{fixed}`?")
     if _TAG_SHAPE_RE.fullmatch(text) and langcodes.tag_is_valid(text) and text.casefold() != "und":
-        return langcodes.standardize_tag(text)
+        _KNOWN.standard[text] = standard = langcodes.standardize_tag(text)
+        _KNOWN.learnt = True
+        return standard
     raise NotALanguageTag(f"`{text}` is not a language tag", _suggestion(text))
 
 
 def _suggestion(text: str) -> str:
     """A tag for a language's name (`arabic`, `Russisch`), else for the tag's language alone."""
+    import langcodes  # see normalise_tag
+
     example = "a BCP 47 tag such as `en`, `ru`, `ar` or `pt-BR`"
     try:
         found = langcodes.find(text)
@@ -72,15 +153,24 @@ def direction(tag: str) -> str:
     """`rtl` for a tag whose script (named, or the likely one) is written right to left, else `ltr`."""
     if not tag:
         return "ltr"
+    known = _KNOWN.directions.get(tag)
+    if known is not None:
+        return known
+    import langcodes  # see normalise_tag
+
     try:
         script = langcodes.Language.get(tag).maximize().script
     except (LookupError, ValueError):
         return "ltr"
-    return "rtl" if script in RTL_SCRIPTS else "ltr"
+    _KNOWN.directions[tag] = found = "rtl" if script in RTL_SCRIPTS else "ltr"
+    _KNOWN.learnt = True
+    return found
 
 
 def language_name(tag: str, in_language: str) -> str:
     """`ru` as `Russian` (in English), `Russe` (in French): CLDR's names, via language_data."""
+    import langcodes  # see normalise_tag
+
     try:
         return langcodes.Language.get(tag).display_name(in_language)
     except (LookupError, ImportError, ValueError):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from lxml import etree
@@ -73,6 +76,58 @@ def test_the_language_is_normalised_on_the_piece(site, read_collection):
                                            ("pa-Arab", "rtl"), ("pa", "ltr")])
 def test_the_direction_follows_the_script_of_the_tag(tag, expected):
     assert direction(tag) == expected
+
+
+# --- what an earlier build learnt of the tags (languages.use_known_tags) -------------------------
+
+def test_an_edit_build_of_pieces_whose_tags_are_known_does_not_load_langcodes(site, run):
+    """The first build asks langcodes and keeps its answers; a build that re-reads a piece in a
+    known language takes them from the build state's folder (its data is slow to load)."""
+    multilingual(site)
+    assert run("build", "--site", site.root, "-q").code == 0
+    assert (site.root / ".site-builder-cache" / "languages.pickle").is_file()
+    piece = site.root / "content/articles/vesti-aleppo.md"
+    piece.write_text(piece.read_text(encoding="utf-8") + "\nЕщё одно предложение.\n", encoding="utf-8")
+    program = ("import sys; from site_builder.cli import main; "
+               f"code = main(['build', '--site', {str(site.root)!r}, '-q']); print(code, 'langcodes' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.stdout.split() == ["0", "False"], done.stderr
+    assert "Ещё одно предложение." in site.page("articles/vesti-aleppo/").text_content()
+    assert site.page("articles/aljazeera-aleppo/").cssselect("h1")[0].get("dir") == "rtl"
+
+
+def test_a_wrong_tag_is_still_reported_at_its_line_once_the_tags_are_known(site, run):
+    multilingual(site)
+    assert run("build", "--site", site.root, "-q").code == 0
+    site.add_article("vesti-aleppo", **{**RUSSIAN, "language": "russian"})
+    result = run("build", "--site", site.root, "-q")
+    assert result.code == 1
+    assert "content/articles/vesti-aleppo.md:5: `language`: `russian` is not a language tag" in result.err
+    site.add_article("vesti-aleppo", **{**RUSSIAN, "language": "ru_RU"})
+    result = run("build", "--site", site.root, "-q")
+    assert result.code == 1 and "`ru_RU` is a locale name, not a language tag (did you mean `ru-RU`?)" in result.err
+
+
+def test_the_tags_kept_are_used_only_for_the_same_langcodes_and_code(tmp_path, monkeypatch):
+    from site_builder import languages
+
+    def fresh() -> None:  # as a new process
+        monkeypatch.setattr(languages, "_KNOWN", languages._KnownTags())
+        normalise_tag.cache_clear()
+        direction.cache_clear()
+
+    fresh()
+    assert normalise_tag("RU") == "ru" and direction("ar") == "rtl"
+    languages.keep_known_tags(tmp_path)
+    fresh()
+    languages.use_known_tags(tmp_path)
+    assert languages._KNOWN.standard == {"RU": "ru"} and languages._KNOWN.directions == {"ar": "rtl"}
+    monkeypatch.setattr(languages._KnownTags, "identity", staticmethod(lambda: ("another langcodes", None)))
+    fresh()
+    languages.use_known_tags(tmp_path)
+    assert languages._KNOWN.standard == {} and languages._KNOWN.directions == {}
+    fresh()
 
 
 # --- lang and dir on the pages ------------------------------------------------------------------

@@ -27,7 +27,7 @@ from site_builder.config import CONFIG_FILE, SiteConfig
 from site_builder.data_memo import RowMemo
 from site_builder.errors import ContentError, Problem, errors_only
 from site_builder.events import EVENTS_FILE, read_events
-from site_builder.hashing import code_fingerprint, digest, folder_stamp, inputs_stamp
+from site_builder.hashing import InputFiles, code_fingerprint, digest, folder_stamp, inputs_stamp
 from site_builder.incremental import KeysRecord, PageKeys, render_pages, theme_is_tracked
 from site_builder.incremental import summaries as summaries_of
 from site_builder.i18n import interface_for, interface_problems
@@ -127,7 +127,7 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     # The catalogues too: the reader puts some of their words in the pieces' texts (previews, note labels).
     key = digest(code_fingerprint(), repr(config), options.drafts, options.core_only,
                  interface_for(config.language, themes, cache_dir(config.root)).stamp)
-    stats: dict[str, tuple] = {}  # each input file's file_stat, taken for the stamp: the reader reuses them
+    stats = InputFiles()  # each input file's file_stat, taken for the stamp: the reader reuses them
     # The watcher already knows what changed: stamping every input file is only for the shortcut.
     stamp = "" if options.changed is not None else inputs_stamp([config.root / CONFIG_FILE, config.content_dir,
                                                                   *themes], key, stats)
@@ -179,7 +179,7 @@ def _unchanged_since(config: SiteConfig, key: str, stamp: str) -> BuildSummary |
 
 def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int, progress: Progress | None,
           changed: frozenset[str] | None = None, set_aside: Callable[[list], None] | None = None,
-          stats: dict[str, tuple] | None = None) -> tuple[Report, dict[str, PublishedPiece]]:
+          stats: InputFiles | None = None) -> tuple[Report, dict[str, PublishedPiece]]:
     """Steps 1-3: every article (front matter validated against the schema, Markdown rendered
     unless the state has it), the outlet and event profiles, the standalone pages and the menu,
     and the collection made of them; with what each piece publishes (for the build's record)."""
@@ -216,7 +216,7 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
 
 
 def _read_for_build(config: SiteConfig, options: BuildOptions, state: BuildState, jobs: int,
-                    stats: dict[str, tuple]) -> tuple[Report, dict[str, PublishedPiece]]:
+                    stats: InputFiles) -> tuple[Report, dict[str, PublishedPiece]]:
     """`_read`, with each rendered body moved to the state's pack at once, to wait there for the
     page that shows it (holding them all would fill memory, and every forked renderer would
     inherit them). On a content error the articles read so far are saved: worth keeping while

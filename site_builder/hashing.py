@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import time
+from stat import S_ISDIR, S_ISLNK
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,26 +34,72 @@ def code_fingerprint() -> str:
     return hasher.hexdigest()
 
 
-def inputs_stamp(paths: list[Path], extra: Any, seen: dict[str, tuple] | None = None) -> str:
+class InputFiles(dict):
+    """Each file `inputs_stamp` found -> its `file_stat` (() if it could not stat it), and the
+    folders it listed: a later step that lists one of them (the reader, its articles) need not
+    walk it again, nor stat its files."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listed: set[str] = set()
+
+    def under(self, folder: str) -> list[str] | None:
+        """The files under `folder` as os.walk finds them (symbolic links to folders not followed),
+        each folder's files by name and then its subfolders by name; None if it was not listed."""
+        if folder not in self.listed:
+            return None
+        prefix = folder + os.sep
+        return [path for path in self if path.startswith(prefix)]
+
+
+def inputs_stamp(paths: list[Path], extra: Any, seen: InputFiles | None = None) -> str:
     """(path, size, mtime, ctime, inode) of every file under `paths`, plus `extra` (the command's
     options). Each file's `file_stat` goes into `seen` too: the reader need not stat it again."""
-    entries = []
+    seen = InputFiles() if seen is None else seen
     for top in paths:
         if top.is_file():
-            entries.append(_stat_entry(str(top), seen))
-            continue
-        for folder, subfolders, names in os.walk(top):
-            subfolders.sort()
-            for name in sorted(names):
-                entries.append(_stat_entry(os.path.join(folder, name), seen))
-    return digest(entries, extra)
+            seen[str(top)] = file_stat(top)
+        else:
+            _list(str(top), seen)
+    return digest([(path, *stat) if stat else (path, None) for path, stat in seen.items()], extra)
 
 
-def _stat_entry(path: str, seen: dict[str, tuple] | None) -> tuple:
-    stat = file_stat(path)
-    if seen is not None and stat:
-        seen[path] = stat
-    return (path, *stat) if stat else (path, None)
+def _list(folder: str, seen: InputFiles) -> None:
+    """Every file under `folder` into `seen`, in os.walk's order with each folder's names sorted.
+    Each name is stat-ed in the open folder (the system need not look up the whole path of each),
+    once: the stat says whether it is a folder, too."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # missing or unreadable: as os.walk, nothing in it
+        return
+    subfolders = []
+    try:
+        names = sorted(os.listdir(handle))
+        seen.listed.add(folder)
+        prefix = folder + os.sep
+        for name in names:
+            try:
+                stat = os.stat(name, dir_fd=handle)
+            except OSError:  # a broken link, say: as os.walk, a file that cannot be stat-ed
+                seen[prefix + name] = ()
+                continue
+            if not S_ISDIR(stat.st_mode):
+                seen[prefix + name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            elif not _is_link(name, handle):  # as os.walk, a link to a folder is not followed
+                subfolders.append(prefix + name)
+    except OSError:  # the folder cannot be listed: as os.walk, nothing in it
+        return
+    finally:
+        os.close(handle)
+    for subfolder in subfolders:
+        _list(subfolder, seen)
+
+
+def _is_link(name: str, folder: int) -> bool:
+    try:
+        return S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 RACY_SECONDS = 2  # coarser than any file system's clock tick we expect (FAT's is 2 s)

@@ -26,7 +26,7 @@ from site_builder.config import SiteConfig
 from site_builder.corrections import ARTICLE_KEYS, Correctable, Correction, read_corrections
 from site_builder.errors import Problem, display_path
 from site_builder.fields import SLUG_RE, slugify_hint, validate
-from site_builder.hashing import digest, file_stat, trusted_stat
+from site_builder.hashing import InputFiles, digest, file_stat, trusted_stat
 from site_builder.languages import editors_notes_problem, mark_editors_parts, strip_editors_controls, without_bidi_controls
 from site_builder.i18n import site_interface
 from site_builder.markup import (FENCE_RE, WIKILINK_RE, LinkTarget, MarkdownRenderer, TocEntry, footnote_problems,
@@ -151,27 +151,38 @@ class _Parsed:
     body_line: int
 
 
-def article_paths(config: SiteConfig) -> list[str]:
+def article_paths(config: SiteConfig, listed: InputFiles | None = None) -> list[str]:
     """Every article file, in a stable order (by path components, as Path sorts); hidden and
-    `_`-prefixed files are the editor's scratch. Paths as strings, found by os.walk: globbing and
-    sorting Path objects, or only making them, is a cost every edit build would pay per article."""
+    `_`-prefixed files are the editor's scratch. Paths as strings: making or sorting Path objects
+    is a cost every edit build would pay per article. Taken from `listed` (the build's stamp
+    listed every input file a moment ago) when it holds the folder, else found by os.walk."""
     folder = str(config.content_dir / ARTICLES_DIR)
-    found = []
-    for parent, _, names in os.walk(folder):
-        parts = tuple(Path(parent).relative_to(folder).parts)
-        found.extend(parts + (name,) for name in names if name.endswith(".md") and not name.startswith((".", "_")))
-    return [os.path.join(folder, *parts) for parts in sorted(found)]
+    found = listed.under(folder) if listed is not None else None
+    if found is None:
+        found = [os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names]
+    start = len(folder) + 1
+    paths = [path for path in found if _is_article(path[path.rfind(os.sep) + 1:])]
+    if any(os.sep in path[start:] for path in paths):  # in subfolders: their files sort among the others
+        paths.sort(key=lambda path: path[start:].split(os.sep))
+    else:
+        paths.sort()  # in the order listed already: sorting sorted names costs little
+    return paths
+
+
+def _is_article(name: str) -> bool:
+    return name.endswith(".md") and not name.startswith((".", "_"))
 
 
 def _stem(path: str) -> str:
     """An article's file name without `.md`: what wikilinks name it by."""
-    return os.path.splitext(os.path.basename(path))[0]
+    name = path[path.rfind(os.sep) + 1:]
+    return name[:-3] if _is_article(name) else os.path.splitext(name)[0]
 
 
 def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = None, jobs: int = 1,
                   tick: Callable[[int], None] | None = None, changed: set[str] | None = None,
                   set_aside: Callable[[list[Article]], None] | None = None,
-                  stats: dict[str, tuple] | None = None) -> tuple[list[Article], list[Problem]]:
+                  stats: InputFiles | None = None) -> tuple[list[Article], list[Problem]]:
     """Read every article, collecting all problems rather than stopping at the first.
 
     `cache` (file path -> CachedArticle, updated in place) skips parsing a file whose bytes are
@@ -180,13 +191,14 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     enough of them; `tick(n)` is told as each n are done (for a progress bar). When `changed` is
     given, a cached file not in it is taken as unchanged without reading it. `set_aside` is given
     each batch of articles as soon as they are rendered (the build moves their bodies to disk).
-    `stats` (path -> file_stat, taken moments ago for the build's stamp) spares stat-ing again.
+    `stats` (path -> file_stat, taken moments ago for the build's stamp) spares listing the files and
+    stat-ing them again.
     """
     cache = {} if cache is None else cache
     problems: list[Problem] = []
     entries: list[tuple[str, CachedArticle]] = []
     parsed: dict[str, _Parsed] = {}
-    paths = article_paths(config)
+    paths = article_paths(config, stats)
     before = dict(cache)
     for stale in set(cache).difference(paths):
         del cache[stale]

@@ -160,23 +160,24 @@ def article_paths(config: SiteConfig, listed: InputFiles | None = None) -> list[
     found = listed.under(folder) if listed is not None else None
     if found is None:
         found = [os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names]
+    # An article's file name ends in `.md` and starts with neither `.` nor `_`.
+    paths = [path for path in found if path.endswith(".md") and not path.startswith((".", "_"), path.rfind(os.sep) + 1)]
     start = len(folder) + 1
-    paths = [path for path in found if _is_article(path[path.rfind(os.sep) + 1:])]
-    if any(os.sep in path[start:] for path in paths):  # in subfolders: their files sort among the others
+    if any(path.find(os.sep, start) >= 0 for path in paths):  # in subfolders: their files sort among the others
         paths.sort(key=lambda path: path[start:].split(os.sep))
     else:
-        paths.sort()  # in the order listed already: sorting sorted names costs little
+        paths.sort()  # listed in this order already, most likely: then sorting costs little
     return paths
-
-
-def _is_article(name: str) -> bool:
-    return name.endswith(".md") and not name.startswith((".", "_"))
 
 
 def _stem(path: str) -> str:
     """An article's file name without `.md`: what wikilinks name it by."""
-    name = path[path.rfind(os.sep) + 1:]
-    return name[:-3] if _is_article(name) else os.path.splitext(name)[0]
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def _stems(paths: list[str]) -> list[str]:
+    """`_stem` of each of `paths`, articles' (each ending in `.md`): an edit build asks of every article."""
+    return [path[path.rfind(os.sep) + 1:-3] for path in paths]
 
 
 def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = None, jobs: int = 1,
@@ -203,20 +204,24 @@ def read_articles(config: SiteConfig, cache: dict[str, CachedArticle] | None = N
     for stale in set(cache).difference(paths):
         del cache[stale]
     retargeted = {_stem(name) for name in before if name not in cache}  # wikilinks to these change
-    for path, cached in _cached_parses(paths, config, cache, parsed, changed, jobs, stats or {}):
-        problems += cached.parse_problems
+    index: dict[str, LinkTarget] = {}  # each article's link target, by the name wikilinks give it
+    for path, stem, cached in zip(paths, _stems(paths), _cached_parses(paths, config, cache, parsed, changed, jobs,
+                                                                      stats or {}), strict=True):
+        if cached.parse_problems:
+            problems += cached.parse_problems
         if before.get(path) is not cached:
-            retargeted.add(_stem(path))
+            retargeted.add(stem)
         if cached.link_target is not None:
             entries.append((path, cached))
-    index = {_stem(path): cached.link_target for path, cached in entries}
+            index[stem] = cached.link_target
     renderer = MarkdownRenderer(config.base_path, index, site_interface(config))
     stale_renders = []
     for path, cached in entries:
         # The key follows from the bytes (which this entry is of) and from the pieces its wikilinks
         # name: kept while none of those was added, changed or deleted, so an edit build need not
         # hash every article's key again. An original outside the collection is read each time.
-        reusable = cached.render_key and not cached.provenance_source and retargeted.isdisjoint(cached.wikilink_slugs)
+        reusable = cached.render_key and not cached.provenance_source and (
+            not retargeted or retargeted.isdisjoint(cached.wikilink_slugs))
         key = cached.render_key if reusable else _render_key(cached, index, config)
         if cached.article is None or cached.render_key != key:
             cached.render_key = key
@@ -251,40 +256,40 @@ def read_one_article(path: Path, config: SiteConfig,
 
 def _cached_parses(paths: list[str], config: SiteConfig, cache: dict[str, CachedArticle],
                    parsed: dict[str, _Parsed], changed: set[str] | None, jobs: int,
-                   stats: dict[str, tuple]) -> list[tuple[str, CachedArticle]]:
-    """Each file's cache entry, parsed afresh (and kept in `parsed`) when its bytes changed.
+                   stats: dict[str, tuple]) -> list[CachedArticle]:
+    """Each file's cache entry (in the order of `paths`), parsed afresh (and kept in `parsed`) when
+    its bytes changed.
 
     A file whose size, times and inode are those recorded is not even read (reading and hashing
     every file would cost each build time in proportion to N), as git trusts its index, nor one the
     watcher did not see change (`changed`). The others are read, and parsed if their bytes changed,
     across `jobs` processes when there are many (a clean build parses every file's front matter)."""
-    entries: dict[str, CachedArticle | None] = {}
-    todo: list[str] = []
-    known: list[CachedArticle | None] = []  # the cache entry of each file in `todo`, if any
+    entries: list[CachedArticle | None] = []  # each path's, in order; None until parsed
+    todo: list[int] = []  # the positions of the files to read
     for path in paths:
         cached = cache.get(path)
         if cached is not None and cached.sha256 and (
                 (changed is not None and path not in changed) or cached.stat == (stats.get(path) or file_stat(path)) != ()):
-            entries[path] = cached
+            entries.append(cached)
         else:
-            entries[path] = None
-            todo.append(path)
-            known.append(cached)
-    work = in_chunks(lambda position: _parse_if_changed(Path(todo[position]), config, known[position]), len(todo), jobs,
+            todo.append(len(entries))
+            entries.append(None)
+    known = [cache.get(paths[position]) for position in todo]  # the cache entry of each file to read, if any
+    work = in_chunks(lambda index: _parse_if_changed(Path(paths[todo[index]]), config, known[index]), len(todo), jobs,
                      chunk_size=64, parallel_from=_PARALLEL_FROM)
-    for positions, results in work:
-        for position, (stat, fresh, entry) in zip(positions, results):
-            path = todo[position]
+    for indices, results in work:
+        for index, (stat, fresh, entry) in zip(indices, results):
+            position, path = todo[index], paths[todo[index]]
             if fresh is None:  # the same bytes as recorded: only the stat was out of date
-                entries[path] = known[position]
-                entries[path].stat = trusted_stat(stat)
+                entries[position] = known[index]
+                known[index].stat = trusted_stat(stat)
                 continue
-            entries[path] = fresh
+            entries[position] = fresh
             if entry is not None:
                 parsed[path] = entry
             if fresh.sha256:
                 cache[path] = fresh
-    return list(entries.items())
+    return entries
 
 
 def _parse_if_changed(path: Path, config: SiteConfig,

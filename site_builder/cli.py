@@ -15,10 +15,20 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder import __version__, problem_codes
-from site_builder.build import BuildOptions, build, check
-from site_builder.config import load_config
-from site_builder.errors import ContentError, Problem, display_path
+# Importing the pipeline makes a few hundred thousand objects that live as long as the process,
+# and next to no garbage: the cyclic collector's passes meanwhile are waste, and so would be its
+# later passes over them. They are set aside for good (gc.freeze) and collecting resumes as it was.
+_COLLECTING = gc.isenabled()
+gc.disable()
+try:
+    from site_builder import __version__, problem_codes
+    from site_builder.build import BuildOptions, build, check
+    from site_builder.config import load_config
+    from site_builder.errors import ContentError, Problem, display_path
+finally:
+    gc.freeze()
+    if _COLLECTING:
+        gc.enable()
 
 if TYPE_CHECKING:
     from site_builder.scaffold import GitSetup

@@ -7,7 +7,6 @@ Where forking is unavailable, or the work is too small to repay starting a pool,
 
 from __future__ import annotations
 
-import multiprocessing
 from typing import Callable, Iterator, TypeVar
 
 Result = TypeVar("Result")
@@ -22,14 +21,22 @@ def in_chunks(work: Callable[[int], Result], count: int, processes: int, chunk_s
     Across `processes` forked workers (chunks in any order) when `count` reaches `parallel_from`,
     else one position at a time in this process. `work` may be a closure: it is never pickled.
     """
-    if processes <= 1 or count < parallel_from or "fork" not in multiprocessing.get_all_start_methods():
+    if processes <= 1 or count < parallel_from or not _can_fork():
         for position in range(count):
             yield range(position, position + 1), [work(position)]
         return
+    import multiprocessing  # loaded only for a pool: an edit build's work is too small for one
+
     chunks = [range(start, min(count, start + chunk_size)) for start in range(0, count, chunk_size)]
     # With fork, a worker's initializer arguments are inherited, not pickled: each worker adopts `work`.
     with multiprocessing.get_context("fork").Pool(processes, initializer=_adopt, initargs=(work,)) as pool:
         yield from pool.imap_unordered(_run_chunk, chunks)
+
+
+def _can_fork() -> bool:
+    import multiprocessing  # see in_chunks
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _adopt(work: Callable[[int], object]) -> None:

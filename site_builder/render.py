@@ -30,7 +30,6 @@ from site_builder.annotation_export import EXPORT_PATH, annotated_articles, anno
 from site_builder.annotation_pages import PiecesOnPage, PlannedPage, has_annotations, plan_listings
 from site_builder.annotations import in_reading_order, note_label
 from site_builder.assets import ThemeAssets
-from site_builder import charts
 from site_builder.citations import (COLLECTION_BIB, COLLECTION_CSL, DOWNLOADS, CitationMemo, collection_bib,
                                     collection_csl, outlet_of)
 from site_builder import problem_codes as codes
@@ -45,7 +44,6 @@ from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.languages import language_name, lang_attributes
 from site_builder.markup import LinkTarget, internal_link_attributes
 from site_builder.related import reason_in
-from site_builder.originals import Original, download_path, human_size
 from site_builder.reader import Article
 from site_builder.urls import absolute, has_origin, url_for
 
@@ -121,7 +119,7 @@ def make_environment(config: SiteConfig, themes: list[Path], compiled_templates:
     env.filters["translated"] = lambda message, values=(): _translated(interface, message, values)
     env.filters["join_names"] = lambda names: join_names(names, interface.translations.gettext(" and "))
     env.filters["pagefind_filter_value"] = pagefind_filter_value
-    env.filters["human_size"] = human_size
+    env.filters["human_size"] = _human_size
     env.globals["citation_outlet"] = outlet_of  # the outlet, unless it is `Unknown outlet`
     env.globals["citation_path"] = citation_path
     env.filters["in_reading_order"] = in_reading_order  # an article's placed annotations, as its page numbers them
@@ -176,17 +174,29 @@ def chart_functions(config: SiteConfig, interface: Interface) -> dict[str, Calla
 
     words = interface
     return {
-        "stances": lambda chart_id, title, articles: charts.by_stance(chart_id, title, articles, config, words),
-        "over_time": lambda chart_id, title, articles, events=(): charts.over_time(
+        "stances": lambda chart_id, title, articles: _charts().by_stance(chart_id, title, articles, config, words),
+        "over_time": lambda chart_id, title, articles, events=(): _charts().over_time(
             chart_id, title, articles, config, words, events, link),
-        "verdicts": lambda claims: charts.by_verdict(claims, config, words),
-        "outlets": lambda articles, outlets: charts.by_outlet(articles, config, outlets, link, words),
-        "tags": lambda tags: charts.by_tag(tags, link, words),
-        "roles": lambda claim: charts.by_role(claim, words),
-        "blindspot": lambda articles: charts.blindspot(articles, config, words),
-        "swatch": charts.swatch,
-        "series_name": lambda key: charts.series_name(key, words),
+        "verdicts": lambda claims: _charts().by_verdict(claims, config, words),
+        "outlets": lambda articles, outlets: _charts().by_outlet(articles, config, outlets, link, words),
+        "tags": lambda tags: _charts().by_tag(tags, link, words),
+        "roles": lambda claim: _charts().by_role(claim, words),
+        "blindspot": lambda articles: _charts().blindspot(articles, config, words),
+        "swatch": lambda *args, **kwargs: _charts().swatch(*args, **kwargs),
+        "series_name": lambda key: _charts().series_name(key, words),
     }
+
+
+def _human_size(size: int) -> str:
+    from site_builder.originals import human_size  # only pages of imported pieces show one
+
+    return human_size(size)
+
+
+def _charts():
+    from site_builder import charts  # loaded by the first chart drawn: an edit build often renders none
+
+    return charts
 
 
 def pagefind_filter_value(value: str) -> str:
@@ -463,6 +473,8 @@ def citation_path(article: Article, extension: str) -> str:
 def source_page_jobs(article: Article, config: SiteConfig) -> tuple[PageJob, PageJob]:
     """The "text as collected" page and the original's copy to download (see site_builder.originals).
     Both show the original, which the article's full key covers."""
+    from site_builder.originals import Original, download_path  # only for imported pieces: not every site has any
+
     provenance = article.provenance
     download = download_path(article.slug, provenance.source)
     original = Original(config.root / provenance.source, config.base_path)

@@ -51,3 +51,20 @@ def test_quiet_build_prints_nothing_on_success(site, run):
     site.add_article("piece")
     result = run("build", "--site", site.root, "-q")
     assert result.code == 0 and result.out == "" and result.err == ""
+
+
+def test_an_edit_build_loads_only_what_it_uses_and_importing_leaves_collection_on(site):
+    """What an edit build to a text does not use is loaded on first use (Babel's .po reader,
+    langcodes, the charts, the originals, a process pool): a command starts faster without them.
+    Importing the CLI sets the collector's work aside and leaves it on."""
+    site.add_article("piece", title="Piece", body="Some text.")
+    program = ("import gc, sys; on = gc.isenabled(); from site_builder.cli import main; "
+               "print(on == gc.isenabled() == True, gc.get_freeze_count() > 0); code = main(['build', '-q']); "
+               "print(code, *sorted(name for name in ('babel.messages.pofile', 'langcodes', 'site_builder.charts', "
+               "'site_builder.originals', 'multiprocessing') if name in sys.modules))")
+    first = subprocess.run([sys.executable, "-c", program], cwd=site.root, capture_output=True, text=True)
+    assert first.returncode == 0 and first.stdout.splitlines()[0] == "True True", first.stderr
+    site.add_article("piece", title="Piece", body="Some text, edited.")
+    done = subprocess.run([sys.executable, "-c", program], cwd=site.root, capture_output=True, text=True)
+    assert done.stdout.splitlines() == ["True True", "0"], done.stderr
+    assert "Some text, edited." in site.page("articles/piece/").text_content()

@@ -21,9 +21,10 @@ from site_builder.writers import KeptFiles, Written, mirror_tree, write_site
 
 
 def search_key(file_hashes: dict[str, str], language: str) -> str:
-    """What a search index was built from: every page's bytes (Pagefind indexes the HTML only)."""
-    return digest(sorted((path, sha) for path, sha in file_hashes.items() if path.endswith(".html")), language,
-                  INDEX_LAYOUT)
+    """What a search index was built from: every page's bytes (Pagefind indexes the HTML only).
+    One sorted string, not a list of pairs: it is made from every file of the site on every build."""
+    pages = sorted([f"{path}\0{sha}" for path, sha in file_hashes.items() if path.endswith(".html")])
+    return digest("\n".join(pages), language, INDEX_LAYOUT)
 
 
 def no_search_index(staging: Path, written: Written) -> None:

@@ -40,6 +40,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,8 +87,9 @@ class IndexedPages:
 
     def changes(self, hashes: dict[str, str]) -> tuple[list[str], list[str]]:
         """The pages (new or changed) to index again, and base/'s ids of pages changed or gone."""
-        changed = [path for path, sha in hashes.items()
-                   if _is_page(path) and self.pages.get(path, ("", ""))[0] != sha]
+        known, none = self.pages, ("", "")
+        changed = [path for path, sha in hashes.items()  # every file of the site: `_is_page` inlined
+                   if path.endswith(".html") and known.get(path, none)[0] != sha and not path.startswith(INDEX_PREFIX)]
         superseded = [page_id for path, (sha, page_id) in self.pages.items() if page_id and hashes.get(path) != sha]
         return changed, superseded
 
@@ -141,9 +143,18 @@ def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], i
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
             os.link(site_dir / path, folder / path)
         shutil.rmtree(output_dir / DELTA_DIR, ignore_errors=True)
-        delta_ids = _index_languages(groups, output_dir / DELTA_DIR)
+        # base/ is mirrored on a thread while Pagefind (another process) indexes the changed pages:
+        # each is a fixed part of every edit build's wait, and they touch different folders.
+        base_mirrored: list[bool] = []
+        mirroring = threading.Thread(target=lambda: base_mirrored.append(
+            mirror_tree(previous_dir / BASE_DIR, output_dir / BASE_DIR)))
+        mirroring.start()
+        try:
+            delta_ids = _index_languages(groups, output_dir / DELTA_DIR)
+        finally:
+            mirroring.join()
         # Ids are short hashes of a page's text: one shared with a superseded page would hide it.
-        if set(delta_ids.values()) & set(superseded) or not mirror_tree(previous_dir / BASE_DIR, output_dir / BASE_DIR):
+        if set(delta_ids.values()) & set(superseded) or base_mirrored != [True]:
             shutil.rmtree(output_dir, ignore_errors=True)
             return False
         sort_keys = _sort_values(groups, delta_ids)
@@ -182,8 +193,11 @@ def index_is_partial(index_dir: Path) -> bool:
     return bool(manifest.get("delta") or manifest.get("superseded"))
 
 
+INDEX_PREFIX = INDEX_DIR + "/"
+
+
 def _is_page(path: str) -> bool:
-    return path.endswith(".html") and not path.startswith(INDEX_DIR + "/")
+    return path.endswith(".html") and not path.startswith(INDEX_PREFIX)
 
 
 @contextmanager

@@ -261,6 +261,8 @@ def _merged(sources: list[bytes]) -> bytes:
             merged = Catalog(locale=catalog.locale, domain=DOMAIN)  # its plural rule: the locale's
         for message in catalog:
             if message.id and _translated(message) and not message.fuzzy:
+                # Babel's catalogue keeps the string it has for an id: a more specific theme's replaces it.
+                merged.delete(message.id, message.context)
                 merged[message.id] = message
     buffer = BytesIO()
     write_mo(buffer, merged, use_fuzzy=False)

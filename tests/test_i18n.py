@@ -97,6 +97,21 @@ def test_a_site_theme_adds_a_language_string_by_string_and_the_rest_falls_back_t
     assert "missing: Every piece, newest first" not in listed.out
 
 
+def test_a_site_theme_rewords_a_string_the_default_theme_already_translates(site, run):
+    """The most specific theme's catalogue wins string by string, as for templates: an editor
+    can reword one French string and keep the rest of the default theme's French."""
+    set_language(site, "fr")
+    site.add_article("piece")
+    site.write("themes/default/locale/fr/LC_MESSAGES/messages.po",
+               'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+               'msgid "Every piece, newest first"\nmsgstr "Toutes les pièces, les plus récentes d\'abord"\n')
+    assert run("build", "--site", site.root, "-q").code == 0
+    home = site.page("").text_content()
+    assert "Toutes les pièces, les plus récentes d'abord" in home
+    assert "Tous les articles, du plus récent au plus ancien" not in home
+    assert "Rechercher" in site.page("search/").text_content()  # the rest: the default theme's French
+
+
 def test_the_merged_catalogue_is_kept_compiled_while_the_po_files_are_the_same(site, run, monkeypatch):
     """A build keeps the merged catalogue in the state's folder and the next reads it without
     parsing a .po; an edit to a .po is read on the next build."""

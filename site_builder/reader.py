@@ -103,7 +103,7 @@ class Article(LazyTexts):
                            lambda text: tuple(TocEntry(*entry) for entry in json.loads(text)))}
     # What loops over every piece read in an edit build (keys, the published-state guard, the
     # collection reused as it was): everything else is cold.
-    HOT_FIELDS = ("slug", "path", "date", "stance", "draft", "translation_of")
+    HOT_FIELDS = ("slug", "path", "date", "stance", "draft", "translation_of", "provenance")
     DERIVED = ("placed_annotation_ids", "newest_day")
 
     slug: str

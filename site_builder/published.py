@@ -83,6 +83,7 @@ def published_pieces(articles: Iterable[Article], summary_keys: dict[str, str] |
     its summary key is kept while its file is unchanged, yet it inherits its original's claims."""
     summary_keys, known = summary_keys or {}, known or {}
     pieces, memo = {}, {}
+    plain: dict[str, PublishedPiece] = {}  # one piece per stance for those with no verdict or correction
     for article in articles:
         if article.draft:
             continue
@@ -90,6 +91,8 @@ def published_pieces(articles: Iterable[Article], summary_keys: dict[str, str] |
         piece = known.get(key) if key else None
         if piece is None:
             piece = piece_of(article)
+        if not piece.verdicts and not piece.corrected:  # most pieces: the memo then holds a few objects
+            piece = plain.setdefault(piece.stance, piece)
         if key:
             memo[key] = piece
         pieces[article.path] = piece

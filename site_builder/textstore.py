@@ -1,4 +1,4 @@
-"""Long texts of the build cache kept in a pack file beside its pickle, read back only when used.
+"""The build cache's objects saved in parts, each read back only when used.
 
 The articles' rendered bodies are most of the cache, yet an incremental build shows only the
 bodies of the pages it renders again. So when the cache is saved, the bodies go to an append-only
@@ -6,7 +6,9 @@ pack file (`bodies-*.pack`) and the pickle keeps only where each one is; loading
 the pickle alone, and each body is read from the pack the first time something asks for it
 (`LazyTexts`). A body already in the pack is not written again. A build also moves each body to
 the pack as soon as it is rendered (`PackWriter`), so that a clean build does not hold them all
-in memory.
+in memory. Likewise the fields of an object that no loop over every object reads (its cold
+fields) are saved as one pickle of their own, in the cache's pickle, and unpickled on first use:
+loading the cache then makes one call per object, not one per field.
 
 The pack only grows while bodies change; when more of it is dead than alive, the next save
 writes a fresh pack and deletes the others. A process still using an old pack keeps reading it

@@ -134,7 +134,7 @@ class ListingPage:
 
 def has_annotations(articles: Iterable[Article]) -> bool:
     """Whether any of `articles` has a placed annotation: then the site lists them (and links the list)."""
-    return any(article.placed_annotation_ids for article in articles)  # not .annotations: kept cold (reader.Article)
+    return any(article.has_placed_annotations for article in articles)
 
 
 def annotated_pieces(articles: Iterable[Article]) -> tuple[AnnotatedPiece, ...]:

@@ -104,7 +104,7 @@ class Article(LazyTexts):
     # What loops over every piece read in an edit build (keys, the published-state guard, the
     # collection reused as it was): everything else is cold.
     HOT_FIELDS = ("slug", "path", "date", "stance", "draft", "translation_of", "provenance")
-    DERIVED = ("placed_annotation_ids", "newest_day")
+    DERIVED = ("has_placed_annotations", "newest_day")
 
     slug: str
     path: str  # as shown in messages, relative to the site root
@@ -140,10 +140,10 @@ class Article(LazyTexts):
     translation_of_line: int = 0
 
     @cached_property
-    def placed_annotation_ids(self) -> tuple[str, ...]:
-        """The ids of the annotations placed in the text, as declared: whether a piece has any is
-        asked of every piece (the annotation listings and export, their keys)."""
-        return tuple(annotation.id for annotation in self.annotations if annotation.span)
+    def has_placed_annotations(self) -> bool:
+        """Whether an annotation is placed in the text: asked of every piece (the annotation
+        listings and export, their keys), which need not unpickle every piece's annotations."""
+        return any(annotation.span for annotation in self.annotations)
 
     @cached_property
     def newest_day(self) -> date | None:

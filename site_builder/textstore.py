@@ -7,8 +7,8 @@ the pickle alone, and each body is read from the pack the first time something a
 (`LazyTexts`). A body already in the pack is not written again. A build also moves each body to
 the pack as soon as it is rendered (`PackWriter`), so that a clean build does not hold them all
 in memory. Likewise the fields of an object that no loop over every object reads (its cold
-fields) are saved as one pickle of their own, in the cache's pickle, and unpickled on first use:
-loading the cache then makes one call per object, not one per field.
+fields) go to the pack as one pickle of their own, unpickled on first use: loading the cache
+then makes one call per object, not one per field, and reads none of them.
 
 The pack only grows while bodies change; when more of it is dead than alive, the next save
 writes a fresh pack and deletes the others. A process still using an old pack keeps reading it
@@ -67,19 +67,15 @@ class _Pack:
 
 
 class _Stored:
-    """Where an object's saved parts are: its texts' (offset, length) in `pack` (`spans`, one pair
-    per LAZY_FIELDS entry; None: the texts are in the object), and its cold fields as one pickle
-    (`cold`, of the fields `layout` names; None: they are in the object). Kept once read: the
-    next save reuses both."""
+    """Where an object's parts are in `pack`: an (offset, length) pair per LAZY_FIELDS entry, then
+    one for the pickle of its cold fields, those `layout` names (none yet: they are in the object)."""
 
-    __slots__ = ("pack", "spans", "cold", "layout")
+    __slots__ = ("pack", "spans", "layout")
 
-    def __init__(self, pack: _Pack | None, spans: tuple[int, ...] | None, cold: bytes | None = None,
-                 layout: _Layout | None = None):
-        self.pack, self.spans, self.cold, self.layout = pack, spans, cold, layout
+    def __init__(self, pack: _Pack, spans: tuple[int, ...], layout: _Layout | None):
+        self.pack, self.spans, self.layout = pack, spans, layout
 
     def read(self, index: int) -> bytes:
-        assert self.pack is not None and self.spans is not None
         return self.pack.read(self.spans[2 * index], self.spans[2 * index + 1])
 
 
@@ -95,27 +91,27 @@ def saved_apart(cls: type) -> type:
     return cls
 
 
-def _restored(layout: _Layout, hot: tuple, spans: tuple[int, ...], cold: bytes | None) -> Any:
+def _restored(layout: _Layout, hot: tuple, spans: tuple[int, ...]) -> Any:
     """An object as a save left it (`LazyTexts.__reduce_ex__`): its hot fields set, the rest where
-    they are. One call per object, which is all loading costs for it. The saved layout (pickled
-    once) names the parts, so a state saved by a class split otherwise is still read right."""
+    they are in the pack. One call per object, which is all loading costs for it. The saved
+    layout (pickled once) names the parts, so a state saved by a class split otherwise is read right."""
     item = object.__new__(layout[0])
     values = item.__dict__
     values.update(zip(layout[1], hot))
-    values["_stored"] = _Stored(_loading.pack, spans, cold, layout)
+    values["_stored"] = _Stored(_loading.pack, spans, layout)
     return item
 
 
 class LazyTexts:
-    """Mixin for a (frozen) dataclass saved with the cache in three parts, each read back when used.
+    """Mixin for a (frozen) dataclass saved with the cache in parts, each read back when used.
 
     - `LAZY_FIELDS`, long texts: in the pack, read from it on first access (a field that is not
       a str is stored as text by its `LAZY_CODECS` entry: encode, decode);
     - `HOT_FIELDS` (None: every field not lazy), what a build reads of every object, with the
       cached properties named in `DERIVED` (worked out from other fields, so that reading them
-      needs no other): pickled as usual;
-    - the other fields, cold: pickled together as one bytes object, unpickled all at once on
-      first access to any of them.
+      needs no other): in the cache's pickle;
+    - the other fields, cold: pickled together into the pack, unpickled all at once on first
+      access to any of them.
     So loading the cache costs one call per object and its hot fields. Pickled at any other time
     (a digest, a result coming back from a worker process) the object is whole as usual."""
 
@@ -127,8 +123,8 @@ class LazyTexts:
     @classmethod
     def _layout(cls) -> _Layout:
         """(the class, what is saved hot, the cold fields), worked out once per class."""
-        parts = cls.__dict__.get("_LAYOUT")
-        if parts is None:
+        layout = cls.__dict__.get("_LAYOUT")
+        if layout is None:
             fields = [name for name in cls.__dataclass_fields__ if name not in cls.LAZY_FIELDS]  # type: ignore[attr-defined]
             hot = fields if cls.HOT_FIELDS is None else [name for name in fields if name in cls.HOT_FIELDS]
             cold = tuple(name for name in fields if name not in hot)
@@ -136,19 +132,19 @@ class LazyTexts:
             if shadowed:
                 raise TypeError(f"{cls.__name__}: the defaults of {shadowed} would hide them when saved apart "
                                 "(decorate the dataclass with textstore.saved_apart)")
-            parts = cls._LAYOUT = (cls, tuple(hot) + cls.DERIVED, cold)  # type: ignore[attr-defined]
-        return parts
+            layout = cls._LAYOUT = (cls, tuple(hot) + cls.DERIVED, cold)  # type: ignore[attr-defined]
+        return layout
 
     def __reduce_ex__(self, protocol: Any) -> Any:
-        """While a cache is saved: the texts into the pack being written (once), the cold fields
-        as one pickle, and the object as one call (`_restored`) with both and its hot fields."""
+        """While a cache is saved: the texts and the cold fields' pickle into the pack being
+        written (once), and the object as one call (`_restored`) with where they are and its hot fields."""
         target: _Pack | None = getattr(_saving, "pack", None)
         if target is None:
             return super().__reduce_ex__(protocol)  # whole (__getstate__)
-        spans = self._put_texts_in(target)
-        _saving.live_bytes += sum(spans[1::2])
         layout = self._layout()
-        return _restored, (layout, tuple(getattr(self, name) for name in layout[1]), spans, self._cold(layout))
+        spans = self._put_in(target, layout)
+        _saving.live_bytes += sum(spans[1::2])
+        return _restored, (layout, tuple(getattr(self, name) for name in layout[1]), spans)
 
     def __getstate__(self) -> dict[str, Any]:
         """The whole object: its fields in their declared order, whether read back or not, and
@@ -157,49 +153,54 @@ class LazyTexts:
 
     def move_to(self, pack: _Pack) -> None:
         """Put the texts in `pack` now and let go of them (they are read back when used)."""
-        self._put_texts_in(pack)
+        self._put_in(pack)
         for name in self.LAZY_FIELDS:
             self.__dict__.pop(name, None)
 
     def __getattr__(self, name: str) -> Any:
-        """Called only for a field not in __dict__: one still saved apart. Read it once."""
+        """Called only for a field not in __dict__: one still in the pack. Read it once."""
         stored = self.__dict__.get("_stored")
         if stored is not None:
-            if stored.cold is not None and name in stored.layout[2]:
-                self.__dict__.update(zip(stored.layout[2], pickle.loads(stored.cold)))
+            lazy = self.LAZY_FIELDS
+            if stored.layout is not None and name in stored.layout[2] and len(stored.spans) > 2 * len(lazy):
+                self.__dict__.update(zip(stored.layout[2], pickle.loads(stored.read(len(lazy)))))
                 return self.__dict__[name]
-            if name in self.LAZY_FIELDS and stored.spans is not None:
-                value = self._decoded(name, stored.read(self.LAZY_FIELDS.index(name)).decode("utf-8"))
+            if name in lazy:
+                value = self._decoded(name, stored.read(lazy.index(name)).decode("utf-8"))
                 self.__dict__[name] = value
                 return value
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def _put_texts_in(self, pack: _Pack) -> tuple[int, ...]:
-        """Where the texts are in `pack`, written there unless they already are."""
+    def _put_in(self, pack: _Pack, layout: _Layout | None = None) -> tuple[int, ...]:
+        """Where the texts, and with `layout` the cold fields' pickle, are in `pack`: written
+        there unless they already are."""
         values = self.__dict__
-        stored = values.get("_stored")
-        if stored is not None and stored.spans is not None and stored.pack.identity == pack.identity:
-            return stored.spans
-        spans: list[int] = []
-        for index, name in enumerate(self.LAZY_FIELDS):
-            data = self._encoded(name, values[name]).encode("utf-8") if name in values else stored.read(index)
-            spans += (pack.append(data), len(data))
-        values["_stored"] = _Stored(pack, tuple(spans), *((stored.cold, stored.layout) if stored else ()))
-        return values["_stored"].spans
+        stored: _Stored | None = values.get("_stored")
+        old = stored.spans if stored is not None else ()
+        in_pack = stored is not None and stored.pack.identity == pack.identity
+        count = len(self.LAZY_FIELDS)
+        spans = list(old[:2 * count]) if in_pack and len(old) >= 2 * count else []
+        if not spans:
+            for index, name in enumerate(self.LAZY_FIELDS):
+                data = self._encoded(name, values[name]).encode("utf-8") if name in values else stored.read(index)
+                spans += (pack.append(data), len(data))
+        if layout is not None and layout[2]:
+            kept = len(old) > 2 * count and stored.layout == layout  # the pickle of these cold fields
+            if kept and in_pack:
+                spans += old[2 * count:2 * count + 2]
+            else:
+                data = stored.read(count) if kept else self._pickled(layout[2])
+                spans += (pack.append(data), len(data))
+        values["_stored"] = stored = _Stored(pack, tuple(spans), layout or (stored.layout if stored else None))
+        return stored.spans
 
-    def _cold(self, layout: _Layout) -> bytes | None:
-        """The cold fields as one pickle, made once (the object is frozen: it stays right)."""
-        if not layout[2]:
-            return None
-        stored = self.__dict__["_stored"]
-        if stored.cold is None or stored.layout != layout:
-            values = tuple(getattr(self, name) for name in layout[2])
-            target, _saving.pack = _saving.pack, None  # anything LazyTexts in them is saved whole
-            try:
-                stored.cold, stored.layout = pickle.dumps(values, protocol=5), layout
-            finally:
-                _saving.pack = target
-        return stored.cold
+    def _pickled(self, names: tuple[str, ...]) -> bytes:
+        values = tuple(getattr(self, name) for name in names)
+        target, _saving.pack = getattr(_saving, "pack", None), None  # anything LazyTexts in them is saved whole
+        try:
+            return pickle.dumps(values, protocol=5)
+        finally:
+            _saving.pack = target
 
     def _encoded(self, name: str, value: Any) -> str:
         return self.LAZY_CODECS[name][0](value) if name in self.LAZY_CODECS else value

@@ -91,14 +91,14 @@ def saved_apart(cls: type) -> type:
     return cls
 
 
-def _restored(layout: _Layout, hot: tuple, spans: tuple[int, ...]) -> Any:
-    """An object as a save left it (`LazyTexts.__reduce_ex__`): its hot fields set, the rest where
-    they are in the pack. One call per object, which is all loading costs for it. The saved
-    layout (pickled once) names the parts, so a state saved by a class split otherwise is read right."""
+def _restored(layout: _Layout, hot: dict[str, Any], spans: tuple[int, ...]) -> Any:
+    """An object as a save left it (`LazyTexts.__reduce_ex__`): its hot fields (`hot`, its
+    __dict__ to be), the rest where they are in the pack. One call per object, which is all
+    loading costs for it. The saved layout (pickled once) names the cold fields, so a state saved
+    by a class split otherwise is still read right."""
     item = object.__new__(layout[0])
-    values = item.__dict__
-    values.update(zip(layout[1], hot))
-    values["_stored"] = _Stored(_loading.pack, spans, layout)
+    hot["_stored"] = _Stored(_loading.pack, spans, layout)
+    object.__setattr__(item, "__dict__", hot)
     return item
 
 
@@ -144,7 +144,7 @@ class LazyTexts:
         layout = self._layout()
         spans = self._put_in(target, layout)
         _saving.live_bytes += sum(spans[1::2])
-        return _restored, (layout, tuple(getattr(self, name) for name in layout[1]), spans)
+        return _restored, (layout, {name: getattr(self, name) for name in layout[1]}, spans)
 
     def __getstate__(self) -> dict[str, Any]:
         """The whole object: its fields in their declared order, whether read back or not, and

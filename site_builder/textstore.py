@@ -177,6 +177,7 @@ class LazyTexts:
         values = self.__dict__
         stored: _Stored | None = values.get("_stored")
         old = stored.spans if stored is not None else ()
+        layout = layout or (stored.layout if stored is not None else None)  # cold fields already apart stay so
         in_pack = stored is not None and stored.pack.identity == pack.identity
         count = len(self.LAZY_FIELDS)
         spans = list(old[:2 * count]) if in_pack and len(old) >= 2 * count else []
@@ -191,7 +192,7 @@ class LazyTexts:
             else:
                 data = stored.read(count) if kept else self._pickled(layout[2])
                 spans += (pack.append(data), len(data))
-        values["_stored"] = stored = _Stored(pack, tuple(spans), layout or (stored.layout if stored else None))
+        values["_stored"] = stored = _Stored(pack, tuple(spans), layout)
         return stored.spans
 
     def _pickled(self, names: tuple[str, ...]) -> bytes:

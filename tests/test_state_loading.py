@@ -196,3 +196,11 @@ def test_a_state_saved_into_a_new_pack_carries_the_cold_fields_over(tmp_path):
     assert not old_pack.exists()
     loaded = [entry.article for entry in BuildState.load(site, key).article_entries().values()]
     assert loaded and all(_cold(a) and a == fresh[a.slug] for a in loaded)
+
+
+def test_moving_a_loaded_articles_texts_keeps_its_cold_fields_within_reach(built, tmp_path):
+    fresh = _read_afresh(built)
+    article = _loaded(built)[0]
+    pack = textstore._Pack(tmp_path / "other.pack", writable=True)
+    article.move_to(pack)
+    assert _cold(article) and article == fresh[article.slug]

@@ -34,7 +34,7 @@ DEFAULT_MOTIVATION = "commenting"
 
 def annotated_articles(collection: Collection, config: SiteConfig | None = None) -> list[Article]:
     """The pieces the export shows: those with an annotation placed in their text."""
-    return [article for article in collection.articles if any(a.span for a in article.annotations)]
+    return [article for article in collection.articles if article.has_placed_annotations]
 
 
 def annotations_jsonld(collection: Collection, config: SiteConfig) -> bytes:

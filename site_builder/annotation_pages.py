@@ -134,7 +134,7 @@ class ListingPage:
 
 def has_annotations(articles: Iterable[Article]) -> bool:
     """Whether any of `articles` has a placed annotation: then the site lists them (and links the list)."""
-    return any(annotation.span for article in articles for annotation in article.annotations)
+    return any(article.has_placed_annotations for article in articles)
 
 
 def annotated_pieces(articles: Iterable[Article]) -> tuple[AnnotatedPiece, ...]:

@@ -207,7 +207,8 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
     problems += collection_problems
     problems += interface_problems(config.root, config.language, theme_dirs(config))  # no catalogue: English
     # A verdict or stance changed since it was published needs a correction (site_builder.published).
-    published = published_pieces(articles)
+    published, memo = published_pieces(articles, state.summary_keys(), state.published_memo())
+    state.keep_published(memo)
     problems += unrecorded_changes(last_published(config, published), published, articles, collection.claims)
     if errors_only(problems):
         raise ContentError(problems)

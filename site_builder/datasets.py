@@ -348,10 +348,4 @@ DATASETS: tuple[Dataset, ...] = (
 def data_date(collection: Collection) -> date | None:
     """The date of the data: the newest day the collection records (a piece's publication or
     import, a correction, an annotation), never the day of the build, so a rebuild is identical."""
-    articles = collection.articles
-    days = {article.date for article in articles}
-    days.update([article.provenance.imported for article in articles if article.provenance])
-    days.update([correction.date for article in articles for correction in article.corrections])
-    days.update([annotation.created for article in articles for annotation in article.annotations])
-    days.discard(None)
-    return max(days, default=None)
+    return max((article.newest_day for article in collection.articles if article.newest_day), default=None)

@@ -238,7 +238,7 @@ class PageKeys:
         annotated pieces in the collection's order, their dates and what the listings show of
         their annotations. The same key plans the same pages."""
         return digest("\n".join(f"{a.slug} {a.date} {self._listing_key(a.slug)}"  # one string: quicker to hash
-                                for a in self.collection.articles if a.annotations))
+                                for a in self.collection.articles if a.has_placed_annotations))
 
     @staticmethod
     def _declaration(job: PageJob) -> str:

@@ -71,10 +71,32 @@ def piece_of(article: Article) -> PublishedPiece:
                           _watched(c.field for c in article.corrections) if article.corrections else {})
 
 
-def published_pieces(articles: Iterable[Article]) -> dict[str, PublishedPiece]:
+def published_pieces(articles: Iterable[Article], summary_keys: dict[str, str] | None = None,
+                     known: dict[str, PublishedPiece] | None = None) -> tuple[dict[str, PublishedPiece],
+                                                                                dict[str, PublishedPiece]]:
     """What each piece published now shows, by path: made once per build for the guard and the
-    build's record (each of them went over every piece)."""
-    return {a.path: piece_of(a) for a in articles if not a.draft}
+    build's record (each of them went over every piece); and the memo for the next build.
+
+    `known` (the last build's memo) holds pieces by their summary key (`summary_keys`, by slug),
+    which covers what `piece_of` reads: an edit build then reads no piece's claims and
+    corrections, which loading the build state leaves cold (reader.Article). Not a translation's:
+    its summary key is kept while its file is unchanged, yet it inherits its original's claims."""
+    summary_keys, known = summary_keys or {}, known or {}
+    pieces, memo = {}, {}
+    plain: dict[str, PublishedPiece] = {}  # one piece per stance for those with no verdict or correction
+    for article in articles:
+        if article.draft:
+            continue
+        key = None if article.translation_of else summary_keys.get(article.slug)
+        piece = known.get(key) if key else None
+        if piece is None:
+            piece = piece_of(article)
+        if not piece.verdicts and not piece.corrected:  # most pieces: the memo then holds a few objects
+            piece = plain.setdefault(piece.stance, piece)
+        if key:
+            memo[key] = piece
+        pieces[article.path] = piece
+    return pieces, memo
 
 
 def published_record(pieces: dict[str, PublishedPiece]) -> dict[str, Any]:

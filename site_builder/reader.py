@@ -16,6 +16,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -33,7 +34,7 @@ from site_builder.markup import (FENCE_RE, WIKILINK_RE, LinkTarget, MarkdownRend
                                  footnotes_in, prose_lines)
 from site_builder.parallel import in_chunks
 from site_builder.schema import ARTICLE_FIELDS
-from site_builder.textstore import LazyTexts
+from site_builder.textstore import LazyTexts, saved_apart
 from site_builder.translations import with_originals
 from site_builder.yamlsource import UNREADABLE_BLOCK, SourceMapping, load_mapping
 
@@ -86,17 +87,24 @@ class ArticleClaim:
     line: int
 
 
+@saved_apart
 @dataclass(frozen=True)
 class Article(LazyTexts):
     """One piece with its editorial context, ready to render. HTML fields are already sanitised.
 
-    In a cached article the bodies and the table of contents (LAZY_FIELDS) are read from the
-    cache's pack when first used: only the article's own page shows them, so an edit build need
-    not load every article's table of contents with the cache."""
+    A cached article is loaded with only what a build reads of every piece (HOT_FIELDS and the
+    cached properties in DERIVED); the bodies and the table of contents (LAZY_FIELDS) are read
+    from the cache's pack, the other fields (cold) unpickled, when first used: an edit build
+    renders the pages of a few pieces, and loading every field of every piece was most of the
+    time it took to load the cache (textstore)."""
 
     LAZY_FIELDS = ("text_html", "notes_html", "toc")
     LAZY_CODECS = {"toc": (lambda toc: json.dumps([[e.level, e.anchor, e.text] for e in toc]),
                            lambda text: tuple(TocEntry(*entry) for entry in json.loads(text)))}
+    # What loops over every piece read in an edit build (keys, the published-state guard, the
+    # collection reused as it was): everything else is cold.
+    HOT_FIELDS = ("slug", "path", "date", "stance", "draft", "translation_of", "provenance")
+    DERIVED = ("has_placed_annotations", "newest_day")
 
     slug: str
     path: str  # as shown in messages, relative to the site root
@@ -130,6 +138,20 @@ class Article(LazyTexts):
     translators: tuple[str, ...] = ()
     translation_notes_html: str = ""  # the translator's words
     translation_of_line: int = 0
+
+    @cached_property
+    def has_placed_annotations(self) -> bool:
+        """Whether an annotation is placed in the text: asked of every piece (the annotation
+        listings and export, their keys), which need not unpickle every piece's annotations."""
+        return any(annotation.span for annotation in self.annotations)
+
+    @cached_property
+    def newest_day(self) -> date | None:
+        """The newest day the piece records: its publication or import, a correction, an annotation."""
+        days = [self.date, self.provenance.imported if self.provenance else None,
+                *(correction.date for correction in self.corrections),
+                *(annotation.created for annotation in self.annotations)]
+        return max((day for day in days if day is not None), default=None)
 
 
 @dataclass(frozen=True)

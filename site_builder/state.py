@@ -45,7 +45,7 @@ CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the state: read without the rest
 LOCK_FILE = ".lock"  # held by whoever writes the state (see save_in_background)
 TEMPLATES_DIR = "templates"  # compiled templates (render.make_environment), checked by Jinja against their source
-FORMAT = 9  # bump when the layout of `BuildState` or its records changes
+FORMAT = 10  # bump when the layout of `BuildState` or its records changes
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class ReadRecord:
     summary_keys: dict[str, str] = field(default_factory=dict)  # "render key path" -> summary key
     related: dict = field(default_factory=dict)  # related reading's memo (collection.build_collection)
     citations: dict = field(default_factory=dict)  # the pieces' citations (citations.CitationMemo.kept)
+    published: dict = field(default_factory=dict)  # what each piece publishes, by summary key (published_pieces)
     # The annotation listings' pages as planned (annotation_pages.plan_listings), with the key of the
     # annotated pieces they were planned from (incremental.PageKeys.annotated_pieces_key).
     annotation_listings: tuple[str, tuple] = ("", ())
@@ -211,6 +212,13 @@ class BuildState:
 
     def keep_citations(self, kept: dict) -> None:
         self._read.citations = kept
+
+    def published_memo(self) -> dict:
+        """What each piece published, by its summary key (published.published_pieces)."""
+        return self._read.published
+
+    def keep_published(self, memo: dict) -> None:
+        self._read.published = memo
 
     def annotation_listings(self, basis: str) -> tuple | None:
         """The annotation listings' pages, if they were planned from `basis`."""

@@ -1,4 +1,4 @@
-"""Long texts of the build cache kept in a pack file beside its pickle, read back only when used.
+"""The build cache's objects saved in parts, each read back only when used.
 
 The articles' rendered bodies are most of the cache, yet an incremental build shows only the
 bodies of the pages it renders again. So when the cache is saved, the bodies go to an append-only
@@ -6,7 +6,9 @@ pack file (`bodies-*.pack`) and the pickle keeps only where each one is; loading
 the pickle alone, and each body is read from the pack the first time something asks for it
 (`LazyTexts`). A body already in the pack is not written again. A build also moves each body to
 the pack as soon as it is rendered (`PackWriter`), so that a clean build does not hold them all
-in memory.
+in memory. Likewise the fields of an object that no loop over every object reads (its cold
+fields) go to the pack as one pickle of their own, unpickled on first use: loading the cache
+then makes one call per object, not one per field, and reads none of them.
 
 The pack only grows while bodies change; when more of it is dead than alive, the next save
 writes a fresh pack and deletes the others. A process still using an old pack keeps reading it
@@ -26,6 +28,7 @@ from typing import Any, BinaryIO, Callable, Iterable
 
 PACK_PREFIX, PACK_SUFFIX = "bodies-", ".pack"
 _COMPACT_SLACK = 8_000_000  # dead bytes always tolerated: not worth rewriting a pack for
+_Layout = tuple  # (class, names of what is saved hot, names of the cold fields): LazyTexts._layout
 _saving = threading.local()  # .pack while a cache is being saved: only then are texts moved to a pack
 _loading = threading.local()  # .pack while a cache is being loaded: the pack its texts are in
 
@@ -63,82 +66,142 @@ class _Pack:
             pass
 
 
-class StoredText:
-    """A text in a pack, or on its way there (`text` set, `pack` not yet)."""
+class _Stored:
+    """Where an object's parts are in `pack`: an (offset, length) pair per LAZY_FIELDS entry, then
+    one for the pickle of its cold fields, those `layout` names (none yet: they are in the object)."""
 
-    __slots__ = ("pack", "offset", "length", "text")
+    __slots__ = ("pack", "spans", "layout")
 
-    def __init__(self, pack: _Pack | None = None, offset: int = 0, length: int = 0, text: str | None = None):
-        self.pack, self.offset, self.length, self.text = pack, offset, length, text
+    def __init__(self, pack: _Pack, spans: tuple[int, ...], layout: _Layout | None):
+        self.pack, self.spans, self.layout = pack, spans, layout
 
-    def read(self) -> str:
-        if self.text is not None:
-            return self.text
-        assert self.pack is not None
-        return self.pack.read(self.offset, self.length).decode("utf-8")
-
-    def put_in(self, pack: _Pack) -> None:
-        """Make sure the text is in `pack` (written there once), and let go of the copy in memory."""
-        if self.pack is None or self.pack.identity != pack.identity:
-            data = self.read().encode("utf-8")
-            self.pack, self.offset, self.length, self.text = pack, pack.append(data), len(data), None
-
-    def __reduce__(self) -> tuple:
-        """Pickled while a cache is saved: into the pack being written (once), then where it is."""
-        target: _Pack | None = getattr(_saving, "pack", None)
-        if target is None:  # pickled for any other reason: carry the text itself
-            return StoredText, (None, 0, 0, self.read())
-        self.put_in(target)
-        _saving.live_bytes += self.length
-        return _stored_in_loading_pack, (self.offset, self.length)
+    def read(self, index: int) -> bytes:
+        return self.pack.read(self.spans[2 * index], self.spans[2 * index + 1])
 
 
-def _stored_in_loading_pack(offset: int, length: int) -> StoredText:
-    return StoredText(_loading.pack, offset, length)
+def saved_apart(cls: type) -> type:
+    """Class decorator, over @dataclass, for a LazyTexts class with defaults among the fields
+    saved apart: dataclass leaves each default as a class attribute, which an object whose value
+    is still saved apart would read instead of reaching __getattr__. (Its __init__ keeps them.)"""
+    lazy = set(cls.LAZY_FIELDS)
+    hot = set(cls.__dataclass_fields__) if cls.HOT_FIELDS is None else set(cls.HOT_FIELDS)
+    for name in cls.__dataclass_fields__:
+        if (name in lazy or name not in hot) and name in cls.__dict__:
+            delattr(cls, name)
+    return cls
+
+
+def _restored(layout: _Layout, hot: dict[str, Any], spans: tuple[int, ...]) -> Any:
+    """An object as a save left it (`LazyTexts.__reduce_ex__`): its hot fields (`hot`, its
+    __dict__ to be), the rest where they are in the pack. One call per object, which is all
+    loading costs for it. The saved layout (pickled once) names the cold fields, so a state saved
+    by a class split otherwise is still read right."""
+    item = object.__new__(layout[0])
+    hot["_stored"] = _Stored(_loading.pack, spans, layout)
+    object.__setattr__(item, "__dict__", hot)
+    return item
 
 
 class LazyTexts:
-    """Mixin for a (frozen) dataclass whose `LAZY_FIELDS` may stay in the pack until first read.
+    """Mixin for a (frozen) dataclass saved with the cache in parts, each read back when used.
 
-    Pickled while a cache is saved, those fields become StoredText; pickled at any other time
-    (a digest, a result coming back from a worker process) the object is whole as usual. A field
-    that is not a str is stored as text by its `LAZY_CODECS` entry (encode, decode)."""
+    - `LAZY_FIELDS`, long texts: in the pack, read from it on first access (a field that is not
+      a str is stored as text by its `LAZY_CODECS` entry: encode, decode);
+    - `HOT_FIELDS` (None: every field not lazy), what a build reads of every object, with the
+      cached properties named in `DERIVED` (worked out from other fields, so that reading them
+      needs no other): in the cache's pickle;
+    - the other fields, cold: pickled together into the pack, unpickled all at once on first
+      access to any of them.
+    So loading the cache costs one call per object and its hot fields. Pickled at any other time
+    (a digest, a result coming back from a worker process) the object is whole as usual."""
 
     LAZY_FIELDS: tuple[str, ...] = ()
     LAZY_CODECS: dict[str, tuple[Callable[[Any], str], Callable[[str], Any]]] = {}
+    HOT_FIELDS: tuple[str, ...] | None = None
+    DERIVED: tuple[str, ...] = ()
+
+    @classmethod
+    def _layout(cls) -> _Layout:
+        """(the class, what is saved hot, the cold fields), worked out once per class."""
+        layout = cls.__dict__.get("_LAYOUT")
+        if layout is None:
+            fields = [name for name in cls.__dataclass_fields__ if name not in cls.LAZY_FIELDS]  # type: ignore[attr-defined]
+            hot = fields if cls.HOT_FIELDS is None else [name for name in fields if name in cls.HOT_FIELDS]
+            cold = tuple(name for name in fields if name not in hot)
+            shadowed = [name for name in cold + cls.LAZY_FIELDS if name in cls.__dict__]
+            if shadowed:
+                raise TypeError(f"{cls.__name__}: the defaults of {shadowed} would hide them when saved apart "
+                                "(decorate the dataclass with textstore.saved_apart)")
+            layout = cls._LAYOUT = (cls, tuple(hot) + cls.DERIVED, cold)  # type: ignore[attr-defined]
+        return layout
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """While a cache is saved: the texts and the cold fields' pickle into the pack being
+        written (once), and the object as one call (`_restored`) with where they are and its hot fields."""
+        target: _Pack | None = getattr(_saving, "pack", None)
+        if target is None:
+            return super().__reduce_ex__(protocol)  # whole (__getstate__)
+        layout = self._layout()
+        spans = self._put_in(target, layout)
+        _saving.live_bytes += sum(spans[1::2])
+        return _restored, (layout, {name: getattr(self, name) for name in layout[1]}, spans)
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        stored: dict[str, StoredText] = state.pop("_stored", {})
-        if getattr(_saving, "pack", None) is not None:
-            for name in self.LAZY_FIELDS:
-                if name not in stored and name in state:  # kept on the object: the next save reuses it
-                    stored[name] = StoredText(text=self._encoded(name, state[name]))
-                state.pop(name, None)
-            self.__dict__["_stored"] = state["_stored"] = stored
-        else:
-            for name, text in stored.items():
-                if name not in state:
-                    state[name] = self._decoded(name, text.read())
-        return state
+        """The whole object: its fields in their declared order, whether read back or not, and
+        not what DERIVED works out from them (a digest of a loaded copy is the original's)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}  # type: ignore[attr-defined]
 
     def move_to(self, pack: _Pack) -> None:
         """Put the texts in `pack` now and let go of them (they are read back when used)."""
-        stored = self.__dict__.setdefault("_stored", {})
+        self._put_in(pack)
         for name in self.LAZY_FIELDS:
-            if name in self.__dict__:
-                stored[name] = stored.get(name) or StoredText(text=self._encoded(name, self.__dict__[name]))
-                stored[name].put_in(pack)
-                del self.__dict__[name]
+            self.__dict__.pop(name, None)
 
     def __getattr__(self, name: str) -> Any:
-        """Called only for a field not in __dict__: a text still in the pack. Read it once."""
+        """Called only for a field not in __dict__: one still in the pack. Read it once."""
         stored = self.__dict__.get("_stored")
-        if stored is None or name not in stored:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        value = self._decoded(name, stored[name].read())
-        object.__setattr__(self, name, value)
-        return value
+        if stored is not None:
+            lazy = self.LAZY_FIELDS
+            if stored.layout is not None and name in stored.layout[2] and len(stored.spans) > 2 * len(lazy):
+                self.__dict__.update(zip(stored.layout[2], pickle.loads(stored.read(len(lazy)))))
+                return self.__dict__[name]
+            if name in lazy:
+                value = self._decoded(name, stored.read(lazy.index(name)).decode("utf-8"))
+                self.__dict__[name] = value
+                return value
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _put_in(self, pack: _Pack, layout: _Layout | None = None) -> tuple[int, ...]:
+        """Where the texts, and with `layout` the cold fields' pickle, are in `pack`: written
+        there unless they already are."""
+        values = self.__dict__
+        stored: _Stored | None = values.get("_stored")
+        old = stored.spans if stored is not None else ()
+        layout = layout or (stored.layout if stored is not None else None)  # cold fields already apart stay so
+        in_pack = stored is not None and stored.pack.identity == pack.identity
+        count = len(self.LAZY_FIELDS)
+        spans = list(old[:2 * count]) if in_pack and len(old) >= 2 * count else []
+        if not spans:
+            for index, name in enumerate(self.LAZY_FIELDS):
+                data = self._encoded(name, values[name]).encode("utf-8") if name in values else stored.read(index)
+                spans += (pack.append(data), len(data))
+        if layout is not None and layout[2]:
+            kept = len(old) > 2 * count and stored.layout == layout  # the pickle of these cold fields
+            if kept and in_pack:
+                spans += old[2 * count:2 * count + 2]
+            else:
+                data = stored.read(count) if kept else self._pickled(layout[2])
+                spans += (pack.append(data), len(data))
+        values["_stored"] = stored = _Stored(pack, tuple(spans), layout)
+        return stored.spans
+
+    def _pickled(self, names: tuple[str, ...]) -> bytes:
+        values = tuple(getattr(self, name) for name in names)
+        target, _saving.pack = getattr(_saving, "pack", None), None  # anything LazyTexts in them is saved whole
+        try:
+            return pickle.dumps(values, protocol=5)
+        finally:
+            _saving.pack = target
 
     def _encoded(self, name: str, value: Any) -> str:
         return self.LAZY_CODECS[name][0](value) if name in self.LAZY_CODECS else value

@@ -47,6 +47,7 @@ from site_builder.collection import Claim, Collection, Event
 from site_builder.parallel import in_chunks
 from site_builder.reader import Article
 from site_builder.render import OutputFile, PageJob, PageKind, render_files
+from site_builder.state import PlanRecord
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "annotations", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line", "stance_line", "translation_of_line"})
@@ -106,7 +107,7 @@ def summary_key(article: Article) -> str:
 class KeysRecord:
     """One build's page keys and what they were made from, kept by the cache for the next."""
 
-    basis: tuple[str, str]  # (site key, summaries of every article)
+    basis: tuple[str, str, str]  # (site key, summaries of every article, the standalone pages)
     keys: dict[str, str]  # page path -> dependency key
     full_keys: dict[str, str]  # article slug -> full key
     # Pages chosen by their pieces' bodies (CHOSEN_BY_BODIES) -> a hash of what they declared: which
@@ -117,6 +118,9 @@ class KeysRecord:
     listing_keys: dict[str, str] = field(default_factory=dict)
     # A piece's full key -> what the data files show of its body (`_data_body`).
     data_bodies: dict[str, str] = field(default_factory=dict)
+    # The build's plan in outline (render.plan_site), which holds while the basis does. A record
+    # saved without it reads as None (its class's default): the next build plans every page.
+    plan: PlanRecord | None = None
 
 
 def summaries(articles: Iterable[Article], full_keys: dict[str, str],
@@ -171,17 +175,27 @@ class PageKeys:
             everything = digest(everything, [full_keys[a.slug] for a in collection.articles])
             site_key = digest(site_key, everything)
         self.site_key, self.everything = site_key, everything
-        # With the same site key and summaries, the collection is the same (it is made from those),
-        # and so is every page's key but those of pages showing a body that changed.
-        self.last = last if last is not None and last.basis == (site_key, everything) else None
+        # A standalone page shows itself alone: no other page's key covers it, but it is part of the collection.
+        self._basis = (site_key, everything, digest(collection.pages))
+        # With the same site key, summaries and standalone pages, the collection is the same (it is
+        # made from those), and so is every page's key but those of pages showing a body that changed.
+        self.last = last if last is not None and last.basis == self._basis else None
 
-    def record(self, keys: dict[str, str]) -> "KeysRecord":
-        """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave)."""
+    def record(self, keys: dict[str, str], plan: PlanRecord | None = None) -> "KeysRecord":
+        """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave), with the
+        build's `plan` in outline."""
         # A build whose data files' keys were all the last build's needed no piece's data body:
         # the last build's are still the ones to reuse.
         data_bodies = self._data_body_memo or self._known_data_body_memo
-        return KeysRecord((self.site_key, self.everything), keys, self.full, self._declared, self._listing_keys,
-                          data_bodies)
+        return KeysRecord(self._basis, keys, self.full, self._declared, self._listing_keys, data_bodies, plan)
+
+    def last_keys_but(self, paths: Iterable[str]) -> dict[str, str]:
+        """The last build's page keys, but for the pages among `paths` (a plan made from the last
+        one: the files of the sections it planned again): the pages it kept have them still."""
+        keys = dict(self.last.keys)
+        for path in paths:
+            keys.pop(path, None)
+        return keys
 
     def of_all(self, jobs: Iterable[PageJob]) -> dict[str, str]:
         """`of` each job, by path. The usual case of an edit build, a page that shows no changed
@@ -265,6 +279,11 @@ class PageKeys:
             key = digest(listing_key(self._articles_by_slug[slug]))
         self._listing_keys[full] = key
         return key
+
+    @property
+    def changed_bodies(self) -> frozenset[str]:
+        """The pieces whose body changed since the last build (see `_changed_bodies`)."""
+        return self._changed_bodies
 
     @cached_property
     def _changed_bodies(self) -> frozenset[str]:

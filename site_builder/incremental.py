@@ -121,6 +121,7 @@ class KeysRecord:
     # The build's plan in outline (render.plan_site), which holds while the basis does. A record
     # saved without it reads as None (its class's default): the next build plans every page.
     plan: PlanRecord | None = None
+    annotated: str = ""  # the build's `annotated_pieces_key` ("" in a record saved without it)
 
 
 def summaries(articles: Iterable[Article], full_keys: dict[str, str],
@@ -163,6 +164,8 @@ class PageKeys:
         self._listing: dict[tuple[str, ...], str] = {}
         self._listing_keys: dict[str, str] = {}  # full key -> listing key, for the next build
         self._known_listing_keys = last.listing_keys if last is not None else {}
+        self._annotated = ""  # annotated_pieces_key, once made
+        self._annotated_kept = False  # it was the last build's: its listing keys are carried over
         self._declared: dict[str, str] = {}
         self._data_keys: dict[tuple, str] = {}
         self._data_body_memo: dict[str, str] = {}  # for the next build (KeysRecord.data_bodies)
@@ -187,7 +190,19 @@ class PageKeys:
         # A build whose data files' keys were all the last build's needed no piece's data body:
         # the last build's are still the ones to reuse.
         data_bodies = self._data_body_memo or self._known_data_body_memo
-        return KeysRecord(self._basis, keys, self.full, self._declared, self._listing_keys, data_bodies, plan)
+        return KeysRecord(self._basis, keys, self.full, self._declared, self._every_listing_key(), data_bodies, plan,
+                          self._annotated)
+
+    def _every_listing_key(self) -> dict[str, str]:
+        """The listing key of every annotated piece, by its full key, for the next build: made by
+        this one, or the last build's for the pieces whose body did not change."""
+        if not self._annotated_kept:
+            return self._listing_keys  # annotated_pieces_key made every one
+        keys = dict(self._known_listing_keys)
+        for slug in self._changed_bodies:
+            keys.pop(self.last.full_keys.get(slug), None)
+        keys.update(self._listing_keys)
+        return keys
 
     def last_keys_but(self, paths: Iterable[str]) -> dict[str, str]:
         """The last build's page keys, but for the pages among `paths` (a plan made from the last
@@ -218,7 +233,7 @@ class PageKeys:
         if chosen_by_bodies:
             declared = self._declared[job.path] = self._declaration(job)
         if last is not None and job.path in last.keys:
-            if self._changed_bodies.isdisjoint(job.in_full) and \
+            if (self._changed_bodies.isdisjoint(job.in_full) or self._listed_as_before(job)) and \
                     (not chosen_by_bodies or last.declared.get(job.path) == declared):
                 return last.keys[job.path]
         subject = job.subject
@@ -251,8 +266,33 @@ class PageKeys:
         """What the annotation listings are planned from (annotation_pages.plan_listings): the
         annotated pieces in the collection's order, their dates and what the listings show of
         their annotations. The same key plans the same pages."""
-        return digest("\n".join(f"{a.slug} {a.date} {self._listing_key(a.slug)}"  # one string: quicker to hash
-                                for a in self.collection.articles if a.annotations))
+        if self._annotated:
+            return self._annotated
+        last = self.last
+        if last is not None and last.annotated and all(self._listed_as_before_for(slug) for slug in self._changed_bodies):
+            # The same summaries (the order, the dates), and every piece listed as before.
+            self._annotated, self._annotated_kept = last.annotated, True
+        else:
+            self._annotated = digest("\n".join(f"{a.slug} {a.date} {self._listing_key(a.slug)}"  # one string: quicker to hash
+                                               for a in self.collection.articles if a.annotations))
+        return self._annotated
+
+    def _listed_as_before(self, job: PageJob) -> bool:
+        """Whether a page that shows pieces' listing keys rather than their bodies (a page of an
+        annotation listing, annotations.jsonld, data/annotations.csv) shows each changed piece as
+        the last build did (its summary is the same: `last`)."""
+        shows_listings = job.kind is PageKind.ANNOTATIONS or \
+            (job.kind is PageKind.DATA and job.subject.dataset == "annotations")
+        return shows_listings and all(self._listed_as_before_for(slug)
+                                      for slug in self._changed_bodies.intersection(job.in_full))
+
+    def _listed_as_before_for(self, slug: str) -> bool:
+        """Whether a piece whose body changed has the listing key it had (or had and has no annotations)."""
+        article = self._articles_by_slug.get(slug)
+        if article is None:  # not published (a hidden draft): on no listing, now or before
+            return True
+        before = self._known_listing_keys.get(self.last.full_keys.get(slug))
+        return before == (self._listing_key(slug) if article.annotations else None)
 
     @staticmethod
     def _declaration(job: PageJob) -> str:

@@ -103,7 +103,7 @@ class Report:
     pages_rendered: int = 0
     search_pending: bool = False  # the search index predates this build's pages (BuildOptions.search_later)
     state: BuildState | None = None  # the build state as this build left it
-    plan: SitePlan | None = None  # every planned file, and the environment that rendered the pages
+    plan: SitePlan | None = None  # every planned file (or kept: KeptFiles), and the environment that rendered the pages
 
 
 def check(config: SiteConfig, include_drafts: bool = False) -> Report:
@@ -288,7 +288,8 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
         pages = plan.pages
         page_keys = keys.of_all(pages)
         if plan.replanned is not None:  # the pages of the sections kept have the last build's keys
-            page_keys = keys.last_keys_but(plan.replanned) | page_keys
+            page_keys, planned_keys = keys.last_keys_but(plan.replanned), page_keys
+            page_keys.update(planned_keys)
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, config.root)]) from None
     previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything

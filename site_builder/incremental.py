@@ -25,7 +25,9 @@ stances' order, the blindspot rule): the keys above cover them, so an edit redra
 charts of the pages that show that piece.
 
 So a change to an article's text re-renders its page (and its source page) only; a new title
-also re-renders the pages that list it. This holds for themes that show the body only on the
+also re-renders the pages that list it. While only bodies changed (`PageKeys.last`), an edit
+build does not even plan the other pages: it starts from the last build's plan in outline
+(`KeysRecord.plan`, render.plan_site) and keeps their files and keys. This holds for themes that show the body only on the
 article's own page and reach the collection only through the lookups the default theme uses;
 `theme_is_tracked` checks the templates for that, and otherwise every page depends on every
 article in full (still correct, just slower).

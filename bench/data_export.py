@@ -27,7 +27,7 @@ from site_builder.data_export import plan_data
 from site_builder.data_memo import RowMemo
 from site_builder.datasets import DATASETS
 from site_builder.incremental import PageKeys
-from site_builder.render import PageKind
+from site_builder.render import PageKind, planned_paths
 
 
 def best_of(repeat: int, step) -> float:
@@ -50,7 +50,7 @@ def main() -> None:
     collection = state._read.collection.collection  # noqa: SLF001 (a benchmark may look inside)
     print(f"{len(collection.articles):,} pieces, {len(collection.claims):,} claims, "
           f"{len(collection.outlets):,} outlets, {len(collection.events):,} events")
-    planned = [item.path for item in report.plan.items]
+    planned = planned_paths(report.plan.items)  # a plan made from the last one keeps files (KeptFiles)
     items, _ = plan_data(collection, config, planned)
     jobs = [item for item in items if getattr(item, "kind", None) is PageKind.DATA]
     print(f"plan the data files: {best_of(args.repeat, lambda: plan_data(collection, config, planned)):.3f} s")

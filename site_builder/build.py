@@ -41,7 +41,7 @@ from site_builder.published import unrecorded_changes
 from site_builder.reader import read_articles, renderer_for
 from site_builder.render import OutputFile, PageJob, SitePlan, plan_site, template_problem, theme_dirs
 from site_builder.search import INDEX_DIR, SearchIndexError, index_is_partial
-from site_builder.state import BuildState, BuildSummary, CollectionRecord, OutputRecord, SearchRecord
+from site_builder.state import BuildState, BuildSummary, CollectionRecord, OutputRecord, PlanRecord, SearchRecord
 from site_builder.state import cache_dir, compiled_templates_dir, last_build
 from site_builder.writers import KeptFiles, Staging, Written, write_site
 
@@ -104,7 +104,7 @@ class Report:
     pages_rendered: int = 0
     search_pending: bool = False  # the search index predates this build's pages (BuildOptions.search_later)
     state: BuildState | None = None  # the build state as this build left it
-    plan: SitePlan | None = None  # every planned file, and the environment that rendered the pages
+    plan: SitePlan | None = None  # every planned file (or kept: KeptFiles), and the environment that rendered the pages
 
 
 def check(config: SiteConfig, include_drafts: bool = False) -> Report:
@@ -268,23 +268,50 @@ def _citations(collection: Collection, config: SiteConfig, state: BuildState, jo
 def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: str, state: BuildState,
           output: OutputRecord, staging: Staging, core_only: bool,
           citations: CitationMemo) -> tuple[SitePlan, KeysRecord, list[PageJob]]:
-    """Step 4: every page planned with its dependency key; the stale ones are those to render."""
+    """Step 4: every page planned with its dependency key; the stale ones are those to render.
+
+    When only pieces' bodies changed since the last build, and build/ is what it wrote, only the
+    pages that may show a change are planned (render.plan_site with the last plan): the others
+    are the last build's, with their keys."""
     try:
         full_keys = state.full_keys()
-        keys = PageKeys(collection, _site_key(key, config, themes), full_keys, theme_is_tracked(themes),
+        tracked = theme_is_tracked(themes)
+        keys = PageKeys(collection, _site_key(key, config, themes), full_keys, tracked,
                         state.summary_memo(), state.page_keys(), state.summary_keys())
         listings = () if core_only else _annotation_listings(collection, keys, state)
-        plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
-                         RowMemo(cache_dir(config.root), key, full_keys), citations, listings)
+        last = _last_plan(keys, output, core_only, tracked)
+
+        def planned(last: PlanRecord | None) -> SitePlan:
+            return plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
+                             RowMemo(cache_dir(config.root), key, full_keys), citations, listings,
+                             last, keys.changed_bodies if last is not None else ())
+
+        plan = planned(last)
+        if last is not None and not staging.previous_if_linked():  # build/ lost files since: plan everything
+            plan = planned(None)
         pages = plan.pages
         page_keys = keys.of_all(pages)
+        if plan.replanned is not None:  # the pages of the sections kept have the last build's keys
+            page_keys, planned_keys = keys.last_keys_but(plan.replanned), page_keys
+            page_keys.update(planned_keys)
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, config.root)]) from None
     previous = staging.previous_if_linked()  # {} if build/ lost files since: render everything
     written_keys = output.page_keys.keys if output.page_keys else {}
     stale = [page for page in pages
              if not (page.path in previous and written_keys.get(page.path) == page_keys[page.path])]
-    return plan, keys.record(page_keys), stale
+    return plan, keys.record(page_keys, plan.outline), stale
+
+
+def _last_plan(keys: PageKeys, output: OutputRecord, core_only: bool, tracked: bool) -> PlanRecord | None:
+    """The last build's plan in outline, to start this one from: while only pieces' bodies
+    changed since (the page keys' basis is the last build's, which also means the same code,
+    options, theme and summaries) and build/ is what that build wrote. A theme the keys cannot
+    follow (`theme_is_tracked`) makes any page show any body: then every page is planned."""
+    last = keys.last
+    if core_only or not tracked or last is None or last is not output.page_keys:
+        return None
+    return last.plan
 
 
 def _annotation_listings(collection: Collection, keys: PageKeys, state: BuildState) -> tuple[PlannedPage, ...]:
@@ -324,12 +351,15 @@ def _render_and_write(plan: SitePlan, stale: list[PageJob], staging: Staging, th
                                         code=codes.SEARCH_INDEX_FAILED)]) from None
 
 
-def _made_already(items: list[PageJob | OutputFile], stale_paths: set[str]) -> Iterator[OutputFile | KeptFiles]:
-    """The plan's files made already, and the files of the pages not to render again (the last
-    build's are kept), in the plan's order."""
+def _made_already(items: list[PageJob | OutputFile | KeptFiles],
+                  stale_paths: set[str]) -> Iterator[OutputFile | KeptFiles]:
+    """The plan's files made already, and the files to keep (the last build's): those the plan
+    keeps, and those of the pages not to render again, in the plan's order."""
     kept: list[str] = []
     for item in items:
-        if not isinstance(item, PageJob):
+        if isinstance(item, KeptFiles):
+            kept.extend(item.paths)
+        elif not isinstance(item, PageJob):
             if kept:
                 yield KeptFiles(kept)
                 kept = []

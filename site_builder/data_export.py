@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from site_builder.annotation_export import EXPORT_PATH, annotated_articles
 from site_builder.collection import Collection
@@ -32,6 +32,9 @@ from site_builder.config import SiteConfig
 from site_builder.data_memo import DatasetLines, RowMemo
 from site_builder.datasets import DATASETS, Addresses, Dataset, data_date, iso
 from site_builder.urls import absolute, has_origin
+
+if TYPE_CHECKING:
+    from site_builder.reader import Article
 
 DATA_DIR = "data/"
 DATA_PAGE = "data/index.html"
@@ -77,6 +80,9 @@ DATA_FILES: tuple[DataFile, ...] = (
 )
 
 
+_DATA_PATHS = frozenset(file.path for file in DATA_FILES)
+
+
 @dataclass(frozen=True)
 class DataSubject:
     """What a data file or the Data page declares it shows (its key, incremental.PageKeys): a
@@ -89,20 +95,23 @@ class DataSubject:
 
 # --- planning -----------------------------------------------------------------------------------
 
-def plan_data(collection: Collection, config: SiteConfig, planned: list[str],
-              memo: RowMemo | None = None) -> tuple[list, Any]:
+def plan_data(collection: Collection, config: SiteConfig, planned: Iterable[str],
+              memo: RowMemo | None = None, annotated: list[Article] | None = None) -> tuple[list, Any]:
     """The data files as pages to make (each remade only when what it shows changed), their
     schemas, and the Data page, which links the files of DATA_FILES among `planned` (every path
     planned so far) or among the data files.
 
     A job's pieces in full are those whose bodies it shows something of: every piece's word count,
     provenance and annotations' keys for pieces, the annotated pieces' annotations for
-    annotations.csv. `memo`: the records the last build made (data_memo.RowMemo)."""
+    annotations.csv. `memo`: the records the last build made (data_memo.RowMemo). `annotated`:
+    `annotation_export.annotated_articles` of the collection, when the caller has it."""
     from site_builder.render import OutputFile, PageJob, PageKind  # render plans these: imported when it does
 
     day = data_date(collection)
+    if annotated is None:
+        annotated = annotated_articles(collection)
     bodies = {"pieces": tuple([article.slug for article in collection.articles]),
-              "annotations": tuple([article.slug for article in annotated_articles(collection)])}
+              "annotations": tuple([article.slug for article in annotated])}
     items: list = []
     for dataset in DATASETS:
         subject = DataSubject(dataset.name, day)
@@ -113,7 +122,7 @@ def plan_data(collection: Collection, config: SiteConfig, planned: list[str],
                                  PageKind.DATA, subject, bodies.get(dataset.name, ())))
         if dataset.json:
             items.append(OutputFile(f"{DATA_DIR}{dataset.name}.schema.json", dataset_schema(dataset, config)))
-    written = set(planned) | {item.path for item in items}
+    written = _DATA_PATHS.intersection(planned) | {item.path for item in items}
     files = tuple(file for file in DATA_FILES if file.path in written)
     context = {"data_files": files, "datasets": DATASETS, "data_date": day, "field_kind": field_kind,
                "counts": {"pieces": len(collection.articles), "claims": len(collection.claims),

@@ -165,16 +165,20 @@ def json_feed(collection: Collection, config: SiteConfig, words: Interface) -> b
     return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def sitemap_xml(config: SiteConfig, pages: list[tuple[str, date | None]]) -> bytes:
-    """sitemap.xml: every page (its address under the base, last known date) so search engines find all."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+def sitemap_lines(config: SiteConfig, pages: list[tuple[str, date | None]]) -> list[str]:
+    """sitemap.xml's line of each page (its address under the base, last known date), so search
+    engines find all: an edit build keeps the last build's lines, and makes only those of the
+    pages it plans again (render.plan_site)."""
     site = absolute(config)  # every page's address is this plus its path: computed once, not per page
-    for path, modified in pages:
-        lines.append(f"  <url><loc>{html.escape(site + path.lstrip('/'), quote=False)}</loc>"
-                     + (f"<lastmod>{modified.isoformat()}</lastmod>" if modified else "") + "</url>")
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return [f"  <url><loc>{html.escape(site + path.lstrip('/'), quote=False)}</loc>"
+            + (f"<lastmod>{modified.isoformat()}</lastmod>" if modified else "") + "</url>" for path, modified in pages]
+
+
+def sitemap_of(lines: list[str]) -> bytes:
+    """sitemap.xml of its pages' lines (`sitemap_lines`)."""
+    return ("\n".join(['<?xml version="1.0" encoding="UTF-8"?>',
+                       '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', *lines, "</urlset>"])
+            + "\n").encode("utf-8")
 
 
 def robots_txt(config: SiteConfig) -> bytes:

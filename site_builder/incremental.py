@@ -25,7 +25,9 @@ stances' order, the blindspot rule): the keys above cover them, so an edit redra
 charts of the pages that show that piece.
 
 So a change to an article's text re-renders its page (and its source page) only; a new title
-also re-renders the pages that list it. This holds for themes that show the body only on the
+also re-renders the pages that list it. While only bodies changed (`PageKeys.last`), an edit
+build does not even plan the other pages: it starts from the last build's plan in outline
+(`KeysRecord.plan`, render.plan_site) and keeps their files and keys. This holds for themes that show the body only on the
 article's own page and reach the collection only through the lookups the default theme uses;
 `theme_is_tracked` checks the templates for that, and otherwise every page depends on every
 article in full (still correct, just slower).
@@ -47,6 +49,7 @@ from site_builder.collection import Claim, Collection, Event
 from site_builder.parallel import in_chunks
 from site_builder.reader import Article
 from site_builder.render import OutputFile, PageJob, PageKind, render_files
+from site_builder.state import PlanRecord
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "annotations", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line", "stance_line", "translation_of_line"})
@@ -106,7 +109,7 @@ def summary_key(article: Article) -> str:
 class KeysRecord:
     """One build's page keys and what they were made from, kept by the cache for the next."""
 
-    basis: tuple[str, str]  # (site key, summaries of every article)
+    basis: tuple[str, str, str]  # (site key, summaries of every article, the standalone pages)
     keys: dict[str, str]  # page path -> dependency key
     full_keys: dict[str, str]  # article slug -> full key
     # Pages chosen by their pieces' bodies (CHOSEN_BY_BODIES) -> a hash of what they declared: which
@@ -117,6 +120,10 @@ class KeysRecord:
     listing_keys: dict[str, str] = field(default_factory=dict)
     # A piece's full key -> what the data files show of its body (`_data_body`).
     data_bodies: dict[str, str] = field(default_factory=dict)
+    # The build's plan in outline (render.plan_site), which holds while the basis does. A record
+    # saved without it reads as None (its class's default): the next build plans every page.
+    plan: PlanRecord | None = None
+    annotated: str = ""  # the build's `annotated_pieces_key` ("" in a record saved without it)
 
 
 def summaries(articles: Iterable[Article], full_keys: dict[str, str],
@@ -159,6 +166,8 @@ class PageKeys:
         self._listing: dict[tuple[str, ...], str] = {}
         self._listing_keys: dict[str, str] = {}  # full key -> listing key, for the next build
         self._known_listing_keys = last.listing_keys if last is not None else {}
+        self._annotated = ""  # annotated_pieces_key, once made
+        self._annotated_kept = False  # it was the last build's: its listing keys are carried over
         self._declared: dict[str, str] = {}
         self._data_keys: dict[tuple, str] = {}
         self._data_body_memo: dict[str, str] = {}  # for the next build (KeysRecord.data_bodies)
@@ -171,17 +180,39 @@ class PageKeys:
             everything = digest(everything, [full_keys[a.slug] for a in collection.articles])
             site_key = digest(site_key, everything)
         self.site_key, self.everything = site_key, everything
-        # With the same site key and summaries, the collection is the same (it is made from those),
-        # and so is every page's key but those of pages showing a body that changed.
-        self.last = last if last is not None and last.basis == (site_key, everything) else None
+        # A standalone page shows itself alone: no other page's key covers it, but it is part of the collection.
+        self._basis = (site_key, everything, digest(collection.pages))
+        # With the same site key, summaries and standalone pages, the collection is the same (it is
+        # made from those), and so is every page's key but those of pages showing a body that changed.
+        self.last = last if last is not None and last.basis == self._basis else None
 
-    def record(self, keys: dict[str, str]) -> "KeysRecord":
-        """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave)."""
+    def record(self, keys: dict[str, str], plan: PlanRecord | None = None) -> "KeysRecord":
+        """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave), with the
+        build's `plan` in outline."""
         # A build whose data files' keys were all the last build's needed no piece's data body:
         # the last build's are still the ones to reuse.
         data_bodies = self._data_body_memo or self._known_data_body_memo
-        return KeysRecord((self.site_key, self.everything), keys, self.full, self._declared, self._listing_keys,
-                          data_bodies)
+        return KeysRecord(self._basis, keys, self.full, self._declared, self._every_listing_key(), data_bodies, plan,
+                          self._annotated)
+
+    def _every_listing_key(self) -> dict[str, str]:
+        """The listing key of every annotated piece, by its full key, for the next build: made by
+        this one, or the last build's for the pieces whose body did not change."""
+        if not self._annotated_kept:
+            return self._listing_keys  # annotated_pieces_key made every one
+        keys = dict(self._known_listing_keys)
+        for slug in self._changed_bodies:
+            keys.pop(self.last.full_keys.get(slug), None)
+        keys.update(self._listing_keys)
+        return keys
+
+    def last_keys_but(self, paths: Iterable[str]) -> dict[str, str]:
+        """The last build's page keys, but for the pages among `paths` (a plan made from the last
+        one: the files of the sections it planned again): the pages it kept have them still."""
+        keys = dict(self.last.keys)
+        for path in paths:
+            keys.pop(path, None)
+        return keys
 
     def of_all(self, jobs: Iterable[PageJob]) -> dict[str, str]:
         """`of` each job, by path. The usual case of an edit build, a page that shows no changed
@@ -204,7 +235,7 @@ class PageKeys:
         if chosen_by_bodies:
             declared = self._declared[job.path] = self._declaration(job)
         if last is not None and job.path in last.keys:
-            if self._changed_bodies.isdisjoint(job.in_full) and \
+            if (self._changed_bodies.isdisjoint(job.in_full) or self._listed_as_before(job)) and \
                     (not chosen_by_bodies or last.declared.get(job.path) == declared):
                 return last.keys[job.path]
         subject = job.subject
@@ -237,8 +268,33 @@ class PageKeys:
         """What the annotation listings are planned from (annotation_pages.plan_listings): the
         annotated pieces in the collection's order, their dates and what the listings show of
         their annotations. The same key plans the same pages."""
-        return digest("\n".join(f"{a.slug} {a.date} {self._listing_key(a.slug)}"  # one string: quicker to hash
-                                for a in self.collection.articles if a.has_placed_annotations))
+        if self._annotated:
+            return self._annotated
+        last = self.last
+        if last is not None and last.annotated and all(self._listed_as_before_for(slug) for slug in self._changed_bodies):
+            # The same summaries (the order, the dates), and every piece listed as before.
+            self._annotated, self._annotated_kept = last.annotated, True
+        else:
+            self._annotated = digest("\n".join(f"{a.slug} {a.date} {self._listing_key(a.slug)}"  # one string: quicker to hash
+                                               for a in self.collection.articles if a.has_placed_annotations))
+        return self._annotated
+
+    def _listed_as_before(self, job: PageJob) -> bool:
+        """Whether a page that shows pieces' listing keys rather than their bodies (a page of an
+        annotation listing, annotations.jsonld, data/annotations.csv) shows each changed piece as
+        the last build did (its summary is the same: `last`)."""
+        shows_listings = job.kind is PageKind.ANNOTATIONS or \
+            (job.kind is PageKind.DATA and job.subject.dataset == "annotations")
+        return shows_listings and all(self._listed_as_before_for(slug)
+                                      for slug in self._changed_bodies.intersection(job.in_full))
+
+    def _listed_as_before_for(self, slug: str) -> bool:
+        """Whether a piece whose body changed has the listing key it had (or had and has no annotations)."""
+        article = self._articles_by_slug.get(slug)
+        if article is None:  # not published (a hidden draft): on no listing, now or before
+            return True
+        before = self._known_listing_keys.get(self.last.full_keys.get(slug))
+        return before == (self._listing_key(slug) if article.has_placed_annotations else None)
 
     @staticmethod
     def _declaration(job: PageJob) -> str:
@@ -265,6 +321,11 @@ class PageKeys:
             key = digest(listing_key(self._articles_by_slug[slug]))
         self._listing_keys[full] = key
         return key
+
+    @property
+    def changed_bodies(self) -> frozenset[str]:
+        """The pieces whose body changed since the last build (see `_changed_bodies`)."""
+        return self._changed_bodies
 
     @cached_property
     def _changed_bodies(self) -> frozenset[str]:

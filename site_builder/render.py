@@ -17,9 +17,10 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from functools import partial
+from functools import cached_property, partial
+from itertools import accumulate
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Container
 
 import jinja2
 from markupsafe import Markup
@@ -38,13 +39,14 @@ from site_builder.config import SiteConfig
 from site_builder.data_export import DATA_TEMPLATE, make_data_file, plan_data
 from site_builder.data_memo import RowMemo
 from site_builder.errors import ContentError, Problem, display_path
-from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_xml
+from site_builder.feeds import atom_feed, corrections_feed, feed_articles, json_feed, robots_txt, sitemap_lines, sitemap_of
 from site_builder.i18n import Interface, interface_for
 from site_builder.jsonld import annotated_reading, claim_review, script_json
 from site_builder.languages import language_name, lang_attributes
 from site_builder.markup import LinkTarget, internal_link_attributes
 from site_builder.related import reason_in
 from site_builder.reader import Article
+from site_builder.state import PlanRecord
 from site_builder.urls import absolute, has_origin, url_for
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -57,6 +59,19 @@ class OutputFile:
 
     path: str
     content: bytes
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.path,)
+
+
+@dataclass(frozen=True)
+class KeptFiles:
+    """Files of the previous build to keep as they are (pages not rendered again, a plan's
+    sections kept from the last build's): given to the writer as one item, rather than an
+    OutputFile with no bytes per file."""
+
+    paths: list[str]
 
 
 def default_theme_dir() -> Path:
@@ -278,11 +293,16 @@ class PageJob:
 
 @dataclass(frozen=True)
 class SitePlan:
-    """Every file of a site before rendering: pages to render (PageJob) and files made already
-    (OutputFile), with the environment that renders them."""
+    """Every file of a site before rendering: pages to render (PageJob), files made already
+    (OutputFile) and the last build's files kept as they are (KeptFiles), with the environment
+    that renders the pages and the plan in outline for the next build."""
 
     env: jinja2.Environment
-    items: list[PageJob | OutputFile] = field(default_factory=list)
+    items: list[PageJob | OutputFile | KeptFiles] = field(default_factory=list)
+    outline: PlanRecord | None = None  # None for a `core_only` plan: no build starts from it
+    # A plan made from the last one (`plan_site`'s `last`): the last plan's files of the sections
+    # planned again; the others are kept. None: every section was planned.
+    replanned: tuple[str, ...] | None = None
 
     @property
     def pages(self) -> list[PageJob]:
@@ -292,7 +312,8 @@ class SitePlan:
 def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], core_only: bool = False,
               compiled_templates: Path | None = None, data_rows: RowMemo | None = None,
               citations: CitationMemo | None = None,
-              annotation_listings: tuple[PlannedPage, ...] | None = None) -> SitePlan:
+              annotation_listings: tuple[PlannedPage, ...] | None = None,
+              last: PlanRecord | None = None, changed: Container[str] = ()) -> SitePlan:
     """Every page of the site as a job to render, then the feeds, sitemap and robots.txt as files.
 
     Static assets are copied by the writer. Each page is listed in the sitemap with the newest
@@ -302,7 +323,25 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     (home, articles, outlet and tag lists) for like-for-like benchmarks. `data_rows` holds the data
     files' records as the last build made them (data_memo.RowMemo). `annotation_listings`
     is `annotation_pages.plan_listings` of the collection's articles when the caller has it.
+
+    `last` is the last build's plan in outline, given when this collection has the same site key
+    and pieces' summaries as that build's (incremental.PageKeys.last), with `changed`, the pieces
+    whose body changed since: then only the sections that may differ are planned, `changed`'s
+    and `REPLANNED`, and the other sections are the last build's files, kept.
     """
+    env, assets = _environment(collection, config, themes, compiled_templates, citations)
+    plan = _Planner(collection, config, env, assets, data_rows, annotation_listings, last)
+    if last is None:
+        _plan_every_section(plan, core_only)
+    else:
+        _plan_again(plan, changed)
+    return plan.made(outlined=not core_only)
+
+
+def _environment(collection: Collection, config: SiteConfig, themes: list[Path], compiled_templates: Path | None,
+                 citations: CitationMemo | None) -> tuple[jinja2.Environment, ThemeAssets]:
+    """The plan's environment (`make_environment` with the collection and the assets), and the
+    theme's assets, which the pages name by their fingerprinted paths."""
     env = make_environment(config, themes, compiled_templates)
     env.globals["collection"] = collection
     once = env.globals["once_per_article"] = _once_per_article()
@@ -312,108 +351,289 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
     env.globals["annotations_listed"] = has_annotations(collection.articles)  # /annotations/ exists
     assets = ThemeAssets([t / "static" for t in themes], {"pygments.css": pygments_css(config.pygments_style)})
     env.globals["asset"] = lambda name: url_for(config, assets.path(name))  # minified, fingerprinted
-    items: list[PageJob | OutputFile] = [OutputFile(asset.path, asset.content) for asset in assets]
-    sitemap: list[tuple[str, date | None]] = []
+    return env, assets
 
-    def add(job: PageJob, modified: date | None) -> None:
-        sitemap.append((_served_at(job.path), modified))
-        items.append(job)
 
-    def listing(template: str, path: str, modified: date | None, **context: Any) -> None:
-        add(PageJob(path, template, context), modified)
+class _Planner:
+    """A plan being made, section by section (state.PlanRecord): its items, every file they make
+    and every page's line of the sitemap, in plan order. The planners of each kind of page call
+    `add` (a page), `file` (any other file), `listing` and `about`."""
 
-    def about(kind: PageKind, path: str, modified: date | None, subject: Any) -> None:
+    def __init__(self, collection: Collection, config: SiteConfig, env: jinja2.Environment, assets: ThemeAssets,
+                 data_rows: RowMemo | None, annotation_listings: tuple[PlannedPage, ...] | None,
+                 last: PlanRecord | None):
+        self.collection, self.config, self.env, self.assets = collection, config, env, assets
+        self.words: Interface = env.globals["interface"]
+        self.data_rows, self.annotation_listings, self.last = data_rows, annotation_listings, last
+        self.items: list[PageJob | OutputFile | KeptFiles] = []
+        self.files: list[str] = []
+        # The sitemap's lines: kept from the last plan (text), or a page's (address, date), made
+        # into text in one go (`_unwritten` says where).
+        self.lines: list[str | tuple[str, date | None]] = []
+        self._unwritten: list[list[int]] = []
+        self.sections: list[str] = []
+        self.file_counts: list[int] = []
+        self.line_counts: list[int] = []
+        self.replanned: list[str] = []
+        if last is not None:  # where each section of the last plan starts
+            self._file_starts = list(accumulate(last.file_counts, initial=0))
+            self._line_starts = list(accumulate(last.line_counts, initial=0))
+
+    @cached_property
+    def annotated(self) -> list[Article]:
+        """The pieces with placed annotations (annotations.jsonld and data/annotations.csv show them)."""
+        return annotated_articles(self.collection)
+
+    def add(self, job: PageJob, modified: date | None) -> None:
+        """A page, listed in the sitemap with the date its content last changed."""
+        self.lines.append((_served_at(job.path), modified))
+        self.file(job)
+
+    def file(self, item: PageJob | OutputFile | KeptFiles) -> None:
+        """A file that is no page to list in the sitemap (or files, for a job making several)."""
+        self.items.append(item)
+        self.files.extend(item.paths)
+
+    def listing(self, template: str, path: str, modified: date | None, **context: Any) -> None:
+        self.add(PageJob(path, template, context), modified)
+
+    def about(self, kind: PageKind, path: str, modified: date | None, subject: Any) -> None:
         """A page about one outlet, tag, event or claim: its template is named after its kind."""
-        add(PageJob(path, f"{kind.value}.html", {kind.value: subject}, kind, subject), modified)
+        self.add(PageJob(path, f"{kind.value}.html", {kind.value: subject}, kind, subject), modified)
 
-    articles = collection.articles
-    listing("index.html", "index.html", _newest_of_sorted(articles), articles=articles)
-    for article in articles:
-        add(article_page_job(article, config, env.globals["interface"]), article.date)
-        if article.provenance and config.publish_originals:
-            source, download = source_page_jobs(article, config)
-            add(source, article.provenance.imported)
-            items.append(download)  # a file to download, not a page: not in the sitemap
-        items.append(citation_files_job(article))  # files to download too
-    listing("outlets.html", "outlets/index.html", _newest_of_sorted(articles))
-    for outlet in collection.outlets:
-        about(PageKind.OUTLET, f"outlets/{outlet.slug}/index.html", _newest_of_sorted(outlet.articles), outlet)
-    listing("tags.html", "tags/index.html", _newest_of_sorted(articles))
-    for tag in collection.tags:
-        about(PageKind.TAG, f"tags/{tag.slug}/index.html", _newest_of_sorted(tag.articles), tag)
-    if core_only:
-        items.append(PageJob("404.html", "404.html", {}))
-        return SitePlan(env, items)
-    listing("events.html", "events/index.html", _newest_of_newest(_newest_of_oldest_first(e.articles)
-                                                                  for e in collection.events))
-    for event in collection.events:
-        about(PageKind.EVENT, f"events/{event.key}/index.html", _newest_of_oldest_first(event.articles), event)
-    for page in collection.pages:
-        about(PageKind.PAGE, f"{page.slug}/index.html", None, page)
-    _plan_timeline(collection, listing)
-    claims_newest = [_newest_of_oldest_first([a.article for a in claim.appearances]) for claim in collection.claims]
-    listing("claims.html", "claims/index.html", _newest_of_newest(claims_newest))
-    for claim, newest in zip(collection.claims, claims_newest):
-        path = f"claims/{claim.id}/index.html"
-        review = Deferred(script_json, claim_review, claim, config, _served_at(path))
-        add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim), newest)
-    _plan_annotation_pages(collection, annotation_listings, add)
-    newest_correction = collection.corrections[0].correction.date if collection.corrections else None
-    listing("corrections.html", "corrections/index.html", newest_correction)
-    # The corrections feed shows what the corrections page shows: every piece's summary (its
-    # corrections are front matter) and the outlet profiles (in every page's key).
-    items.append(PageJob(CORRECTIONS_FEED, GENERATED_TEMPLATE, {"collection": collection, "config": config}))
-    if config.search:
-        listing("search.html", "search/index.html", None)
-    items.append(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
-    for path in (COLLECTION_BIB, COLLECTION_CSL):  # every piece's metadata: every summary, as a listing
-        items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config}))
-    for path, (_, shown, kind) in GENERATED.items():
-        items.append(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
-                             kind, in_full=tuple(article.slug for article in shown(collection, config))))
-    # Last: the Data page lists the files of /data/ (and the other data files) this plan writes.
-    data_files, data_page = plan_data(collection, config, planned_paths(items), data_rows)
-    items += data_files
-    add(data_page, data_page.subject.data_date)
-    items.append(OutputFile("sitemap.xml", sitemap_xml(config, sitemap)))
-    items.append(OutputFile("robots.txt", robots_txt(config)))
-    items.append(OutputFile("static/pygments.css", pygments_css(config.pygments_style).encode()))
-    return SitePlan(env, items)
+    def section(self, name: str, plan_it: Callable[..., None], *args: Any) -> None:
+        """Plan one section: `plan_it(self, *args)` plans its files."""
+        files, lines = len(self.files), len(self.lines)
+        plan_it(self, *args)
+        self.sections.append(name)
+        self.file_counts.append(len(self.files) - files)
+        self.line_counts.append(len(self.lines) - lines)
+        if len(self.lines) > lines:
+            if self._unwritten and self._unwritten[-1][1] == lines:
+                self._unwritten[-1][1] = len(self.lines)
+            else:
+                self._unwritten.append([lines, len(self.lines)])
+
+    def replan(self, index: int, plan_it: Callable[..., None], *args: Any) -> None:
+        """Plan the last plan's section `index` again."""
+        self.replanned.extend(self.last.files[self._file_starts[index]:self._file_starts[index + 1]])
+        self.section(self.last.sections[index], plan_it, *args)
+
+    def keep(self, first: int, end: int) -> None:
+        """The last plan's sections from `first` to `end` (excluded), as they are: their files are
+        the last build's, one KeptFiles for the writer."""
+        last = self.last
+        files = last.files[self._file_starts[first]:self._file_starts[end]]
+        if files:
+            self.items.append(KeptFiles(list(files)))
+            self.files.extend(files)
+        self.lines.extend(last.sitemap[self._line_starts[first]:self._line_starts[end]])
+        self.sections.extend(last.sections[first:end])
+        self.file_counts.extend(last.file_counts[first:end])
+        self.line_counts.extend(last.line_counts[first:end])
+
+    def sitemap(self) -> OutputFile | KeptFiles:
+        """sitemap.xml, of every page planned so far: kept when it lists what the last one did."""
+        for start, end in self._unwritten:
+            self.lines[start:end] = sitemap_lines(self.config, self.lines[start:end])
+        self._unwritten = []
+        if self.last is not None and tuple(self.lines) == self.last.sitemap:
+            return KeptFiles([SITEMAP])
+        return OutputFile(SITEMAP, sitemap_of(self.lines))
+
+    def made(self, outlined: bool) -> SitePlan:
+        outline = PlanRecord(tuple(self.sections), tuple(self.file_counts), tuple(self.files),
+                             tuple(self.line_counts), tuple(self.lines)) if outlined else None
+        return SitePlan(self.env, self.items, outline, tuple(self.replanned) if self.last is not None else None)
+
+
+SITEMAP = "sitemap.xml"
+
+
+def _plan_every_section(plan: _Planner, core_only: bool) -> None:
+    plan.section(ASSETS, _plan_assets)
+    plan.section("(home)", _plan_home)
+    for article in plan.collection.articles:
+        plan.section(article.slug, _plan_piece, article)  # a piece's section is named by its slug
+    for name, plan_it in CORE_SECTIONS if core_only else SECTIONS:
+        plan.section(name, plan_it)
+
+
+def _plan_again(plan: _Planner, changed: Container[str]) -> None:
+    """The last plan, with its sections that may differ planned again (see `plan_site`)."""
+    last = plan.last
+    where = {name: index for index, name in enumerate(last.sections)}
+    pieces = {article.slug: article for article in plan.collection.articles if article.slug in changed}
+    again = sorted([where[slug] for slug in pieces if slug in where] + [where[name] for name in REPLANNED])
+    start = 0
+    for index in again:
+        plan.keep(start, index)
+        name = last.sections[index]
+        if name in REPLANNED:
+            plan.replan(index, REPLANNED[name])
+        else:
+            plan.replan(index, _plan_piece, pieces[name])
+        start = index + 1
+    plan.keep(start, len(last.sections))
+
+
+# --- the planners of each kind of page, in plan order --------------------------------------------
+
+def _plan_assets(plan: _Planner) -> None:
+    """The theme's minified stylesheets and scripts (site_builder.assets)."""
+    for asset in plan.assets:
+        plan.file(OutputFile(asset.path, asset.content))
+
+
+def _plan_home(plan: _Planner) -> None:
+    articles = plan.collection.articles
+    plan.listing("index.html", "index.html", _newest_of_sorted(articles), articles=articles)
+
+
+def _plan_piece(plan: _Planner, article: Article) -> None:
+    """A piece's page, its "text as collected" page and original when it has one, and its citation."""
+    config = plan.config
+    plan.add(article_page_job(article, config, plan.words), article.date)
+    if article.provenance and config.publish_originals:
+        source, download = source_page_jobs(article, config)
+        plan.add(source, article.provenance.imported)
+        plan.file(download)  # a file to download, not a page: not in the sitemap
+    plan.file(citation_files_job(article))  # files to download too
+
+
+def _plan_outlets(plan: _Planner) -> None:
+    plan.listing("outlets.html", "outlets/index.html", _newest_of_sorted(plan.collection.articles))
+    for outlet in plan.collection.outlets:
+        plan.about(PageKind.OUTLET, f"outlets/{outlet.slug}/index.html", _newest_of_sorted(outlet.articles), outlet)
+
+
+def _plan_tags(plan: _Planner) -> None:
+    plan.listing("tags.html", "tags/index.html", _newest_of_sorted(plan.collection.articles))
+    for tag in plan.collection.tags:
+        plan.about(PageKind.TAG, f"tags/{tag.slug}/index.html", _newest_of_sorted(tag.articles), tag)
+
+
+def _plan_events(plan: _Planner) -> None:
+    events = plan.collection.events
+    plan.listing("events.html", "events/index.html", _newest_of_newest(_newest_of_oldest_first(e.articles)
+                                                                       for e in events))
+    for event in events:
+        plan.about(PageKind.EVENT, f"events/{event.key}/index.html", _newest_of_oldest_first(event.articles), event)
+
+
+def _plan_standalone_pages(plan: _Planner) -> None:
+    for page in plan.collection.pages:
+        plan.about(PageKind.PAGE, f"{page.slug}/index.html", None, page)
 
 
 TIMELINE_LIST_MAX = 300  # dated pieces the timeline lists on its own page; beyond, a page per month
 
 
-def _plan_timeline(collection: Collection, listing: Callable[..., None]) -> None:
+def _plan_timeline(plan: _Planner) -> None:
     """/timeline/: the chart, and the pieces month by month, on the page itself while they are
     few, else on a page per month (`/timeline/2015-10/`), so the page stays light at any size."""
-    months = collection.months()
+    months = plan.collection.months()
     split = sum(len(articles) for _, articles in months) > TIMELINE_LIST_MAX
-    listing("timeline.html", "timeline/index.html", _newest_of_sorted(collection.articles),
-            month_pages=months if split else ())
+    plan.listing("timeline.html", "timeline/index.html", _newest_of_sorted(plan.collection.articles),
+                 month_pages=months if split else ())
     if not split:
         return
     for index, (month, articles) in enumerate(months):
-        listing("timeline_month.html", f"timeline/{month.isoformat()[:7]}/index.html", articles[-1].date,
-                month=month, articles=articles, previous=months[index - 1][0] if index else None,
-                following=months[index + 1][0] if index + 1 < len(months) else None)
+        plan.listing("timeline_month.html", f"timeline/{month.isoformat()[:7]}/index.html", articles[-1].date,
+                     month=month, articles=articles, previous=months[index - 1][0] if index else None,
+                     following=months[index + 1][0] if index + 1 < len(months) else None)
 
 
-def _plan_annotation_pages(collection: Collection, planned: tuple[PlannedPage, ...] | None,
-                           add: Callable[[PageJob, date | None], None]) -> None:
+def _plan_claims(plan: _Planner) -> None:
+    claims = plan.collection.claims
+    newest = [_newest_of_oldest_first([a.article for a in claim.appearances]) for claim in claims]
+    plan.listing("claims.html", "claims/index.html", _newest_of_newest(newest))
+    for claim, modified in zip(claims, newest):
+        path = f"claims/{claim.id}/index.html"
+        review = Deferred(script_json, claim_review, claim, plan.config, _served_at(path))
+        plan.add(PageJob(path, "claim.html", {"claim": claim, "claim_review": review}, PageKind.CLAIM, claim), modified)
+
+
+def _plan_annotation_pages(plan: _Planner) -> None:
     """/annotations/ and a listing per annotator (site_builder.annotation_pages), when there are
     annotations, each in pages. A page declares the pieces it shows: which pieces those are
     depends on their bodies (PageKeys); its `PlannedPage` is the rest of what it shows. Its
     pieces and their notes are gathered only if it is rendered."""
+    planned = plan.annotation_listings
     if planned is None:
-        planned = plan_listings(collection.articles)
+        planned = plan_listings(plan.collection.articles)
     if not planned:
         return
-    articles = {article.slug: article for article in collection.articles}
+    articles = {article.slug: article for article in plan.collection.articles}
     for page in planned:
-        add(PageJob(page.listing.path + "index.html", page.template,
-                    {"listing": page.listing, "pieces": PiecesOnPage(page, articles)},
-                    PageKind.ANNOTATIONS, page, page.slugs), page.modified)
+        plan.add(PageJob(page.listing.path + "index.html", page.template,
+                         {"listing": page.listing, "pieces": PiecesOnPage(page, articles)},
+                         PageKind.ANNOTATIONS, page, page.slugs), page.modified)
+
+
+def _plan_corrections(plan: _Planner) -> None:
+    corrections = plan.collection.corrections
+    plan.listing("corrections.html", "corrections/index.html", corrections[0].correction.date if corrections else None)
+    # The corrections feed shows what the corrections page shows: every piece's summary (its
+    # corrections are front matter) and the outlet profiles (in every page's key).
+    plan.file(PageJob(CORRECTIONS_FEED, GENERATED_TEMPLATE, {"collection": plan.collection, "config": plan.config}))
+
+
+def _plan_search(plan: _Planner) -> None:
+    if plan.config.search:
+        plan.listing("search.html", "search/index.html", None)
+
+
+def _plan_404(plan: _Planner) -> None:
+    plan.file(PageJob("404.html", "404.html", {}))  # served for any missing path: not a page to index
+
+
+def _plan_collection_files(plan: _Planner) -> None:
+    for path in (COLLECTION_BIB, COLLECTION_CSL):  # every piece's metadata: every summary, as a listing
+        plan.file(PageJob(path, GENERATED_TEMPLATE, {"collection": plan.collection, "config": plan.config}))
+
+
+def _plan_feeds(plan: _Planner) -> None:
+    """The feeds and annotations.jsonld (GENERATED), declaring the pieces they show in full."""
+    collection, config = plan.collection, plan.config
+    for path, (_, shown, kind) in GENERATED.items():
+        pieces = plan.annotated if shown is annotated_articles else shown(collection, config)
+        plan.file(PageJob(path, GENERATED_TEMPLATE, {"collection": collection, "config": config},
+                          kind, in_full=tuple([article.slug for article in pieces])))
+
+
+def _plan_data(plan: _Planner) -> None:
+    """/data/ and the Data page, which lists the data files this plan writes: planned after them."""
+    data_files, data_page = plan_data(plan.collection, plan.config, plan.files, plan.data_rows, plan.annotated)
+    for item in data_files:
+        plan.file(item)
+    plan.add(data_page, data_page.subject.data_date)
+
+
+def _plan_machine_files(plan: _Planner) -> None:
+    """sitemap.xml (every page planned: this section is the last), robots.txt, the code's colours."""
+    plan.file(plan.sitemap())
+    plan.file(OutputFile("robots.txt", robots_txt(plan.config)))
+    plan.file(OutputFile("static/pygments.css", pygments_css(plan.config.pygments_style).encode()))
+
+
+ASSETS = "(assets)"
+# Every section after the pieces', in plan order; a name in parentheses is never a piece's slug.
+SECTIONS: tuple[tuple[str, Callable[[_Planner], None]], ...] = (
+    ("(outlets)", _plan_outlets), ("(tags)", _plan_tags), ("(events)", _plan_events),
+    ("(pages)", _plan_standalone_pages), ("(timeline)", _plan_timeline), ("(claims)", _plan_claims),
+    ("(annotations)", _plan_annotation_pages), ("(corrections)", _plan_corrections), ("(search)", _plan_search),
+    ("(404)", _plan_404), ("(collection files)", _plan_collection_files), ("(feeds)", _plan_feeds),
+    ("(data)", _plan_data), ("(files)", _plan_machine_files))
+CORE_SECTIONS = (("(outlets)", _plan_outlets), ("(tags)", _plan_tags), ("(404)", _plan_404))
+# The sections a plan made from the last one plans again whatever changed: those whose pages are
+# chosen by the pieces' bodies (incremental.CHOSEN_BY_BODIES: the annotation listings, the feeds
+# and annotations.jsonld, /data/), and the files made already, cheaper to make than to vouch for
+# (the sitemap is put together from the last one's lines). Every other section's pages show no
+# body but that of the piece a section is named after (tests/test_plan_kept.py checks it).
+REPLANNED: dict[str, Callable[[_Planner], None]] = {
+    ASSETS: _plan_assets, "(annotations)": _plan_annotation_pages, "(feeds)": _plan_feeds, "(data)": _plan_data,
+    "(files)": _plan_machine_files}
 
 
 PIECE_ITEM = "_piece_item.html"  # an article's entry in the lists: the theme's to override
@@ -461,9 +681,9 @@ def citation_files_job(article: Article) -> PageJob:
     return PageJob(first, CITATION_TEMPLATE, {"article": article}, PageKind.CITATION, article, also=tuple(others))
 
 
-def planned_paths(items: list["PageJob | OutputFile"]) -> list[str]:
+def planned_paths(items: list["PageJob | OutputFile | KeptFiles"]) -> list[str]:
     """Every file path `items` make (a job may make several)."""
-    return [path for item in items for path in (item.paths if isinstance(item, PageJob) else (item.path,))]
+    return [path for item in items for path in item.paths]
 
 
 def citation_path(article: Article, extension: str) -> str:

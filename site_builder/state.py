@@ -5,8 +5,9 @@ through its methods:
 - `ReadRecord`: per article file (keyed by the SHA-256 of its bytes) the reader's entry with the
   rendered Article; the memo of summary keys; related reading; and the collection with what it
   was made from, reused while those are the same;
-- `OutputRecord`: what build/ holds: each page's dependency key (incremental.KeysRecord), each
-  output file's SHA-256, build/'s folder stamp, and the spare folder kept for the next build;
+- `OutputRecord`: what build/ holds: each page's dependency key (incremental.KeysRecord) with
+  the plan in outline (`PlanRecord`), each output file's SHA-256, build/'s folder stamp, and the
+  spare folder kept for the next build;
 - `SearchRecord`: which pages the search index was made from, and what its base/ indexed;
 - `LastBuild`: a stamp of every input file and what the build reported, saved apart (the
   no-change shortcut reads it without the rest).
@@ -94,6 +95,21 @@ class OutputRecord:
         if isinstance(spare, _SpareDifference):
             state["spare"] = spare.applied_to(state["file_hashes"])
         self.__dict__.update(state)
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """A build's plan in outline (render.plan_site), for the next edit build to plan only what may
+    have changed and keep the rest: the plan's sections in plan order (a piece's files, named by
+    its slug, or the pages of one kind, named in parentheses), every file they make, in order,
+    and their pages' lines of sitemap.xml. Kept with the page keys (incremental.KeysRecord), it
+    holds while their basis does: the same site key and pieces' summaries plan the same sections."""
+
+    sections: tuple[str, ...] = ()
+    file_counts: tuple[int, ...] = ()  # each section's number of files
+    files: tuple[str, ...] = ()
+    line_counts: tuple[int, ...] = ()  # each section's number of pages in the sitemap
+    sitemap: tuple[str, ...] = ()  # its lines, a page each
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
 from site_builder.hashing import folder_stamp
-from site_builder.render import OutputFile
+from site_builder.render import KeptFiles, OutputFile  # noqa: F401 (KeptFiles: the writer's input, named here too)
 
 STAGING_PREFIX = ".build-"
 SPARE_PREFIX = ".spare-"  # not a staging name: a build's clean-up of killed builds leaves it alone
@@ -71,14 +71,6 @@ def write_site(output_dir: Path, files: Iterable[OutputFile | KeptFiles], static
 
 
 @dataclass(frozen=True)
-class KeptFiles:
-    """Files of the previous build to keep as they are (pages not rendered again): given to
-    `write_site` as one item, rather than an OutputFile with no bytes per file."""
-
-    paths: list[str]
-
-
-@dataclass(frozen=True)
 class Spare:
     """A replaced build kept beside build/ (SPARE_PREFIX + its name) for the next staging folder:
     its files' SHA-256s and the folder's stamp when put there (see Staging)."""
@@ -108,6 +100,7 @@ class Staging:
         self.spare_left: Spare | None = None  # the spare this build leaves for the next (swap_into_place)
         self._prelinker = 0
         self._present: dict[str, str] | None = None
+        self._unlike: frozenset[str] | None = None  # see unlike_previous
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         self._lock = _writers_lock(self.output_dir.parent)
         try:
@@ -139,6 +132,7 @@ class Staging:
             self.folder.mkdir(exist_ok=True)
             return False
         self._present = dict(spare.hashes)
+        self._unlike = frozenset(needed).union(spare.hashes.keys() - self.previous.keys())
         return True
 
     def previous_if_linked(self) -> dict[str, str]:
@@ -157,11 +151,19 @@ class Staging:
                 self._prelinker = 0
                 if os.waitstatus_to_exitcode(status) == 0:
                     self._present = dict(self.previous)
+                    self._unlike = frozenset()
                 else:  # start from an empty folder: each file is written as it comes
                     shutil.rmtree(self.folder, ignore_errors=True)
                     self.folder.mkdir()
                     self.previous = {}
         return self._present
+
+    def unlike_previous(self) -> frozenset[str] | None:
+        """The files whose place in the folder does not hold the previous build's file (other
+        bytes, or none), once `present` is known; None when that is not known file by file
+        (nothing linked): then any may be."""
+        self.present()
+        return self._unlike
 
     def swap_into_place(self) -> None:
         """Swap the folder in; the replaced build becomes the spare when its files are known."""
@@ -280,6 +282,9 @@ class _Writer:
         self.root, self.previous_dir, self.previous = staging.folder, staging.output_dir, staging.previous
         self.present = staging.present()  # in the folder before this build: linked, or the spare's
         self.unclaimed = set(self.present)  # of those, not yet produced by this build
+        unlike = staging.unlike_previous()
+        # Files that `keep` claims one by one: any (None), or those not linked as the previous build has them.
+        self._one_by_one = None if unlike is None else unlike | FRESH_FILES
         self.written = Written()
         self._folders: set[Path] = set()
 
@@ -312,11 +317,29 @@ class _Writer:
         target.write_bytes(content)
         self.written.changed += 1
 
-    def keep(self, paths: Iterable[str]) -> None:
-        """`put(path, None)` for each of `paths`: an edit build keeps every file of the site but a few."""
-        for relative in paths:
+    def keep(self, paths: list[str]) -> None:
+        """`put(path, None)` for each of `paths`: an edit build keeps every file of the site but a
+        few, in long runs. The usual file, linked in the folder as the previous build has it, is
+        claimed with the rest of the run at once; only the others are claimed one by one."""
+        for relative in self._claim_linked(paths):
             if not self._kept_as_linked(relative):
                 self.put(relative, None)
+
+    def _claim_linked(self, paths: list[str]) -> list[str]:
+        """Claim those of `paths` that are linked as the previous build has them, together, and
+        return the others (all of them when a file is named twice or claimed already: one by one,
+        as `put` handles those)."""
+        one_by_one = self._one_by_one
+        if one_by_one is None:
+            return paths
+        odd = one_by_one.intersection(paths)
+        usual = [relative for relative in paths if relative not in odd] if odd else paths
+        claimed = set(usual)
+        if len(claimed) != len(usual) or not claimed <= self.unclaimed:
+            return paths
+        self.unclaimed -= claimed
+        self.written.hashes.update(zip(usual, map(self.present.__getitem__, usual)))
+        return [relative for relative in paths if relative in odd] if odd else []
 
     def _kept_as_linked(self, relative: str) -> bool:
         """Claim `relative` as it is in the folder, if it is there as the previous build has it

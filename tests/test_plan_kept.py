@@ -10,7 +10,6 @@ be) and that build/ is then exactly what a clean build makes.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 from site_builder.build import BuildOptions, SaveState, build as build_site
@@ -18,7 +17,7 @@ from site_builder.config import load_config
 from site_builder.incremental import CHOSEN_BY_BODIES
 from site_builder.render import REPLANNED, PageKind, plan_site, theme_dirs
 
-from test_incremental import (REPO, _add, _delete, _edit_text, _retitle, articles, assert_same_as_clean, build,
+from test_incremental import (_add, _delete, _edit_text, _retitle, _template, articles, assert_same_as_clean, build,
                               make_site, replace_in, unlinked)
 
 
@@ -100,13 +99,6 @@ def test_a_piece_with_a_source_page_plans_its_source_page_again(tmp_path):
     assert_same_as_clean(site, tmp_path)
 
 
-def _theme(site: Path) -> None:
-    override = site / "themes" / "default" / "templates" / "tag.html"
-    override.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(REPO / "themes" / "default" / "templates" / "tag.html", override)
-    replace_in(override, "{% block main %}", "{% block main %}<p>Overridden.</p>")
-
-
 def _page_text(site: Path) -> None:
     """A standalone page's text: no other page shows it, but the page is part of the collection."""
     path = site / "content" / "pages" / "about.md"
@@ -121,7 +113,7 @@ def test_anything_but_bodies_plans_every_page(tmp_path):
     """A new, deleted or retitled piece, a theme change, a standalone page: every page planned."""
     site = make_site(tmp_path / "site")
     build(site)
-    for edit in (_add, _delete, _retitle, _theme, _page_text, _page_text):
+    for edit in (_add, _delete, _retitle, _template, _page_text, _page_text):
         edit(site)
         report = build(site)
         assert report.plan.replanned is None, edit.__name__

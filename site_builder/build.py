@@ -280,15 +280,11 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
                         state.summary_memo(), state.page_keys(), state.summary_keys())
         listings = () if core_only else _annotation_listings(collection, keys, state)
         last = _last_plan(keys, output, core_only, tracked)
-
-        def planned(last: PlanRecord | None) -> SitePlan:
-            return plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
-                             RowMemo(cache_dir(config.root), key, full_keys), citations, listings,
-                             last, keys.changed_bodies if last is not None else ())
-
-        plan = planned(last)
         if last is not None and not staging.previous_if_linked():  # build/ lost files since: plan everything
-            plan = planned(None)
+            last = None
+        plan = plan_site(collection, config, themes, core_only, compiled_templates_dir(config.root),
+                         RowMemo(cache_dir(config.root), key, full_keys), citations, listings,
+                         last, keys.changed_bodies if last is not None else ())
         pages = plan.pages
         page_keys = keys.of_all(pages)
         if plan.replanned is not None:  # the pages of the sections kept have the last build's keys

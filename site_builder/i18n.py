@@ -16,8 +16,6 @@ written in; `site-builder translations LANG` lists them (site_builder.catalogues
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -33,6 +31,7 @@ from site_builder import problem_codes as codes
 from site_builder.errors import Problem
 from site_builder.hashing import code_fingerprint, digest
 from site_builder.languages import direction
+from site_builder.state import replacing
 
 # Every list names each piece's date and counts: a build formats the same few thousand dates and
 # numbers tens of thousands of times, and Babel works each out from the locale's patterns anew.
@@ -232,14 +231,8 @@ def _keep(path: Path, compiled: bytes) -> None:
     """Write `path` atomically, in place of the catalogues kept for other bytes (one language at a time)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(compiled)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with replacing(path) as file:
+            file.write(compiled)
         for old in path.parent.glob(f"{COMPILED_PREFIX}*{COMPILED_SUFFIX}"):
             if old != path:
                 old.unlink(missing_ok=True)

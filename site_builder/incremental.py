@@ -201,7 +201,7 @@ class PageKeys:
         if not self._annotated_kept:
             return self._listing_keys  # annotated_pieces_key made every one
         keys = dict(self._known_listing_keys)
-        for slug in self._changed_bodies:
+        for slug in self.changed_bodies:
             keys.pop(self.last.full_keys.get(slug), None)
         keys.update(self._listing_keys)
         return keys
@@ -221,7 +221,7 @@ class PageKeys:
         last = self.last
         if last is None:
             return {job.path: self.of(job) for job in jobs}
-        known, changed, chosen = last.keys, self._changed_bodies, CHOSEN_BY_BODIES
+        known, changed, chosen = last.keys, self.changed_bodies, CHOSEN_BY_BODIES
         keys = {}
         for job in jobs:
             key = known.get(job.path) if job.kind not in chosen and changed.isdisjoint(job.in_full) else None
@@ -235,7 +235,7 @@ class PageKeys:
         if chosen_by_bodies:
             declared = self._declared[job.path] = self._declaration(job)
         if last is not None and job.path in last.keys:
-            if (self._changed_bodies.isdisjoint(job.in_full) or self._listed_as_before(job)) and \
+            if (self.changed_bodies.isdisjoint(job.in_full) or self._listed_as_before(job)) and \
                     (not chosen_by_bodies or last.declared.get(job.path) == declared):
                 return last.keys[job.path]
         subject = job.subject
@@ -271,7 +271,7 @@ class PageKeys:
         if self._annotated:
             return self._annotated
         last = self.last
-        if last is not None and last.annotated and all(self._listed_as_before_for(slug) for slug in self._changed_bodies):
+        if last is not None and last.annotated and all(self._listed_as_before_for(slug) for slug in self.changed_bodies):
             # The same summaries (the order, the dates), and every piece listed as before.
             self._annotated, self._annotated_kept = last.annotated, True
         else:
@@ -286,7 +286,7 @@ class PageKeys:
         shows_listings = job.kind is PageKind.ANNOTATIONS or \
             (job.kind is PageKind.DATA and job.subject.dataset == "annotations")
         return shows_listings and all(self._listed_as_before_for(slug)
-                                      for slug in self._changed_bodies.intersection(job.in_full))
+                                      for slug in self.changed_bodies.intersection(job.in_full))
 
     def _listed_as_before_for(self, slug: str) -> bool:
         """Whether a piece whose body changed has the listing key it had (or had and has no annotations)."""
@@ -322,13 +322,8 @@ class PageKeys:
         self._listing_keys[full] = key
         return key
 
-    @property
-    def changed_bodies(self) -> frozenset[str]:
-        """The pieces whose body changed since the last build (see `_changed_bodies`)."""
-        return self._changed_bodies
-
     @cached_property
-    def _changed_bodies(self) -> frozenset[str]:
+    def changed_bodies(self) -> frozenset[str]:
         """The pieces whose full key is not the last build's: found once, not for every page
         showing them (the annotation listings show each annotated piece two or three times)."""
         last = self.last.full_keys if self.last is not None else {}

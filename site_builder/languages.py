@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import tempfile
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 from site_builder import problem_codes as codes
 from site_builder.errors import Problem
 from site_builder.hashing import code_fingerprint
+from site_builder.state import replacing
 
 # ISO 15924 scripts written right to left (Unicode's Script_Extensions with bidi class R or AL;
 # CLDR scriptMetadata's `rtl` column): living ones first, then historic ones.
@@ -83,14 +83,8 @@ class _KnownTags:
             return
         try:
             folder.mkdir(exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    pickle.dump((self.FORMAT, self.identity(), self.standard, self.directions), file, protocol=5)
-                os.replace(temporary, folder / self.FILE)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            with replacing(folder / self.FILE) as file:
+                pickle.dump((self.FORMAT, self.identity(), self.standard, self.directions), file, protocol=5)
         except OSError:
             return  # a read-only site folder still builds; the next build asks langcodes again
         self.learnt = False

@@ -357,10 +357,10 @@ class BuildState:
             ignore.write_text("# site-builder's build cache: safe to delete\n*\n")
         body = io.BytesIO()  # the pickle without the bodies, which go to the pack
         self._pack_name, pack_size = textstore.dump(self, body, folder, self._pack_name)
-        with _replacing(folder / CACHE_FILE) as file:
+        with replacing(folder / CACHE_FILE) as file:
             pickle.dump((FORMAT, self.key, self._pack_name, pack_size), file, protocol=5)
             file.write(body.getbuffer())
-        with _replacing(folder / STAMP_FILE) as file:
+        with replacing(folder / STAMP_FILE) as file:
             last = LastBuild(self._inputs_stamp, self._output.stamp, self._summary)
             pickle.dump((FORMAT, self.key, last), file, protocol=5)
         textstore.delete_other_packs(folder, self._pack_name)
@@ -424,8 +424,9 @@ def _locked(folder: Path, exclusive: bool) -> Iterator[None]:
 
 
 @contextmanager
-def _replacing(path: Path) -> Iterator[BinaryIO]:
-    """A temporary file that replaces `path` once written in full (and is deleted otherwise)."""
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A temporary file that replaces `path` once written in full (and is deleted otherwise): how
+    every file of the state's folder is written, so a killed build never leaves half of one."""
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(handle, "w+b") as file:

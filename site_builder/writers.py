@@ -322,8 +322,7 @@ class _Writer:
         few, in long runs. The usual file, linked in the folder as the previous build has it, is
         claimed with the rest of the run at once; only the others are claimed one by one."""
         for relative in self._claim_linked(paths):
-            if not self._kept_as_linked(relative):
-                self.put(relative, None)
+            self.put(relative, None)
 
     def _claim_linked(self, paths: list[str]) -> list[str]:
         """Claim those of `paths` that are linked as the previous build has them, together, and

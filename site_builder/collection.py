@@ -147,6 +147,12 @@ class Collection:
         return _restored_collection, (plain,)
 
     @cached_property
+    def by_slug(self) -> dict[str, Article]:
+        """Each published piece by its slug: made once per build, for every step that looks a
+        piece up (keying, planning, the translations), instead of once by each."""
+        return {article.slug: article for article in self.articles}
+
+    @cached_property
     def _outlets_by_slug(self) -> dict[str, Outlet]:
         return {o.slug: o for o in self.outlets}
 
@@ -165,7 +171,7 @@ class Collection:
     @cached_property
     def _versions(self) -> dict[str, tuple[Article, ...]]:
         """Each piece's published versions in other languages: the original first, then its translations."""
-        by_slug = {a.slug: a for a in self.articles}
+        by_slug = self.by_slug
         found: dict[str, tuple[Article, ...]] = {}
         for original, translations in self.translations:
             every = ((by_slug[original],) if original in by_slug else ()) + translations

@@ -20,7 +20,7 @@ from enum import Enum
 from functools import cached_property, partial
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, Callable, Container
+from typing import Any, Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
@@ -313,7 +313,7 @@ def plan_site(collection: Collection, config: SiteConfig, themes: list[Path], co
               compiled_templates: Path | None = None, data_rows: RowMemo | None = None,
               citations: CitationMemo | None = None,
               annotation_listings: tuple[PlannedPage, ...] | None = None,
-              last: PlanRecord | None = None, changed: Container[str] = ()) -> SitePlan:
+              last: PlanRecord | None = None, changed: Iterable[str] = ()) -> SitePlan:
     """Every page of the site as a job to render, then the feeds, sitemap and robots.txt as files.
 
     Static assets are copied by the writer. Each page is listed in the sitemap with the newest
@@ -459,11 +459,12 @@ def _plan_every_section(plan: _Planner, core_only: bool) -> None:
         plan.section(name, plan_it)
 
 
-def _plan_again(plan: _Planner, changed: Container[str]) -> None:
+def _plan_again(plan: _Planner, changed: Iterable[str]) -> None:
     """The last plan, with its sections that may differ planned again (see `plan_site`)."""
     last = plan.last
     where = {name: index for index, name in enumerate(last.sections)}
-    pieces = {article.slug: article for article in plan.collection.articles if article.slug in changed}
+    by_slug = plan.collection.by_slug
+    pieces = {slug: by_slug[slug] for slug in changed if slug in by_slug}
     again = sorted([where[slug] for slug in pieces if slug in where] + [where[name] for name in REPLANNED])
     start = 0
     for index in again:
@@ -564,7 +565,7 @@ def _plan_annotation_pages(plan: _Planner) -> None:
         planned = plan_listings(plan.collection.articles)
     if not planned:
         return
-    articles = {article.slug: article for article in plan.collection.articles}
+    articles = plan.collection.by_slug
     for page in planned:
         plan.add(PageJob(page.listing.path + "index.html", page.template,
                          {"listing": page.listing, "pieces": PiecesOnPage(page, articles)},

@@ -28,7 +28,7 @@ from site_builder.data_memo import RowMemo
 from site_builder.errors import ContentError, Problem, errors_only
 from site_builder.events import EVENTS_FILE, read_events
 from site_builder.hashing import InputFiles, code_fingerprint, digest, folder_stamp, inputs_stamp
-from site_builder.incremental import KeysRecord, PageKeys, render_pages, theme_is_tracked
+from site_builder.incremental import KeysRecord, PageKeys, every_page_key, render_pages, theme_is_tracked
 from site_builder.incremental import summaries as summaries_of
 from site_builder.i18n import interface_for, interface_problems
 from site_builder.indexing import SearchStep, no_search_index
@@ -145,9 +145,10 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     staging = Staging(config.output_dir, output.file_hashes, spare=output.spare)
     jobs = options.jobs or len(os.sched_getaffinity(0))
     try:
-        read, published = _read_for_build(config, options, state, jobs, stats)
+        theme = _Theme(themes, _site_key(key, config, themes), state.page_keys())
+        read, published = _read_for_build(config, options, state, jobs, stats, theme)
         citations = _citations(read.collection, config, state, jobs)
-        plan, page_keys, stale = _plan(read.collection, config, themes, key, state, output, staging,
+        plan, page_keys, stale = _plan(read.collection, config, theme, key, state, output, staging,
                                        options.core_only, citations)
         search = _search_step(config, state, output, options, redo_search) if config.search else None
         info = build_info_file(config, options.drafts,  # what serve, deploy and the next check read (buildinfo)
@@ -179,17 +180,22 @@ def _unchanged_since(config: SiteConfig, key: str, stamp: str) -> BuildSummary |
 
 def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int, progress: Progress | None,
           changed: frozenset[str] | None = None, set_aside: Callable[[list], None] | None = None,
-          stats: InputFiles | None = None) -> tuple[Report, dict[str, PublishedPiece]]:
+          stats: InputFiles | None = None, theme: "_Theme | None" = None) -> tuple[Report, dict[str, PublishedPiece]]:
     """Steps 1-3: every article (front matter validated against the schema, Markdown rendered
     unless the state has it), the outlet and event profiles, the standalone pages and the menu,
-    and the collection made of them; with what each piece publishes (for the build's record)."""
+    and the collection made of them; with what each piece publishes (for the build's record).
+    `theme`: the theme the pages will be rendered with (None: no page will be)."""
     articles, problems = read_articles(config, state.article_entries(), jobs, progress.tick if progress else None,
                                        changed, set_aside, stats)
     basis = _collection_basis(config, include_drafts, state, articles) if state.key else ""
     reusable = state.collection_made_from(basis) if basis else None
+    if reusable is not None and theme is not None and not theme.tracked(reusable.collection):
+        reusable = None  # its outlets, tags, events... hold the last build's articles, bodies included
     if reusable is not None:
         # The same front matter and outlet profiles as last time: the same collection, but for
-        # the articles themselves (an edited text), which are this build's.
+        # the articles themselves (an edited text), which are this build's. Its other parts
+        # (outlets, tags, claims...) hold the articles it was made with, whose summaries are
+        # this build's: a tracked theme shows nothing else of them.
         current = {article.slug: article for article in articles}
         collection = replace(reusable.collection,
                              articles=tuple(current[article.slug] for article in reusable.collection.articles))
@@ -217,7 +223,7 @@ def _read(config: SiteConfig, include_drafts: bool, state: BuildState, jobs: int
 
 
 def _read_for_build(config: SiteConfig, options: BuildOptions, state: BuildState, jobs: int,
-                    stats: InputFiles) -> tuple[Report, dict[str, PublishedPiece]]:
+                    stats: InputFiles, theme: "_Theme") -> tuple[Report, dict[str, PublishedPiece]]:
     """`_read`, with each rendered body moved to the state's pack at once, to wait there for the
     page that shows it (holding them all would fill memory, and every forked renderer would
     inherit them). On a content error the articles read so far are saved: worth keeping while
@@ -226,7 +232,7 @@ def _read_for_build(config: SiteConfig, options: BuildOptions, state: BuildState
     with Progress("Reading", enabled=options.progress) as progress:
         try:
             with state.bodies_to_pack(save_to) as set_aside:
-                return _read(config, options.drafts, state, jobs, progress, options.changed, set_aside, stats)
+                return _read(config, options.drafts, state, jobs, progress, options.changed, set_aside, stats, theme)
         except ContentError:
             if save_to is not None:
                 state.save(save_to)
@@ -267,7 +273,29 @@ def _citations(collection: Collection, config: SiteConfig, state: BuildState, jo
     return citations
 
 
-def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: str, state: BuildState,
+class _Theme:
+    """The theme's folders, its site key (`_site_key`), and whether the page keys can follow it
+    (`theme_is_tracked`), found once per build."""
+
+    def __init__(self, folders: list[Path], site_key: str, last: KeysRecord | None):
+        self.folders, self.site_key, self._last = folders, site_key, last
+        self._tracked: bool | None = None
+
+    def tracked(self, collection: Collection) -> bool:
+        """`theme_is_tracked`, which reads every template: asked only when the last build's page
+        keys do not answer it. They do when they start from the key a tracked theme's keys of
+        this `collection` start from (`every_page_key`): it covers every file of the theme, so
+        that build had this theme, and it was tracked (an untracked theme's keys start from a
+        hash of that key and more). Its collection need not be this one: a reused collection
+        has the menu and the annotated pieces of the one made from the same inputs."""
+        if self._tracked is None:
+            last = self._last
+            self._tracked = (last is not None and last.basis[0] == every_page_key(self.site_key, collection)) \
+                or theme_is_tracked(self.folders)
+        return self._tracked
+
+
+def _plan(collection: Collection, config: SiteConfig, theme: _Theme, key: str, state: BuildState,
           output: OutputRecord, staging: Staging, core_only: bool,
           citations: CitationMemo) -> tuple[SitePlan, KeysRecord, list[PageJob]]:
     """Step 4: every page planned with its dependency key; the stale ones are those to render.
@@ -277,7 +305,9 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
     are the last build's, with their keys."""
     try:
         full_keys = state.full_keys()
-        keys, tracked = _page_keys(collection, _site_key(key, config, themes), themes, state)
+        themes, tracked = theme.folders, theme.tracked(collection)
+        keys = PageKeys(collection, theme.site_key, full_keys, tracked, state.summary_memo(), state.page_keys(),
+                        state.summary_keys())
         listings = () if core_only else _annotation_listings(collection, keys, state)
         last = _last_plan(keys, output, core_only, tracked)
         if last is not None and not staging.previous_if_linked():  # build/ lost files since: plan everything
@@ -297,22 +327,6 @@ def _plan(collection: Collection, config: SiteConfig, themes: list[Path], key: s
     stale = [page for page in pages
              if not (page.path in previous and written_keys.get(page.path) == page_keys[page.path])]
     return plan, keys.record(page_keys, plan.outline), stale
-
-
-def _page_keys(collection: Collection, site_key: str, themes: list[Path], state: BuildState) -> tuple[PageKeys, bool]:
-    """The page keys, and whether the theme is one they can follow (`theme_is_tracked`), which
-    reads every template: asked only when the last build's keys do not answer it. They do when
-    their basis is the one keys made for a tracked theme make (`PageKeys.last`): that basis
-    holds the site key, which covers every file of the theme, so the last build had this
-    theme, and it was tracked (an untracked theme's keys have a basis of another form)."""
-    def keys_for(tracked: bool) -> PageKeys:
-        return PageKeys(collection, site_key, state.full_keys(), tracked, state.summary_memo(), state.page_keys(),
-                        state.summary_keys())
-
-    keys = keys_for(True)
-    if keys.last is not None or theme_is_tracked(themes):
-        return keys, True
-    return keys_for(False), False
 
 
 def _last_plan(keys: PageKeys, output: OutputRecord, core_only: bool, tracked: bool) -> PlanRecord | None:

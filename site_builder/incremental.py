@@ -134,16 +134,26 @@ def summaries(articles: Iterable[Article], full_keys: dict[str, str],
     known = known or {}
     by_slug, remembered = {}, {}
     for article in articles:
+        slug = article.slug
+        full = full_keys.get(slug)
+        if full is None:
+            by_slug[slug] = summary_key(article)
+            continue
         # The render key covers the file's bytes, not where it is: the same text in two files
         # makes two articles.
-        memo = f"{full_keys[article.slug]} {article.path}" if article.slug in full_keys else None
-        key = known.get(memo) if memo else None
+        memo = f"{full} {article.path}"
+        key = known.get(memo)
         if key is None:
             key = summary_key(article)
-        if memo:
-            remembered[memo] = key
-        by_slug[article.slug] = key
+        remembered[memo] = by_slug[slug] = key
     return by_slug, remembered
+
+
+def every_page_key(site_key: str, collection: Collection) -> str:
+    """The site key (build._site_key) with what else every page shows: the menu, and whether the
+    site lists annotations (the menu, the search page). A tracked theme's keys start from it
+    (`PageKeys.site_key`); an untracked theme's from a hash of it and every piece in full."""
+    return digest(site_key, collection.menu, has_annotations(collection.articles))
 
 
 class PageKeys:
@@ -158,7 +168,7 @@ class PageKeys:
         last build's `record()`) spares keying again the pages whose inputs it shows unchanged."""
         self.collection = collection
         self.full = full_keys
-        if summary_keys and all(article.slug in summary_keys for article in collection.articles):
+        if summary_keys and summary_keys.keys() >= collection.by_slug.keys():
             self.summary = summary_keys
         else:
             self.summary, _ = summaries(collection.articles, full_keys, known_summaries)
@@ -173,8 +183,8 @@ class PageKeys:
         self._data_keys: dict[tuple, str] = {}
         self._data_body_memo: dict[str, str] = {}  # for the next build (KeysRecord.data_bodies)
         self._known_data_body_memo = last.data_bodies if last is not None else {}
-        # Every page may say whether the site lists annotations (the menu, the search page).
-        site_key = digest(site_key, collection.menu, has_annotations(collection.articles))
+        self._every_data_body_made = False  # `_data_bodies_of` ran: the memo holds every piece's
+        site_key = every_page_key(site_key, collection)
         summary = self.summary  # every summary key as one string (hex of one length): quicker to hash
         everything = digest(collection.drafts_hidden, " ".join([summary[a.slug] for a in collection.articles]),
                             [event.profile for event in collection.events])
@@ -191,11 +201,20 @@ class PageKeys:
     def record(self, keys: dict[str, str], plan: PlanRecord | None = None) -> "KeysRecord":
         """What the next build's PageKeys needs of this one (`keys`: the keys `of` gave), with the
         build's `plan` in outline."""
-        # A build whose data files' keys were all the last build's needed no piece's data body:
-        # the last build's are still the ones to reuse.
-        data_bodies = self._data_body_memo or self._known_data_body_memo
-        return KeysRecord(self._basis, keys, self.full, self._declared, self._every_listing_key(), data_bodies, plan,
-                          self._annotated)
+        return KeysRecord(self._basis, keys, self.full, self._declared, self._every_listing_key(),
+                          self._every_data_body(), plan, self._annotated)
+
+    def _every_data_body(self) -> dict[str, str]:
+        """The data body of every piece, by its full key, for the next build: this build's, when it
+        made them all (a data file shows every piece); else the last build's, with those of the
+        pieces whose body changed made by this one (`_data_body_as_before`), if it made them."""
+        if self._every_data_body_made or not self._data_body_memo:
+            return self._data_body_memo or self._known_data_body_memo
+        bodies = dict(self._known_data_body_memo)
+        for slug in self.changed_bodies:
+            bodies.pop(self.last.full_keys.get(slug), None)
+        bodies.update(self._data_body_memo)
+        return bodies
 
     def _every_listing_key(self) -> dict[str, str]:
         """The listing key of every annotated piece, by its full key, for the next build: made by
@@ -237,7 +256,7 @@ class PageKeys:
         if chosen_by_bodies:
             declared = self._declared[job.path] = self._declaration(job)
         if last is not None and job.path in last.keys:
-            if (self.changed_bodies.isdisjoint(job.in_full) or self._listed_as_before(job)) and \
+            if (self.changed_bodies.isdisjoint(job.in_full) or self._shown_as_before(job)) and \
                     (not chosen_by_bodies or last.declared.get(job.path) == declared):
                 return last.keys[job.path]
         subject = job.subject
@@ -281,14 +300,23 @@ class PageKeys:
                                                for a in self.collection.articles if a.has_placed_annotations))
         return self._annotated
 
-    def _listed_as_before(self, job: PageJob) -> bool:
+    def _shown_as_before(self, job: PageJob) -> bool:
         """Whether a page that shows pieces' listing keys rather than their bodies (a page of an
-        annotation listing, annotations.jsonld, data/annotations.csv) shows each changed piece as
-        the last build did (its summary is the same: `last`)."""
-        shows_listings = job.kind is PageKind.ANNOTATIONS or \
-            (job.kind is PageKind.DATA and job.subject.dataset == "annotations")
-        return shows_listings and all(self._listed_as_before_for(slug)
-                                      for slug in self.changed_bodies.intersection(job.in_full))
+        annotation listing, annotations.jsonld, data/annotations.csv), or their data bodies (the
+        other data files: `_data_body`), shows each changed piece as the last build did (its
+        summary is the same: `last`). Then its key is the last build's, as every other piece it
+        shows is unchanged: hashing what a data file shows of every piece is not needed."""
+        changed = self.changed_bodies.intersection(job.in_full)
+        if job.kind is PageKind.ANNOTATIONS or (job.kind is PageKind.DATA and job.subject.dataset == "annotations"):
+            return all(self._listed_as_before_for(slug) for slug in changed)
+        if job.kind is PageKind.DATA:
+            return all(self._data_body_as_before(slug) for slug in changed)
+        return False
+
+    def _data_body_as_before(self, slug: str) -> bool:
+        """Whether a piece whose body changed shows the data files what it showed the last build."""
+        before = self._known_data_body_memo.get(self.last.full_keys.get(slug))
+        return before is not None and before == self._data_body(slug)
 
     def _listed_as_before_for(self, slug: str) -> bool:
         """Whether a piece whose body changed has the listing key it had (or had and has no annotations)."""
@@ -366,6 +394,7 @@ class PageKeys:
         """`_data_body` of each piece, made again only when its file changed since the last build
         (its full key): an edit build changes one piece of the thousands a data file shows. In
         one loop, not a call per piece: a data file shows every piece."""
+        self._every_data_body_made = True
         full, memo, known, by_slug = self.full, self._data_body_memo, self._known_data_body_memo, self._articles_by_slug
         bodies = []
         for slug in slugs:
@@ -376,6 +405,15 @@ class PageKeys:
             memo[file_key] = body
             bodies.append(body)
         return bodies
+
+    def _data_body(self, slug: str) -> str:
+        """`_data_body` of one piece, made again only when its file changed since the last build."""
+        file_key = self.full[slug]
+        body = self._data_body_memo.get(file_key) or self._known_data_body_memo.get(file_key)
+        if body is None:
+            body = _data_body(self._articles_by_slug[slug])
+        self._data_body_memo[file_key] = body
+        return body
 
     def _event(self, event: Event) -> tuple:
         return event.profile, self._summaries(event.articles)

@@ -274,6 +274,46 @@ def test_an_edit_to_one_text_rewrites_only_that_page(tmp_path):
     assert "A new closing paragraph" in changed[0].read_text()
 
 
+_ORIGINAL = "---\ntitle: An original\noutlet: The Outlet\ndate: {date}\ntags: [shared]\nclaims:\n{claims}---\n\nA text.\n"
+_CLAIM = "- id: claim-{0}\n  text: Claim {0}.\n  by: Someone\n  verdict: disputed\n"
+
+
+def _with_a_translation(site: Path, date: str = "2015-10-09", claims: str = _CLAIM.format(1)) -> Path:
+    """An original and its translation, which states neither date nor claims (it inherits them)
+    and has a tag of its own (so a page lists it without its original). The original's path."""
+    folder = site / ARTICLES
+    (folder / "a-translation.md").write_text("---\ntitle: A translation\ntranslation_of: an-original\n"
+                                             "language: fr\ntags: [only-in-french]\n---\n\nUn texte.\n")
+    original = folder / "an-original.md"
+    original.write_text(_ORIGINAL.format(date=date, claims=claims))
+    return original
+
+
+def test_a_translation_s_data_rows_follow_its_original_s_claims(tmp_path):
+    """data/pieces.* show a translation's inherited claims: its row is made again when only its
+    original's file changed (the rows are kept by each piece's full key, which covers its original)."""
+    site = make_site(tmp_path / "site", n=6)
+    original = _with_a_translation(site)
+    build(site)
+    original.write_text(_ORIGINAL.format(date="2015-10-09", claims=_CLAIM.format(1) + _CLAIM.format(2)))
+    build(site)
+    rows = {row["slug"]: row for row in json.loads((site / "build/data/pieces.json").read_text())["pieces"]}
+    assert [claim["id"] for claim in rows["a-translation"]["claims"]] == ["claim-1", "claim-2"]
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_a_translation_s_citations_and_listings_follow_its_original_s_date(tmp_path):
+    """A translation's summary and citations, kept by its full key, are made again when its
+    original's date changes: its citation files and the tag page listing it alone show the new date."""
+    site = make_site(tmp_path / "site", n=6)
+    original = _with_a_translation(site)
+    build(site)
+    original.write_text(_ORIGINAL.format(date="2016-11-10", claims=_CLAIM.format(1)))
+    build(site)
+    assert "2016" in (site / "build/articles/a-translation/a-translation.bib").read_text()
+    assert_same_as_clean(site, tmp_path)
+
+
 def test_nothing_changed_means_nothing_done(tmp_path):
     site = make_site(tmp_path / "site", n=10)
     build(site)

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import build as build_module
-from site_builder import hashing, incremental, progress, reader, textstore
+from site_builder import hashing, incremental, progress, reader, textstore, writers
 from site_builder.build import BuildOptions, build as build_site
 from site_builder.cli import main
 from site_builder.config import load_config
@@ -414,6 +414,26 @@ def test_a_page_deleted_from_build_by_hand_comes_back(tmp_path):
     assert_same_as_clean(site, tmp_path)
 
 
+def test_the_first_edit_after_a_clean_build_starts_from_a_spare_as_later_ones_do(tmp_path, monkeypatch):
+    """A clean build replaces no build whose files it knows: it links its own files beside build/
+    as the spare, so the first edit build renames that into place and links no file anew."""
+    site = make_site(tmp_path / "site", n=12, search=True)
+    build(site)
+    spare, output = site / ".spare-build", site / "build"
+    assert tree(spare, skip=lambda relative: False).keys() == tree(output).keys()
+    page = sorted(output.glob("articles/*/index.html"))[0]
+    assert (spare / page.relative_to(output)).stat().st_ino == page.stat().st_ino  # linked, not copied
+    linkers = []
+    monkeypatch.setattr(writers, "_fork_linker", lambda *args: linkers.append(args) or 0)
+    kept = spare.stat().st_ino
+    _edit_text(site)
+    first = build(site)
+    assert linkers == [] and output.stat().st_ino == kept, "started from the spare"
+    assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
+    _edit_text(site)  # the same edit again: a later edit build renders as much as the first
+    assert build(site).pages_rendered == first.pages_rendered and linkers == []
+
+
 def test_the_build_before_last_is_the_next_staging_folder(tmp_path):
     """A swap keeps the replaced build beside build/ (the spare); the next build starts from it
     and changes only what differs, instead of linking every file anew. Whatever happened to the
@@ -421,13 +441,12 @@ def test_the_build_before_last_is_the_next_staging_folder(tmp_path):
     site = make_site(tmp_path / "site", n=12, search=True)
     spare = site / ".spare-build"
     build(site)
-    assert not spare.exists()
+    assert spare.is_dir(), "a clean build leaves its own files as the spare"
     for step in range(3):
         _edit_text(site) if step % 2 == 0 else _retitle(site)
-        kept = spare.stat().st_ino if spare.exists() else None
+        kept = spare.stat().st_ino
         build(site)
-        if kept is not None:
-            assert (site / "build").stat().st_ino == kept, "the spare became build/"
+        assert (site / "build").stat().st_ino == kept, "the spare became build/"
         assert spare.is_dir()
         assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
         index = site / "build" / "pagefind"

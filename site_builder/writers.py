@@ -90,10 +90,10 @@ class Staging:
     leaves a spare all the same: its own files linked beside build/, so the first edit build
     starts from them like any later one. Without a spare (`spare` not matching its folder), a
     forked child hard-links every file of the previous build into a new folder while this process
-    reads and plans. Files the build writes anew replace what is there
-    (never written into: a linked file is the previous build's too); files it no longer makes are
-    removed before the swap. Leaving the `with` block without `swap_into_place` deletes the folder:
-    build/ stays as it was.
+    reads and plans. Files the build writes anew replace what is there (never written into: a
+    linked file is the previous build's too); files it no longer makes are removed before the
+    swap. Leaving the `with` block without `swap_into_place` deletes the folder: build/ stays as
+    it was.
     """
 
     def __init__(self, output_dir: Path, previous: dict[str, str], prelink: bool = True, spare: Spare | None = None):

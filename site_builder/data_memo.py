@@ -11,8 +11,11 @@ memo filled for the first edit.
 A file holds a pickled header (FORMAT, the build key, the index: each piece's full key, its
 number of records and where its JSON and CSV lines are; the size of each block), then all the JSON lines, each ending
 with ",\n", then all the CSV lines. A piece's lines are reused while its full key is the same (its
-file, its links' targets, its original); the build key covers the rest (the code and the site's
-options). A file that cannot be read, or for another key, is as good as none: it only saves time.
+file, its links' targets, its provenance original, and for a translation the file of the piece it
+translates, whose outlet, date, event and claims it inherits: state.BuildState.full_keys); the
+build key covers the rest (the code and the site's options). A row of pieces or of annotations
+shows nothing else: not another piece's summary, nor outlets.yml or events.yml. A file that
+cannot be read, or for another key, is as good as none: it only saves time.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ recorded by the last build, and whose file the last build wrote, is not rendered
   pieces' titles) counts on the pages that show the event: its own page, the pages of its
   pieces, and the lists. A standalone page depends on itself alone (its rendered text).
 - An article is hashed two ways. Its *full* key covers everything (its file's bytes, its links'
-  targets, its provenance original). Its *summary* covers what other pages show of it: every
-  field but the body (text, notes, table of contents, word count, author bio, provenance).
+  targets, its provenance original, a translation's original's file). Its *summary* covers what
+  other pages show of it: every field but the body (text, notes, table of contents, word count,
+  author bio, provenance).
 - An article page depends on its own full key and on the summaries of the pieces it shows:
   related reading (with scores and reasons), backlinks, its translations or original, the same
   event, its claims' other appearances, its outlet. A tag, outlet, event or claim page depends on the summaries of its

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, BinaryIO, Callable, Iterator
 
 from site_builder import textstore
 from site_builder.hashing import folder_stamp
+from site_builder.translations import keys_with_originals
 
 if TYPE_CHECKING:
     from site_builder.collection import Collection
@@ -199,11 +200,18 @@ class BuildState:
         return self._read.articles
 
     def full_keys(self) -> dict[str, str]:
-        """Each read article's full key (its render key) by slug: made once per build, as the
-        collection's basis, the citations and the page keys all need it."""
+        """Each read article's full key by slug: its render key, and a translation's original's
+        too (translations.keys_with_originals). Made once per build, as the collection's basis,
+        the citations, the page keys and the data rows all need it."""
         if self._full_keys is None:
-            self._full_keys = {entry.article.slug: entry.render_key
-                               for entry in self._read.articles.values() if entry.article}
+            own, originals = {}, {}
+            for entry in self._read.articles.values():
+                article = entry.article
+                if article:
+                    own[article.slug] = entry.render_key
+                    if article.translation_of:
+                        originals[article.slug] = article.translation_of
+            self._full_keys = keys_with_originals(own, originals)
         return self._full_keys
 
     def summary_memo(self) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from site_builder import problem_codes as codes
 from site_builder.errors import Problem
+from site_builder.hashing import digest
 
 if TYPE_CHECKING:  # the reader calls this module once every piece is read
     from site_builder.reader import Article
@@ -40,6 +41,19 @@ def with_originals(articles: list[Article]) -> tuple[list[Article], list[Problem
         else:
             resolved.append(_inherit(article, original))
     return resolved, problems
+
+
+def keys_with_originals(keys: dict[str, str], originals: dict[str, str]) -> dict[str, str]:
+    """`keys` (each piece's key from its own file, by slug) with each translation's made from its
+    original's too (`originals`: a translation's slug -> the slug it names). A translation shows
+    what it inherits, so whatever is kept by a piece's key (its summary, its citations, its data
+    rows) must be made again when its original's file changes, though its own did not."""
+    if not originals:
+        return keys
+    keyed = dict(keys)
+    for slug, original in originals.items():
+        keyed[slug] = digest(keys[slug], keys.get(original, ""))  # "": none yet, so nothing inherited
+    return keyed
 
 
 def _problem(article: Article, original: Article | None, slugs: list[str]) -> Problem | None:

@@ -66,7 +66,7 @@ def write_site(output_dir: Path, files: Iterable[OutputFile | KeptFiles], static
         writer.drop_unclaimed()
         if finish is not None:
             finish(staging.folder, writer.written)
-        staging.swap_into_place()
+        staging.swap_into_place(writer.written.hashes)
     return writer.written
 
 
@@ -86,12 +86,14 @@ class Staging:
     keeping them. The build before that one (replaced by the last swap and kept as the spare) is
     already nearly this build: it is renamed into place and only the files that differ from the
     previous build are changed, rather than every folder and file linked anew on every build (kernel
-    time that grows with the site). Without a spare (the first incremental build, or `spare` not
-    matching its folder), a forked child hard-links every file of the previous build into a new
-    folder while this process reads and plans. Files the build writes anew replace what is there
-    (never written into: a linked file is the previous build's too); files it no longer makes are
-    removed before the swap. Leaving the `with` block without `swap_into_place` deletes the folder:
-    build/ stays as it was.
+    time that grows with the site). A build that replaced no build of known files (a clean build)
+    leaves a spare all the same: its own files linked beside build/, so the first edit build
+    starts from them like any later one. Without a spare (`spare` not matching its folder), a
+    forked child hard-links every file of the previous build into a new folder while this process
+    reads and plans. Files the build writes anew replace what is there (never written into: a
+    linked file is the previous build's too); files it no longer makes are removed before the
+    swap. Leaving the `with` block without `swap_into_place` deletes the folder: build/ stays as
+    it was.
     """
 
     def __init__(self, output_dir: Path, previous: dict[str, str], prelink: bool = True, spare: Spare | None = None):
@@ -165,20 +167,32 @@ class Staging:
         self.present()
         return self._unlike
 
-    def swap_into_place(self) -> None:
-        """Swap the folder in; the replaced build becomes the spare when its files are known."""
+    def swap_into_place(self, written: dict[str, str]) -> None:
+        """Swap the folder in (`written`: its files' SHA-256s); the replaced build becomes the
+        spare when its files are known, else the spare is made of this build's files."""
         replaced = _swap_into_place(self.folder, self.output_dir)
         self.folder = None
-        if replaced is None:
-            return
-        if self._keeps_spare and self.previous and not self.spare_path.exists():
+        if replaced is not None and self._keeps_spare and self.previous and not self.spare_path.exists():
             try:
                 os.rename(replaced, self.spare_path)
                 self.spare_left = Spare(self.previous, folder_stamp(self.spare_path))
                 return
             except OSError:
                 pass
-        _discard(replaced)
+        if replaced is not None:
+            _discard(replaced)
+        if self._keeps_spare and written:
+            self._spare_of_output(written)
+
+    def _spare_of_output(self, written: dict[str, str]) -> None:
+        """Link build/'s files (`written`, and the search index) into the spare. Its bytes are
+        those of build/, so the next build renames it into place and changes only what it makes
+        anew: without it, that build would link every file while it plans, as a clean build
+        leaves no replaced build to keep."""
+        if mirror_tree(self.output_dir, self.spare_path):
+            self.spare_left = Spare(dict(written), folder_stamp(self.spare_path))
+        elif self.spare_path.exists():
+            _discard(self.spare_path)
 
     def __enter__(self) -> "Staging":
         return self

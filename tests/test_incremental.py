@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import build as build_module
-from site_builder import hashing, incremental, progress, reader, textstore
+from site_builder import hashing, incremental, progress, reader, textstore, writers
 from site_builder.build import BuildOptions, build as build_site
 from site_builder.cli import main
 from site_builder.config import load_config
@@ -274,6 +274,46 @@ def test_an_edit_to_one_text_rewrites_only_that_page(tmp_path):
     assert "A new closing paragraph" in changed[0].read_text()
 
 
+_ORIGINAL = "---\ntitle: An original\noutlet: The Outlet\ndate: {date}\ntags: [shared]\nclaims:\n{claims}---\n\nA text.\n"
+_CLAIM = "- id: claim-{0}\n  text: Claim {0}.\n  by: Someone\n  verdict: disputed\n"
+
+
+def _with_a_translation(site: Path, date: str = "2015-10-09", claims: str = _CLAIM.format(1)) -> Path:
+    """An original and its translation, which states neither date nor claims (it inherits them)
+    and has a tag of its own (so a page lists it without its original). The original's path."""
+    folder = site / ARTICLES
+    (folder / "a-translation.md").write_text("---\ntitle: A translation\ntranslation_of: an-original\n"
+                                             "language: fr\ntags: [only-in-french]\n---\n\nUn texte.\n")
+    original = folder / "an-original.md"
+    original.write_text(_ORIGINAL.format(date=date, claims=claims))
+    return original
+
+
+def test_a_translation_s_data_rows_follow_its_original_s_claims(tmp_path):
+    """data/pieces.* show a translation's inherited claims: its row is made again when only its
+    original's file changed (the rows are kept by each piece's full key, which covers its original)."""
+    site = make_site(tmp_path / "site", n=6)
+    original = _with_a_translation(site)
+    build(site)
+    original.write_text(_ORIGINAL.format(date="2015-10-09", claims=_CLAIM.format(1) + _CLAIM.format(2)))
+    build(site)
+    rows = {row["slug"]: row for row in json.loads((site / "build/data/pieces.json").read_text())["pieces"]}
+    assert [claim["id"] for claim in rows["a-translation"]["claims"]] == ["claim-1", "claim-2"]
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_a_translation_s_citations_and_listings_follow_its_original_s_date(tmp_path):
+    """A translation's summary and citations, kept by its full key, are made again when its
+    original's date changes: its citation files and the tag page listing it alone show the new date."""
+    site = make_site(tmp_path / "site", n=6)
+    original = _with_a_translation(site)
+    build(site)
+    original.write_text(_ORIGINAL.format(date="2016-11-10", claims=_CLAIM.format(1)))
+    build(site)
+    assert "2016" in (site / "build/articles/a-translation/a-translation.bib").read_text()
+    assert_same_as_clean(site, tmp_path)
+
+
 def test_nothing_changed_means_nothing_done(tmp_path):
     site = make_site(tmp_path / "site", n=10)
     build(site)
@@ -374,6 +414,26 @@ def test_a_page_deleted_from_build_by_hand_comes_back(tmp_path):
     assert_same_as_clean(site, tmp_path)
 
 
+def test_the_first_edit_after_a_clean_build_starts_from_a_spare_as_later_ones_do(tmp_path, monkeypatch):
+    """A clean build replaces no build whose files it knows: it links its own files beside build/
+    as the spare, so the first edit build renames that into place and links no file anew."""
+    site = make_site(tmp_path / "site", n=12, search=True)
+    build(site)
+    spare, output = site / ".spare-build", site / "build"
+    assert tree(spare, skip=lambda relative: False).keys() == tree(output).keys()
+    page = sorted(output.glob("articles/*/index.html"))[0]
+    assert (spare / page.relative_to(output)).stat().st_ino == page.stat().st_ino  # linked, not copied
+    linkers = []
+    monkeypatch.setattr(writers, "_fork_linker", lambda *args: linkers.append(args) or 0)
+    kept = spare.stat().st_ino
+    _edit_text(site)
+    first = build(site)
+    assert linkers == [] and output.stat().st_ino == kept, "started from the spare"
+    assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
+    _edit_text(site)  # the same edit again: a later edit build renders as much as the first
+    assert build(site).pages_rendered == first.pages_rendered and linkers == []
+
+
 def test_the_build_before_last_is_the_next_staging_folder(tmp_path):
     """A swap keeps the replaced build beside build/ (the spare); the next build starts from it
     and changes only what differs, instead of linking every file anew. Whatever happened to the
@@ -381,13 +441,12 @@ def test_the_build_before_last_is_the_next_staging_folder(tmp_path):
     site = make_site(tmp_path / "site", n=12, search=True)
     spare = site / ".spare-build"
     build(site)
-    assert not spare.exists()
+    assert spare.is_dir(), "a clean build leaves its own files as the spare"
     for step in range(3):
         _edit_text(site) if step % 2 == 0 else _retitle(site)
-        kept = spare.stat().st_ino if spare.exists() else None
+        kept = spare.stat().st_ino
         build(site)
-        if kept is not None:
-            assert (site / "build").stat().st_ino == kept, "the spare became build/"
+        assert (site / "build").stat().st_ino == kept, "the spare became build/"
         assert spare.is_dir()
         assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
         index = site / "build" / "pagefind"

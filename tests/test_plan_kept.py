@@ -10,6 +10,7 @@ be) and that build/ is then exactly what a clean build makes.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 from site_builder.build import BuildOptions, SaveState, build as build_site
@@ -130,6 +131,8 @@ def test_files_lost_from_build_come_back(tmp_path):
         if spare:
             _edit_text(site)
             build(site)  # the one before is the spare now
+        else:
+            shutil.rmtree(site / ".spare-build")  # the clean build's (its own files): deleted by hand
         lost = site / "build" / "articles" / unlinked(site)[int(spare)].stem / "index.html"
         lost.unlink()
         add_text(articles(site)[1 + int(spare)])

@@ -177,9 +177,7 @@ def test_a_translation_publishes_what_it_inherits_after_an_edit_of_its_original(
     build(site)
     record = json.loads((site / "build/.site-builder-build.json").read_text())["published"]
     assert record["content/articles/a-translation.md"]["verdicts"] == {"claim-1": "disputed", "claim-2": "disputed"}
-    # data/pieces.* keep the translation's old row, as before this memo (data_export's row memo is
-    # keyed by the translation's file alone): a bug of its own, left out here.
-    assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("data/pieces."))
+    assert_same_as_clean(site, tmp_path)
 
 
 def test_a_state_saved_into_a_new_pack_carries_the_cold_fields_over(tmp_path):

@@ -98,7 +98,10 @@ class Staging:
         self.output_dir, self.previous = output_dir.resolve(), previous
         self.spare_path = self.output_dir.with_name(SPARE_PREFIX + self.output_dir.name)
         self.spare_left: Spare | None = None  # the spare this build leaves for the next (swap_into_place)
-        self._prelinker = 0
+        self._prelinker = 0  # the child linking build/'s files in (_fork_linker)
+        self._checker = 0  # the child checking that the adopted spare has every file (_fork_checker)
+        self._spare: dict[str, str] = {}  # the adopted spare's files, once the checker says they are all there
+        self._spare_unlike: frozenset[str] = frozenset()  # and `_unlike` then
         self._present: dict[str, str] | None = None
         self._unlike: frozenset[str] | None = None  # see unlike_previous
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -117,22 +120,28 @@ class Staging:
             raise
 
     def _adopt_spare(self, spare: Spare | None) -> bool:
-        """Start from the spare, if it is the one recorded and build/ still has the files it lacks."""
+        """Start from the spare, if it is the one recorded and build/ still has the files it lacks.
+
+        Whether someone deleted files from the spare is asked of every one of its files: a forked
+        child asks while this process reads and plans (`present` waits for its answer)."""
         if spare is None or not spare.stamp or folder_stamp(self.spare_path) != spare.stamp:
             return False
         needed = [relative for relative, sha in self.previous.items() if spare.hashes.get(relative) != sha]
         if not _all_files(self.output_dir, needed):
             return False  # build/ lost files since: the caller renders every page (previous_if_linked)
-        if not _all_files(self.spare_path, spare.hashes):
-            return False  # someone deleted files from the spare: start afresh
         try:
             os.rmdir(self.folder)
             os.rename(self.spare_path, self.folder)
         except OSError:
             self.folder.mkdir(exist_ok=True)
             return False
-        self._present = dict(spare.hashes)
-        self._unlike = frozenset(needed).union(spare.hashes.keys() - self.previous.keys())
+        self._spare, self._spare_unlike = spare.hashes, frozenset(needed).union(spare.hashes.keys() - self.previous.keys())
+        self._checker = _fork_checker(self.folder, spare.hashes)
+        if self._checker == 0:  # no child: asked here
+            if not _all_files(self.folder, spare.hashes):
+                self._start_afresh()  # someone deleted files from the spare
+                return False
+            self._present, self._unlike = dict(spare.hashes), self._spare_unlike
         return True
 
     def previous_if_linked(self) -> dict[str, str]:
@@ -144,6 +153,8 @@ class Staging:
     def present(self) -> dict[str, str]:
         """The files in the folder (and their SHA-256s) before this build writes any, once the
         child has linked them; empty if it failed."""
+        if self._present is None and self._checker > 0:
+            self._present = self._spare_if_whole()
         if self._present is None:
             self._present = {}
             if self._prelinker > 0:
@@ -157,6 +168,24 @@ class Staging:
                     self.folder.mkdir()
                     self.previous = {}
         return self._present
+
+    def _spare_if_whole(self) -> dict[str, str] | None:
+        """The spare's files, once the checker says none is missing; else None, and the folder
+        emptied and linked from build/ by a child as a build without a spare is (someone deleted
+        files from the spare: it says nothing of build/)."""
+        _, status = os.waitpid(self._checker, 0)
+        self._checker = 0
+        if os.waitstatus_to_exitcode(status) == 0:
+            self._unlike = self._spare_unlike
+            return dict(self._spare)
+        self._start_afresh()
+        if self.previous and hasattr(os, "fork"):
+            self._prelinker = _fork_linker(self.output_dir, self.folder, sorted(self.previous))
+        return None
+
+    def _start_afresh(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir()
 
     def unlike_previous(self) -> frozenset[str] | None:
         """The files whose place in the folder does not hold the previous build's file (other
@@ -191,9 +220,10 @@ class Staging:
         if self._lock < 0:  # already closed (write_site closes the staging the caller opened)
             return
         try:
-            if self._prelinker > 0:
-                os.waitpid(self._prelinker, 0)
-                self._prelinker = 0
+            for child in (self._checker, self._prelinker):
+                if child > 0:
+                    os.waitpid(child, 0)
+            self._checker = self._prelinker = 0
             if self.folder is not None:
                 shutil.rmtree(self.folder, ignore_errors=True)
                 self.folder = None
@@ -219,6 +249,24 @@ def _all_files(folder: Path, paths: Iterable[str]) -> bool:
         return all(exists(relative, found, dir_fd=descriptor) for relative in paths)
     finally:
         os.close(descriptor)
+
+
+def _fork_checker(folder: Path, paths: Iterable[str]) -> int:
+    """Fork a child that asks `_all_files(folder, paths)`; its pid (0 if no child). It exits 0
+    when every file is there, 1 otherwise."""
+    if not hasattr(os, "fork"):
+        return 0
+    try:
+        child = os.fork()
+    except OSError:
+        return 0
+    if child:
+        return child
+    code = 1
+    try:
+        code = 0 if _all_files(folder, paths) else 1
+    finally:
+        os._exit(code)
 
 
 def _fork_linker(source: Path, target: Path, paths: list[str]) -> int:

@@ -16,6 +16,8 @@ import ctypes
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -99,7 +101,7 @@ class Staging:
         self.spare_path = self.output_dir.with_name(SPARE_PREFIX + self.output_dir.name)
         self.spare_left: Spare | None = None  # the spare this build leaves for the next (swap_into_place)
         self._prelinker = 0  # the child linking build/'s files in (_fork_linker)
-        self._checker = 0  # the child checking that the adopted spare has every file (_fork_checker)
+        self._checker: subprocess.Popen | None = None  # asking whether the adopted spare has every file
         self._spare: dict[str, str] = {}  # the adopted spare's files, once the checker says they are all there
         self._spare_unlike: frozenset[str] = frozenset()  # and `_unlike` then
         self._present: dict[str, str] | None = None
@@ -122,8 +124,8 @@ class Staging:
     def _adopt_spare(self, spare: Spare | None) -> bool:
         """Start from the spare, if it is the one recorded and build/ still has the files it lacks.
 
-        Whether someone deleted files from the spare is asked of every one of its files: a forked
-        child asks while this process reads and plans (`present` waits for its answer)."""
+        Whether someone deleted files from the spare is asked of every one of its files: another
+        process asks while this one reads and plans (`present` waits for its answer)."""
         if spare is None or not spare.stamp or folder_stamp(self.spare_path) != spare.stamp:
             return False
         needed = [relative for relative, sha in self.previous.items() if spare.hashes.get(relative) != sha]
@@ -136,8 +138,8 @@ class Staging:
             self.folder.mkdir(exist_ok=True)
             return False
         self._spare, self._spare_unlike = spare.hashes, frozenset(needed).union(spare.hashes.keys() - self.previous.keys())
-        self._checker = _fork_checker(self.folder, spare.hashes)
-        if self._checker == 0:  # no child: asked here
+        self._checker = _start_checker(self.folder, spare.hashes)
+        if self._checker is None:  # no process: asked here
             if not _all_files(self.folder, spare.hashes):
                 self._start_afresh()  # someone deleted files from the spare
                 return False
@@ -153,7 +155,7 @@ class Staging:
     def present(self) -> dict[str, str]:
         """The files in the folder (and their SHA-256s) before this build writes any, once the
         child has linked them; empty if it failed."""
-        if self._present is None and self._checker > 0:
+        if self._present is None and self._checker is not None:
             self._present = self._spare_if_whole()
         if self._present is None:
             self._present = {}
@@ -173,9 +175,9 @@ class Staging:
         """The spare's files, once the checker says none is missing; else None, and the folder
         emptied and linked from build/ by a child as a build without a spare is (someone deleted
         files from the spare: it says nothing of build/)."""
-        _, status = os.waitpid(self._checker, 0)
-        self._checker = 0
-        if os.waitstatus_to_exitcode(status) == 0:
+        whole = self._checker.wait() == 0
+        self._checker = None
+        if whole:
             self._unlike = self._spare_unlike
             return dict(self._spare)
         self._start_afresh()
@@ -220,10 +222,12 @@ class Staging:
         if self._lock < 0:  # already closed (write_site closes the staging the caller opened)
             return
         try:
-            for child in (self._checker, self._prelinker):
-                if child > 0:
-                    os.waitpid(child, 0)
-            self._checker = self._prelinker = 0
+            if self._checker is not None:
+                self._checker.wait()
+                self._checker = None
+            if self._prelinker > 0:
+                os.waitpid(self._prelinker, 0)
+                self._prelinker = 0
             if self.folder is not None:
                 shutil.rmtree(self.folder, ignore_errors=True)
                 self.folder = None
@@ -251,22 +255,29 @@ def _all_files(folder: Path, paths: Iterable[str]) -> bool:
         os.close(descriptor)
 
 
-def _fork_checker(folder: Path, paths: Iterable[str]) -> int:
-    """Fork a child that asks `_all_files(folder, paths)`; its pid (0 if no child). It exits 0
-    when every file is there, 1 otherwise."""
-    if not hasattr(os, "fork"):
-        return 0
+# Exits 0 when every file named on stdin (NUL-separated) is in the folder argv[1]: `_all_files`.
+_CHECKER = """import os, sys
+names = sys.stdin.buffer.read()
+folder = os.open(sys.argv[1], os.O_RDONLY)
+sys.exit(0 if all(os.access(name, os.F_OK, dir_fd=folder) for name in names.split(b"\\0") if name) else 1)
+"""
+
+
+def _start_checker(folder: Path, paths: Iterable[str]) -> subprocess.Popen | None:
+    """Start a process asking what `_all_files(folder, paths)` asks (exit status 0: all there);
+    None if it cannot be started. A new interpreter, not a fork: a forked child would share this
+    process's memory copy-on-write while it runs, and every page this process writes meanwhile
+    (reading the articles writes many) would be copied, costing as much as the check saves."""
+    if os.access not in os.supports_dir_fd:  # Windows
+        return None
     try:
-        child = os.fork()
+        with tempfile.TemporaryFile() as listing:
+            listing.write(os.fsencode("\0".join(paths)))
+            listing.seek(0)
+            return subprocess.Popen([sys.executable, "-I", "-S", "-c", _CHECKER, os.fspath(folder)], stdin=listing,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
-        return 0
-    if child:
-        return child
-    code = 1
-    try:
-        code = 0 if _all_files(folder, paths) else 1
-    finally:
-        os._exit(code)
+        return None
 
 
 def _fork_linker(source: Path, target: Path, paths: list[str]) -> int:

@@ -1,5 +1,5 @@
 """The staging folder's start: the spare (the build before last) is adopted only while it holds
-every file recorded of it, which a child checks while the build reads and plans."""
+every file recorded of it, which another process checks while the build reads and plans."""
 
 from __future__ import annotations
 
@@ -30,14 +30,14 @@ def _files(folder: Path) -> dict[str, str]:
     return {path.relative_to(folder).as_posix(): path.read_text() for path in folder.rglob("*") if path.is_file()}
 
 
-def test_the_spare_is_checked_by_a_child_while_the_build_goes_on(tmp_path, monkeypatch):
+def test_the_spare_is_checked_by_another_process_while_the_build_goes_on(tmp_path, monkeypatch):
     build, previous, spare = _with_spare(tmp_path)
     asked = []
     real = writers._all_files
     monkeypatch.setattr(writers, "_all_files", lambda folder, paths: asked.append(Path(folder).name) or real(folder, paths))
     with Staging(build, previous, spare=spare) as staging:
         assert asked == ["build"], "only build/'s few files are asked in this process"
-        assert staging._checker > 0
+        assert staging._checker is not None and staging._checker.pid != os.getpid()
         assert staging.present() == spare.hashes
         assert staging.unlike_previous() == {"articles/piece-2/index.html"}
         assert staging.previous_if_linked() == previous
@@ -59,7 +59,7 @@ def test_a_file_deleted_deep_in_the_spare_makes_the_build_link_build_instead(tmp
 
 
 def test_without_fork_the_spare_is_checked_in_process(tmp_path, monkeypatch):
-    monkeypatch.setattr(writers, "_fork_checker", lambda folder, paths: 0)
+    monkeypatch.setattr(writers, "_start_checker", lambda folder, paths: None)
     build, previous, spare = _with_spare(tmp_path)
     (tmp_path / ".spare-build" / "articles" / "piece-4" / "index.html").unlink()
     with Staging(build, previous, spare=spare) as staging:
@@ -67,4 +67,15 @@ def test_without_fork_the_spare_is_checked_in_process(tmp_path, monkeypatch):
         assert _files(staging.folder) == _files(build)
     build, previous, spare = _with_spare(tmp_path / "whole")
     with Staging(build, previous, spare=spare) as staging:
-        assert staging._checker == 0 and staging.present() == spare.hashes
+        assert staging._checker is None and staging.present() == spare.hashes
+
+
+def test_the_checking_process_finds_a_missing_file_among_many(tmp_path):
+    names = [f"articles/piece-{n}/index.html" for n in range(3000)] + ["ünïcode/page.html"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    assert writers._start_checker(tmp_path, names).wait() == 0
+    assert writers._start_checker(tmp_path, [*names, "articles/gone/index.html"]).wait() == 1
+    assert writers._start_checker(tmp_path, []).wait() == 0
+    assert writers._start_checker(tmp_path / "missing", names).wait() == 1

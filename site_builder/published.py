@@ -109,7 +109,8 @@ def published_record(pieces: dict[str, PublishedPiece]) -> dict[str, Any]:
         piece = pieces[path]
         value = values.get(id(piece))
         if value is None:
-            value = values[id(piece)] = {"stance": piece.stance, "verdicts": piece.verdicts, "corrected": piece.corrected}
+            value = values[id(piece)] = {"stance": piece.stance, "verdicts": piece.verdicts,
+                                         "corrected": piece.corrected}
         record[path] = value
     return record
 

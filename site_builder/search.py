@@ -144,7 +144,8 @@ def write_search_index(site_dir: Path, language: str, hashes: dict[str, str],
 
 
 def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], indexed: IndexedPages,
-                        previous_dir: Path, output_dir: Path | None = None, compared: PageChanges | None = None) -> bool:
+                        previous_dir: Path, output_dir: Path | None = None,
+                        compared: PageChanges | None = None) -> bool:
     """Index only the pages changed since `indexed` (base/ in `previous_dir`, the last index
     folder) into `output_dir`; False (nothing written) when they are too many for that to pay.
     `compared` is `indexed.compare(hashes)` if the caller made it already."""

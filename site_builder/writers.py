@@ -88,7 +88,8 @@ class Staging:
     keeping them. The build before that one (replaced by the last swap and kept as the spare) is
     already nearly this build: it is renamed into place and only the files that differ from the
     previous build are changed, rather than every folder and file linked anew on every build (kernel
-    time that grows with the site). Without a spare (the first incremental build, or `spare` not
+    time that grows with the site); another process checks meanwhile that none of its files was
+    deleted (else the folder is emptied and linked as below). Without a spare (the first incremental build, or `spare` not
     matching its folder), a forked child hard-links every file of the previous build into a new
     folder while this process reads and plans. Files the build writes anew replace what is there
     (never written into: a linked file is the previous build's too); files it no longer makes are
@@ -137,7 +138,8 @@ class Staging:
         except OSError:
             self.folder.mkdir(exist_ok=True)
             return False
-        self._spare, self._spare_unlike = spare.hashes, frozenset(needed).union(spare.hashes.keys() - self.previous.keys())
+        self._spare = spare.hashes
+        self._spare_unlike = frozenset(needed).union(spare.hashes.keys() - self.previous.keys())
         self._checker = _start_checker(self.folder, spare.hashes)
         if self._checker is None:  # no process: asked here
             if not _all_files(self.folder, spare.hashes):
@@ -154,7 +156,7 @@ class Staging:
 
     def present(self) -> dict[str, str]:
         """The files in the folder (and their SHA-256s) before this build writes any, once the
-        child has linked them; empty if it failed."""
+        checker has found the spare whole or the child has linked them; empty if it failed."""
         if self._present is None and self._checker is not None:
             self._present = self._spare_if_whole()
         if self._present is None:

@@ -12,6 +12,7 @@ stances and verdicts, which `check` compares with in a site that is not in git.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,11 +34,29 @@ def build_info_file(config: SiteConfig, drafts: bool, published: dict | None = N
     """The record; `published` is what the build showed of each piece's stance, verdicts and
     corrections (site_builder.published compares the next check with it when git cannot say)."""
     info = BuildInfo(config.base_url, config.base_path, config.base_url_given, drafts)
-    record = {**asdict(info), "published": published or {}}
-    # Compact: an indented dump takes json's pure-Python encoder, a large part of an edit build
-    # with thousands of pieces; machines read this file.
-    text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return OutputFile(BUILD_INFO_FILE, (text + "\n").encode())
+    return OutputFile(BUILD_INFO_FILE, (_record_text(asdict(info), published or {}) + "\n").encode())
+
+
+# Compact: an indented dump takes json's pure-Python encoder, a large part of an edit build with
+# thousands of pieces; machines read this file.
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _record_text(info: dict, published: dict) -> str:
+    """`{**info, "published": published}` as json.dumps writes it with sorted keys, each piece's
+    value encoded once however many pieces share it (published_record gives pieces alike one
+    value: most pieces show a stance alone), not once per piece of the site on every build."""
+    encoded: dict[int, str] = {}  # by the value's id: the values live in `published` meanwhile
+    entries = []
+    for path in sorted(published):
+        value = published[path]
+        text = encoded.get(id(value))
+        if text is None:
+            text = encoded[id(value)] = _encode(value)
+        entries.append(f"{encode_basestring(path)}:{text}")
+    # The key, unescaped, can only be the key itself: quotes inside a value are escaped.
+    head, _, tail = _encode({**info, "published": {}}).rpartition('"published":{}')
+    return f'{head}"published":{{{",".join(entries)}}}{tail}'
 
 
 def read_build_info(output_dir: Path) -> BuildInfo | None:

@@ -61,7 +61,9 @@ def inputs_stamp(paths: list[Path], extra: Any, seen: InputFiles | None = None) 
             seen[str(top)] = file_stat(top)
         else:
             _list(str(top), seen)
-    return digest([(path, *stat) if stat else (path, None) for path, stat in seen.items()], extra)
+    # The files as a plain dict (no `listed`, a set, whose order is not stable): pickled in C,
+    # where a list of a new tuple per file was made in Python first.
+    return digest(dict(seen), extra)
 
 
 def _list(folder: str, seen: InputFiles) -> None:

@@ -15,16 +15,22 @@ from pathlib import Path
 
 from site_builder.config import SiteConfig
 from site_builder.hashing import digest, folder_stamp
-from site_builder.search import INDEX_DIR, INDEX_LAYOUT, SearchIndexError, update_search_index, write_search_index
+from site_builder.search import INDEX_DIR, INDEX_LAYOUT, IndexedPages, PageChanges, SearchIndexError
+from site_builder.search import update_search_index, write_search_index
 from site_builder.state import BuildState, OutputRecord, SearchRecord
 from site_builder.writers import KeptFiles, Written, mirror_tree, write_site
 
 
-def search_key(file_hashes: dict[str, str], language: str) -> str:
-    """What a search index was built from: every page's bytes (Pagefind indexes the HTML only).
-    One sorted string, not a list of pairs: it is made from every file of the site on every build."""
-    pages = sorted([f"{path}\0{sha}" for path, sha in file_hashes.items() if path.endswith(".html")])
-    return digest("\n".join(pages), language, INDEX_LAYOUT)
+def search_key(base: IndexedPages, compared: PageChanges, language: str) -> str:
+    """What a search index was built from: every page's bytes (Pagefind indexes the HTML only),
+    said as base/'s record (its identity) and how the pages differ from it (`base.compare`), which
+    together name every page: an edit build need not list them all again."""
+    return digest(base.identity(), compared.added, compared.removed, language, INDEX_LAYOUT)
+
+
+def indexed_record(base: IndexedPages, hashes: dict[str, str], language: str) -> SearchRecord:
+    """The record of an index made afresh from the pages among `hashes`."""
+    return SearchRecord(search_key(base, base.compare(hashes), language), base)
 
 
 def no_search_index(staging: Path, written: Written) -> None:
@@ -49,20 +55,24 @@ class SearchStep:
         self.record, self.pending = SearchRecord("", previous.base), False
 
     def __call__(self, staging: Path, written: Written) -> None:
-        key = search_key(written.hashes, self.config.language)
         previous_index = self.previous_dir / INDEX_DIR if self.previous_dir else None
-        if previous_index and previous_index.is_dir():
+        base = self.previous.base
+        if previous_index and previous_index.is_dir() and base is not None:
+            # The previous key was made against the same base/, so the same pages make the same key.
+            compared = base.compare(written.hashes)
+            key = search_key(base, compared, self.config.language)
             if key == self.previous.key and self._link(previous_index, staging):
-                self.record = SearchRecord(key, self.previous.base)
+                self.record = SearchRecord(key, base)
                 return
-            if not self.full and self.previous.base and update_search_index(
-                    staging, self.config.language, written.hashes, self.previous.base, previous_index):
-                self.record = SearchRecord(key, self.previous.base)
+            if not self.full and update_search_index(staging, self.config.language, written.hashes, base,
+                                                     previous_index, compared=compared):
+                self.record = SearchRecord(key, base)
                 return
-            if self.later and self._link(previous_index, staging):
-                self.record, self.pending = self.previous, True  # it describes the pages it was built from
-                return
-        self.record = SearchRecord(key, write_search_index(staging, self.config.language, written.hashes))
+        if previous_index and previous_index.is_dir() and self.later and self._link(previous_index, staging):
+            self.record, self.pending = self.previous, True  # it describes the pages it was built from
+            return
+        self.record = indexed_record(write_search_index(staging, self.config.language, written.hashes),
+                                     written.hashes, self.config.language)
 
     @staticmethod
     def _link(previous_index: Path, staging: Path) -> bool:
@@ -95,7 +105,7 @@ def refresh_search_index(config: SiteConfig, state: BuildState, lock: threading.
                        finish=lambda staging, written: mirror_tree(scratch / INDEX_DIR, staging / INDEX_DIR) or None)
             state.record_output(OutputRecord(output.page_keys, output.file_hashes, folder_stamp(output_dir),
                                              output.spare),
-                                SearchRecord(search_key(hashes, config.language), indexed))
+                                indexed_record(indexed, hashes, config.language))
         return True
     except (OSError, SearchIndexError):
         return False  # the next rebuild tries again

@@ -100,9 +100,19 @@ def published_pieces(articles: Iterable[Article], summary_keys: dict[str, str] |
 
 
 def published_record(pieces: dict[str, PublishedPiece]) -> dict[str, Any]:
-    """The build's record of what it published (JSON), for the next check of a site not in git."""
-    return {path: {"stance": p.stance, "verdicts": p.verdicts, "corrected": p.corrected}
-            for path, p in sorted(pieces.items())}
+    """The build's record of what it published (JSON), for the next check of a site not in git.
+    Pieces that share a PublishedPiece (published_pieces: most do) share its value, which the
+    build's record file then encodes once (buildinfo)."""
+    values: dict[int, dict[str, Any]] = {}  # by the piece's id: the pieces live in `pieces` meanwhile
+    record = {}
+    for path in sorted(pieces):
+        piece = pieces[path]
+        value = values.get(id(piece))
+        if value is None:
+            value = values[id(piece)] = {"stance": piece.stance, "verdicts": piece.verdicts,
+                                         "corrected": piece.corrected}
+        record[path] = value
+    return record
 
 
 def last_published(config: SiteConfig, current: dict[str, PublishedPiece]) -> PublishedState | None:

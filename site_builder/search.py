@@ -50,6 +50,7 @@ from urllib.parse import unquote
 
 from pagefind_bin import get_executable
 
+from site_builder.hashing import digest
 from site_builder.writers import mirror_tree, remove_file
 
 INDEX_DIR = "pagefind"
@@ -76,6 +77,14 @@ class SearchIndexError(Exception):
     """Pagefind failed; the build stops and build/ keeps its previous contents."""
 
 
+@dataclass(frozen=True)
+class PageChanges:
+    """The site's pages as they differ from what base/ indexed: with base/'s record, all of them."""
+
+    added: list[tuple[str, str]]  # (path, SHA-256) of each page new or changed since
+    removed: list[tuple[str, str]]  # base/'s (path, SHA-256) of each page changed or gone since
+
+
 @dataclass
 class IndexedPages:
     """What the cache keeps about `pagefind/base/`: which page bytes it indexed, under which ids."""
@@ -84,14 +93,28 @@ class IndexedPages:
     # so that an edit need not read the many list pages again to find that they still are not
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     marked_only: bool = True  # the theme marks pages (BODY_MARK): unmarked pages are not indexed
+    key: str = ""  # a digest of `pages`, made once (identity): an index's key says how its pages differ from them
 
-    def changes(self, hashes: dict[str, str]) -> tuple[list[str], list[str]]:
-        """The pages (new or changed) to index again, and base/'s ids of pages changed or gone."""
-        known, none = self.pages, ("", "")
-        changed = [path for path, sha in hashes.items()  # every file of the site: `_is_page` inlined
-                   if path.endswith(".html") and known.get(path, none)[0] != sha and not path.startswith(INDEX_PREFIX)]
-        superseded = [page_id for path, (sha, page_id) in self.pages.items() if page_id and hashes.get(path) != sha]
-        return changed, superseded
+    def compare(self, hashes: dict[str, str]) -> PageChanges:
+        """How the pages among `hashes` (every file of the site) differ from base/'s: one look at
+        every file (`_is_page` inlined), made once for both the changes and the key."""
+        indexed, files, none = self.pages, hashes.get, ("",)
+        added = sorted([(path, sha) for path, sha in hashes.items() if path.endswith(".html")
+                        and indexed.get(path, none)[0] != sha and not path.startswith(INDEX_PREFIX)])
+        return PageChanges(added, sorted([(path, sha) for path, (sha, _) in indexed.items() if files(path) != sha]))
+
+    def changes(self, hashes: dict[str, str], compared: PageChanges | None = None) -> tuple[list[str], list[str]]:
+        """The pages (new or changed) to index again, and base/'s ids of pages changed or gone
+        (`compared`: `compare(hashes)`, if made already)."""
+        compared = compared or self.compare(hashes)
+        superseded = [self.pages[path][1] for path, _ in compared.removed if self.pages[path][1]]
+        return [path for path, _ in compared.added], superseded
+
+    def identity(self) -> str:
+        """`key`, made now if this record was saved without one."""
+        if not self.key:
+            self.key = digest(sorted(self.pages.items()), self.marked_only)
+        return self.key
 
     def indexed_count(self) -> int:
         return sum(1 for _, page_id in self.pages.values() if page_id)
@@ -117,15 +140,17 @@ def write_search_index(site_dir: Path, language: str, hashes: dict[str, str],
         _write_module(output_dir, dict(WHOLE_INDEX, languages=sorted(groups)))
     pages = {path: (sha, ids.get(path, "")) for path, sha in hashes.items() if _is_page(path)}
     pages.update((path, ("", page_id)) for path, page_id in ids.items() if path not in pages)
-    return IndexedPages(pages, marked_only)
+    return IndexedPages(pages, marked_only, digest(sorted(pages.items()), marked_only))
 
 
 def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], indexed: IndexedPages,
-                        previous_dir: Path, output_dir: Path | None = None) -> bool:
+                        previous_dir: Path, output_dir: Path | None = None,
+                        compared: PageChanges | None = None) -> bool:
     """Index only the pages changed since `indexed` (base/ in `previous_dir`, the last index
-    folder) into `output_dir`; False (nothing written) when they are too many for that to pay."""
+    folder) into `output_dir`; False (nothing written) when they are too many for that to pay.
+    `compared` is `indexed.compare(hashes)` if the caller made it already."""
     output_dir = output_dir or site_dir / INDEX_DIR
-    changed, superseded = indexed.changes(hashes)
+    changed, superseded = indexed.changes(hashes, compared)
     count = indexed.indexed_count()
     limit = max(DELTA_MIN_PAGES, count // DELTA_FRACTION)
     base_languages = bundle_languages(previous_dir / BASE_DIR)

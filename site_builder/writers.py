@@ -16,6 +16,8 @@ import ctypes
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -86,13 +88,14 @@ class Staging:
     keeping them. The build before that one (replaced by the last swap and kept as the spare) is
     already nearly this build: it is renamed into place and only the files that differ from the
     previous build are changed, rather than every folder and file linked anew on every build (kernel
-    time that grows with the site). A build that replaced no build of known files (a clean build)
-    leaves a spare all the same: its own files linked beside build/, so the first edit build
-    starts from them like any later one. Without a spare (`spare` not matching its folder), a
-    forked child hard-links every file of the previous build into a new folder while this process
-    reads and plans. Files the build writes anew replace what is there (never written into: a
-    linked file is the previous build's too); files it no longer makes are removed before the
-    swap. Leaving the `with` block without `swap_into_place` deletes the folder: build/ stays as
+    time that grows with the site); another process checks meanwhile that none of its files was
+    deleted (else the folder is emptied and linked as below). A build that replaced no build of
+    known files (a clean build) leaves a spare all the same: its own files linked beside build/, so
+    the first edit build starts from them like any later one. Without a spare (`spare` not matching
+    its folder), a forked child hard-links every file of the previous build into a new folder while
+    this process reads and plans. Files the build writes anew replace what is there (never written
+    into: a linked file is the previous build's too); files it no longer makes are removed before
+    the swap. Leaving the `with` block without `swap_into_place` deletes the folder: build/ stays as
     it was.
     """
 
@@ -100,7 +103,10 @@ class Staging:
         self.output_dir, self.previous = output_dir.resolve(), previous
         self.spare_path = self.output_dir.with_name(SPARE_PREFIX + self.output_dir.name)
         self.spare_left: Spare | None = None  # the spare this build leaves for the next (swap_into_place)
-        self._prelinker = 0
+        self._prelinker = 0  # the child linking build/'s files in (_fork_linker)
+        self._checker: subprocess.Popen | None = None  # asking whether the adopted spare has every file
+        self._spare: dict[str, str] = {}  # the adopted spare's files, once the checker says they are all there
+        self._spare_unlike: frozenset[str] = frozenset()  # and `_unlike` then
         self._present: dict[str, str] | None = None
         self._unlike: frozenset[str] | None = None  # see unlike_previous
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -119,22 +125,29 @@ class Staging:
             raise
 
     def _adopt_spare(self, spare: Spare | None) -> bool:
-        """Start from the spare, if it is the one recorded and build/ still has the files it lacks."""
+        """Start from the spare, if it is the one recorded and build/ still has the files it lacks.
+
+        Whether someone deleted files from the spare is asked of every one of its files: another
+        process asks while this one reads and plans (`present` waits for its answer)."""
         if spare is None or not spare.stamp or folder_stamp(self.spare_path) != spare.stamp:
             return False
         needed = [relative for relative, sha in self.previous.items() if spare.hashes.get(relative) != sha]
         if not _all_files(self.output_dir, needed):
             return False  # build/ lost files since: the caller renders every page (previous_if_linked)
-        if not _all_files(self.spare_path, spare.hashes):
-            return False  # someone deleted files from the spare: start afresh
         try:
             os.rmdir(self.folder)
             os.rename(self.spare_path, self.folder)
         except OSError:
             self.folder.mkdir(exist_ok=True)
             return False
-        self._present = dict(spare.hashes)
-        self._unlike = frozenset(needed).union(spare.hashes.keys() - self.previous.keys())
+        self._spare = spare.hashes
+        self._spare_unlike = frozenset(needed).union(spare.hashes.keys() - self.previous.keys())
+        self._checker = _start_checker(self.folder, spare.hashes)
+        if self._checker is None:  # no process: asked here
+            if not _all_files(self.folder, spare.hashes):
+                self._start_afresh()  # someone deleted files from the spare
+                return False
+            self._present, self._unlike = dict(spare.hashes), self._spare_unlike
         return True
 
     def previous_if_linked(self) -> dict[str, str]:
@@ -145,7 +158,9 @@ class Staging:
 
     def present(self) -> dict[str, str]:
         """The files in the folder (and their SHA-256s) before this build writes any, once the
-        child has linked them; empty if it failed."""
+        checker has found the spare whole or the child has linked them; empty if it failed."""
+        if self._present is None and self._checker is not None:
+            self._present = self._spare_if_whole()
         if self._present is None:
             self._present = {}
             if self._prelinker > 0:
@@ -159,6 +174,24 @@ class Staging:
                     self.folder.mkdir()
                     self.previous = {}
         return self._present
+
+    def _spare_if_whole(self) -> dict[str, str] | None:
+        """The spare's files, once the checker says none is missing; else None, and the folder
+        emptied and linked from build/ by a child as a build without a spare is (someone deleted
+        files from the spare: it says nothing of build/)."""
+        whole = self._checker.wait() == 0
+        self._checker = None
+        if whole:
+            self._unlike = self._spare_unlike
+            return dict(self._spare)
+        self._start_afresh()
+        if self.previous and hasattr(os, "fork"):
+            self._prelinker = _fork_linker(self.output_dir, self.folder, sorted(self.previous))
+        return None
+
+    def _start_afresh(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir()
 
     def unlike_previous(self) -> frozenset[str] | None:
         """The files whose place in the folder does not hold the previous build's file (other
@@ -205,6 +238,9 @@ class Staging:
         if self._lock < 0:  # already closed (write_site closes the staging the caller opened)
             return
         try:
+            if self._checker is not None:
+                self._checker.wait()
+                self._checker = None
             if self._prelinker > 0:
                 os.waitpid(self._prelinker, 0)
                 self._prelinker = 0
@@ -233,6 +269,31 @@ def _all_files(folder: Path, paths: Iterable[str]) -> bool:
         return all(exists(relative, found, dir_fd=descriptor) for relative in paths)
     finally:
         os.close(descriptor)
+
+
+# Exits 0 when every file named on stdin (NUL-separated) is in the folder argv[1]: `_all_files`.
+_CHECKER = """import os, sys
+names = sys.stdin.buffer.read()
+folder = os.open(sys.argv[1], os.O_RDONLY)
+sys.exit(0 if all(os.access(name, os.F_OK, dir_fd=folder) for name in names.split(b"\\0") if name) else 1)
+"""
+
+
+def _start_checker(folder: Path, paths: Iterable[str]) -> subprocess.Popen | None:
+    """Start a process asking what `_all_files(folder, paths)` asks (exit status 0: all there);
+    None if it cannot be started. A new interpreter, not a fork: a forked child would share this
+    process's memory copy-on-write while it runs, and every page this process writes meanwhile
+    (reading the articles writes many) would be copied, costing as much as the check saves."""
+    if os.access not in os.supports_dir_fd:  # Windows
+        return None
+    try:
+        with tempfile.TemporaryFile() as listing:
+            listing.write(os.fsencode("\0".join(paths)))
+            listing.seek(0)
+            return subprocess.Popen([sys.executable, "-I", "-S", "-c", _CHECKER, os.fspath(folder)], stdin=listing,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
 
 
 def _fork_linker(source: Path, target: Path, paths: list[str]) -> int:

@@ -467,6 +467,26 @@ def test_the_build_before_last_is_the_next_staging_folder(tmp_path):
     assert_same_as_clean(site, tmp_path, skip=lambda relative: relative.startswith("pagefind/"))
 
 
+def test_a_page_deleted_deep_in_the_spare_is_noticed(tmp_path):
+    """Deleting a page from the spare leaves the spare folder's own stamp as it was: the check of
+    every file (in another process) finds it, and the build starts from build/'s files instead."""
+    site = make_site(tmp_path / "site", n=12)
+    build(site)
+    for _ in range(2):
+        _edit_text(site)
+        build(site)
+    spare = site / ".spare-build"
+    stamp = spare.stat().st_mtime_ns
+    sorted(spare.glob("articles/*/index.html"))[7].unlink()  # not the edited piece's: _edit_text edits [3]
+    assert spare.stat().st_mtime_ns == stamp
+    _edit_text(site)
+    build(site)
+    assert_same_as_clean(site, tmp_path)
+    _edit_text(site)
+    build(site)  # and the spare the next build leaves is whole again
+    assert_same_as_clean(site, tmp_path)
+
+
 def test_text_edits_reuse_the_collection_and_every_page_shows_the_new_texts(tmp_path, monkeypatch):
     """With every piece's front matter as before, the last build's collection is reused (it is
     made from front matter); the texts must still be this build's everywhere, feeds included."""

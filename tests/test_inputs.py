@@ -4,6 +4,8 @@ that listing (hashing.inputs_stamp, reader.article_paths) exactly as a walk of t
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from site_builder.config import load_config
@@ -55,6 +57,20 @@ def test_the_stamp_changes_with_any_file_and_not_otherwise(site):
     assert inputs_stamp(tops, "options") == stamp and inputs_stamp(tops, "other options") != stamp
     site.write("content/articles/aa/deeper/x.md", article())
     assert inputs_stamp(tops, "options") != stamp
+
+
+def test_the_stamp_is_the_same_in_another_process(site):
+    """It is compared with the one the last build saved: nothing in it may depend on the process
+    (the order of a set of the folders listed does, with each process's string hashes)."""
+    awkward_folder(site)
+    script = ("import sys; from pathlib import Path; from site_builder.hashing import inputs_stamp; "
+              "print(inputs_stamp([Path(sys.argv[1]) / 'site.yml', Path(sys.argv[1]) / 'content'], 'options'))")
+    stamps = {subprocess.run([sys.executable, "-c", script, str(site.root)], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(stamps) == 1 and stamps != {""}
+    assert stamps == {inputs_stamp([site.root / "site.yml", site.root / "content"], "options") + "\n"}
+    os.utime(site.root / "content" / "articles" / "a.md", ns=(1, 1))  # the same bytes, another time
+    assert inputs_stamp([site.root / "site.yml", site.root / "content"], "options") + "\n" not in stamps
 
 
 def test_the_articles_are_found_in_the_stamps_listing_as_by_a_walk(site):

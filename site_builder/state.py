@@ -88,6 +88,7 @@ class OutputRecord:
         state = dict(self.__dict__)
         if self.spare is not None:
             state["spare"] = _SpareDifference.between(self.spare, self.file_hashes)
+        state["file_hashes"] = {textstore.shared(path): sha for path, sha in self.file_hashes.items()}  # as in the plan
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -110,6 +111,14 @@ class PlanRecord:
     files: tuple[str, ...] = ()
     line_counts: tuple[int, ...] = ()  # each section's number of pages in the sitemap
     sitemap: tuple[str, ...] = ()  # its lines, a page each
+
+    def __getstate__(self) -> dict:
+        """Its slugs and paths as one object each with their equals elsewhere in the state
+        (textstore.shared): loading then makes fewer objects."""
+        state = dict(self.__dict__)
+        state["sections"] = tuple(textstore.shared(section) for section in self.sections)
+        state["files"] = tuple(textstore.shared(path) for path in self.files)
+        return state
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import os
 import pickle
 import secrets
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable
 
@@ -30,6 +31,7 @@ PACK_PREFIX, PACK_SUFFIX = "bodies-", ".pack"
 _COMPACT_SLACK = 8_000_000  # dead bytes always tolerated: not worth rewriting a pack for
 _Layout = tuple  # (class, names of what is saved hot, names of the cold fields): LazyTexts._layout
 _saving = threading.local()  # .pack while a cache is being saved: only then are texts moved to a pack
+_SHAREABLE = (str, date)  # immutable values that recur across records: `shared` gives one object for each
 _loading = threading.local()  # .pack while a cache is being loaded: the pack its texts are in
 
 
@@ -102,6 +104,17 @@ def _restored(layout: _Layout, hot: dict[str, Any], spans: tuple[int, ...]) -> A
     return item
 
 
+def shared(value: Any) -> Any:
+    """While a cache is saved, one object for all equal strings and dates (`value` if it is the
+    first): the pickle then writes it once and loading makes it once. The same path, slug, key,
+    stance, outlet or day recurs across thousands of records, and making each copy again was
+    much of what loading cost. At any other time, `value` itself."""
+    seen: dict | None = getattr(_saving, "seen", None)
+    if seen is None or type(value) not in _SHAREABLE:
+        return value
+    return seen.setdefault((type(value), value), value)
+
+
 class LazyTexts:
     """Mixin for a (frozen) dataclass saved with the cache in parts, each read back when used.
 
@@ -144,7 +157,7 @@ class LazyTexts:
         layout = self._layout()
         spans = self._put_in(target, layout)
         _saving.live_bytes += sum(spans[1::2])
-        return _restored, (layout, {name: getattr(self, name) for name in layout[1]}, spans)
+        return _restored, (layout, {name: shared(getattr(self, name)) for name in layout[1]}, spans)
 
     def __getstate__(self) -> dict[str, Any]:
         """The whole object: its fields in their declared order, whether read back or not, and
@@ -218,11 +231,11 @@ def dump(value: Any, file: BinaryIO, folder: Path, pack_name: str) -> tuple[str,
     while True:
         pack = _Pack(folder / name, writable=True)
         start = file.tell()
-        _saving.pack, _saving.live_bytes = pack, 0
+        _saving.pack, _saving.live_bytes, _saving.seen = pack, 0, {}
         try:
             pickle.dump(value, file, protocol=5)
         finally:
-            _saving.pack = None
+            _saving.pack = _saving.seen = None
         if pack.size() <= 2 * _saving.live_bytes + _COMPACT_SLACK:
             return name, pack.size()
         file.seek(start)  # mostly dead: write every live text once more, into a new pack

@@ -46,7 +46,7 @@ CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the state: read without the rest
 LOCK_FILE = ".lock"  # held by whoever writes the state (see save_in_background)
 TEMPLATES_DIR = "templates"  # compiled templates (render.make_environment), checked by Jinja against their source
-FORMAT = 10  # bump when the layout of `BuildState` or its records changes
+FORMAT = 11  # bump when the layout of `BuildState` or its records changes
 
 
 @dataclass(frozen=True)

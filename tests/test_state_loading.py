@@ -234,3 +234,15 @@ def test_values_are_shared_only_while_a_state_is_saved_and_only_with_equals_of_t
         assert textstore.shared(["a"]) == ["a"]
     finally:
         textstore._saving.seen = None
+
+
+def test_a_loaded_article_is_made_by_the_pickle_with_where_its_parts_are_as_one_bytes_object(built):
+    """Its `_stored` is a plain tuple the pickle makes (no Python code runs for it), the spans
+    one bytes object rather than an integer each, the pack the one the state was loaded with."""
+    with open(built / CACHE_DIR / CACHE_FILE, "rb") as file:
+        header = pickle.load(file)
+    loaded = [entry.article for entry in BuildState.load(built, header[1]).article_entries().values()]
+    stored = [vars(article)["_stored"] for article in loaded]
+    assert all(type(where) is tuple and type(where[1]) is bytes for where in stored)
+    assert len({id(where[0]) for where in stored}) == 1 and stored[0][0].path.name == header[2]
+    assert all(article.text_html for article in loaded)  # read from where the spans say

@@ -88,7 +88,8 @@ class OutputRecord:
         state = dict(self.__dict__)
         if self.spare is not None:
             state["spare"] = _SpareDifference.between(self.spare, self.file_hashes)
-        state["file_hashes"] = {textstore.shared(path): sha for path, sha in self.file_hashes.items()}  # as in the plan
+        # Its paths one object each with the plan's (textstore.shared): loading makes them once.
+        state["file_hashes"] = {textstore.shared(path): sha for path, sha in self.file_hashes.items()}
         return state
 
     def __setstate__(self, state: dict) -> None:

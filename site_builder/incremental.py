@@ -51,6 +51,7 @@ from site_builder.parallel import in_chunks
 from site_builder.reader import Article
 from site_builder.render import OutputFile, PageJob, PageKind, render_files
 from site_builder.state import PlanRecord
+from site_builder.textstore import shared
 
 BODY_FIELDS = frozenset({"text_html", "notes_html", "toc", "annotations", "word_count", "author_bio_html", "provenance",
                          "wikilinks", "outlet_line", "event_line", "stance_line", "translation_of_line"})
@@ -125,6 +126,16 @@ class KeysRecord:
     # saved without it reads as None (its class's default): the next build plans every page.
     plan: PlanRecord | None = None
     annotated: str = ""  # the build's `annotated_pieces_key` ("" in a record saved without it)
+
+    def __getstate__(self) -> dict:
+        """Its paths, slugs and full keys as one object each with their equals elsewhere in the
+        state (textstore.shared): loading then makes fewer objects."""
+        state = dict(self.__dict__)
+        state["keys"] = {shared(path): key for path, key in self.keys.items()}
+        state["full_keys"] = {shared(slug): shared(key) for slug, key in self.full_keys.items()}
+        state["listing_keys"] = {shared(key): value for key, value in self.listing_keys.items()}
+        state["data_bodies"] = {shared(key): value for key, value in self.data_bodies.items()}
+        return state
 
 
 def summaries(articles: Iterable[Article], full_keys: dict[str, str],

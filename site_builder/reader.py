@@ -34,7 +34,7 @@ from site_builder.markup import (FENCE_RE, WIKILINK_RE, LinkTarget, MarkdownRend
                                  footnotes_in, prose_lines)
 from site_builder.parallel import in_chunks
 from site_builder.schema import ARTICLE_FIELDS
-from site_builder.textstore import LazyTexts, saved_apart
+from site_builder.textstore import LazyTexts, saved_apart, shared
 from site_builder.translations import with_originals
 from site_builder.yamlsource import UNREADABLE_BLOCK, SourceMapping, load_mapping
 
@@ -58,6 +58,18 @@ class CachedArticle:
     article: Article | None = None
     problems: list = field(default_factory=list)
     stat: tuple = ()  # file_stat() when sha256 was taken, if old enough to trust (trusted_stat)
+
+    def __getstate__(self) -> dict:
+        """Its strings and dates as one object each with their equals elsewhere in the state
+        (textstore.shared): loading then makes fewer objects."""
+        state = dict(self.__dict__)
+        target = self.link_target
+        if target is not None:
+            state["link_target"] = LinkTarget(shared(target.title), shared(target.outlet), shared(target.date),
+                                              shared(target.stance), target.draft)
+        state["wikilink_slugs"] = tuple(shared(slug) for slug in self.wikilink_slugs)
+        state["provenance_source"], state["render_key"] = shared(self.provenance_source), shared(self.render_key)
+        return state
 
 
 @dataclass(frozen=True)

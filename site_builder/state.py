@@ -47,7 +47,7 @@ CACHE_FILE = "build.pickle"
 STAMP_FILE = "stamp.pickle"  # the no-change shortcut's part of the state: read without the rest
 LOCK_FILE = ".lock"  # held by whoever writes the state (see save_in_background)
 TEMPLATES_DIR = "templates"  # compiled templates (render.make_environment), checked by Jinja against their source
-FORMAT = 10  # bump when the layout of `BuildState` or its records changes
+FORMAT = 11  # bump when the layout of `BuildState` or its records changes
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ class OutputRecord:
         state = dict(self.__dict__)
         if self.spare is not None:
             state["spare"] = _SpareDifference.between(self.spare, self.file_hashes)
+        # Its paths one object each with the plan's (textstore.shared): loading makes them once.
+        state["file_hashes"] = {textstore.shared(path): sha for path, sha in self.file_hashes.items()}
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -111,6 +113,14 @@ class PlanRecord:
     files: tuple[str, ...] = ()
     line_counts: tuple[int, ...] = ()  # each section's number of pages in the sitemap
     sitemap: tuple[str, ...] = ()  # its lines, a page each
+
+    def __getstate__(self) -> dict:
+        """Its slugs and paths as one object each with their equals elsewhere in the state
+        (textstore.shared): loading then makes fewer objects."""
+        state = dict(self.__dict__)
+        state["sections"] = tuple(textstore.shared(section) for section in self.sections)
+        state["files"] = tuple(textstore.shared(path) for path in self.files)
+        return state
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ import ctypes
 import os
 import pickle
 import secrets
+import struct
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable
 
@@ -30,7 +32,21 @@ PACK_PREFIX, PACK_SUFFIX = "bodies-", ".pack"
 _COMPACT_SLACK = 8_000_000  # dead bytes always tolerated: not worth rewriting a pack for
 _Layout = tuple  # (class, names of what is saved hot, names of the cold fields): LazyTexts._layout
 _saving = threading.local()  # .pack while a cache is being saved: only then are texts moved to a pack
-_loading = threading.local()  # .pack while a cache is being loaded: the pack its texts are in
+_SPAN = struct.Struct("<qq")  # an (offset, length) pair, as a `_Stored` holds them
+_SHAREABLE = (str, date)  # immutable values that recur across records: `shared` gives one object for each
+
+
+class _Loading(threading.local):
+    """.pack while a cache is being loaded: the pack its texts are in. Pickled by name, so that
+    a saved cache's pack (`_Pack.__reduce__`) is read back as the pack it is being loaded with."""
+
+    pack: _Pack | None = None
+
+    def __reduce__(self) -> str:
+        return "_loading"
+
+
+_loading = _Loading()
 
 
 class _Pack:
@@ -59,6 +75,11 @@ class _Pack:
             raise OSError(f"{self.path} is shorter than the cache says")
         return data
 
+    def __reduce__(self) -> tuple:
+        """In a saved cache (which names its pack once, every object's `_Stored` after that):
+        the pack it is loaded with, by a builtin's call, which costs no Python code."""
+        return getattr, (_loading, "pack")
+
     def __del__(self) -> None:
         try:
             os.close(self.fd)
@@ -66,17 +87,25 @@ class _Pack:
             pass
 
 
-class _Stored:
-    """Where an object's parts are in `pack`: an (offset, length) pair per LAZY_FIELDS entry, then
-    one for the pickle of its cold fields, those `layout` names (none yet: they are in the object)."""
+# Where an object's parts are (its `_stored`): (the pack, their spans, the layout). The spans are
+# an (offset, length) pair per LAZY_FIELDS entry, then one for the pickle of its cold fields (those
+# the layout names; no layout: they are in the object), packed as bytes (`_SPAN`). A plain tuple
+# of one bytes object: loading the cache makes it without calling any Python code, and makes
+# no integer objects.
+_Stored = tuple
 
-    __slots__ = ("pack", "spans", "layout")
 
-    def __init__(self, pack: _Pack, spans: tuple[int, ...], layout: _Layout | None):
-        self.pack, self.spans, self.layout = pack, spans, layout
+def _stored(pack: _Pack, spans: list[int], layout: _Layout | None) -> _Stored:
+    return pack, struct.pack(f"<{len(spans)}q", *spans), layout
 
-    def read(self, index: int) -> bytes:
-        return self.pack.read(self.spans[2 * index], self.spans[2 * index + 1])
+
+def _spans(stored: _Stored) -> tuple[int, ...]:
+    return struct.unpack(f"<{len(stored[1]) // 8}q", stored[1])
+
+
+def _read_part(stored: _Stored, index: int) -> bytes:
+    """The bytes of the `index`th of the object's parts (see `_Stored`)."""
+    return stored[0].read(*_SPAN.unpack_from(stored[1], _SPAN.size * index))
 
 
 def saved_apart(cls: type) -> type:
@@ -91,15 +120,28 @@ def saved_apart(cls: type) -> type:
     return cls
 
 
-def _restored(layout: _Layout, hot: dict[str, Any], spans: tuple[int, ...]) -> Any:
-    """An object as a save left it (`LazyTexts.__reduce_ex__`): its hot fields (`hot`, its
-    __dict__ to be), the rest where they are in the pack. One call per object, which is all
-    loading costs for it. The saved layout (pickled once) names the cold fields, so a state saved
-    by a class split otherwise is still read right."""
-    item = object.__new__(layout[0])
-    hot["_stored"] = _Stored(_loading.pack, spans, layout)
-    object.__setattr__(item, "__dict__", hot)
+def _restored(cls: type, hot: dict[str, Any]) -> Any:
+    """An object as a save left it (`LazyTexts.__reduce_ex__`): its hot fields and where the rest
+    is in the pack (`hot`, its __dict__ to be, made by the pickle). One call per object, which is
+    all loading costs for it. The saved layout (in `_stored`, pickled once) names the cold fields,
+    so a state saved by a class split otherwise is still read right."""
+    item = _new(cls)
+    _set(item, "__dict__", hot)
     return item
+
+
+_new, _set = object.__new__, object.__setattr__
+
+
+def shared(value: Any) -> Any:
+    """While a cache is saved, one object for all equal strings and dates (`value` if it is the
+    first): the pickle then writes it once and loading makes it once. The same path, slug, key,
+    stance, outlet or day recurs across thousands of records, and making each copy again was
+    much of what loading cost. At any other time, `value` itself."""
+    seen: dict | None = getattr(_saving, "seen", None)
+    if seen is None or type(value) not in _SHAREABLE:
+        return value
+    return seen.setdefault((type(value), value), value)
 
 
 class LazyTexts:
@@ -142,9 +184,11 @@ class LazyTexts:
         if target is None:
             return super().__reduce_ex__(protocol)  # whole (__getstate__)
         layout = self._layout()
-        spans = self._put_in(target, layout)
-        _saving.live_bytes += sum(spans[1::2])
-        return _restored, (layout, {name: getattr(self, name) for name in layout[1]}, spans)
+        stored = self._put_in(target, layout)
+        _saving.live_bytes += sum(_spans(stored)[1::2])
+        hot = {name: shared(getattr(self, name)) for name in layout[1]}
+        hot["_stored"] = stored
+        return _restored, (layout[0], hot)
 
     def __getstate__(self) -> dict[str, Any]:
         """The whole object: its fields in their declared order, whether read back or not, and
@@ -161,39 +205,39 @@ class LazyTexts:
         """Called only for a field not in __dict__: one still in the pack. Read it once."""
         stored = self.__dict__.get("_stored")
         if stored is not None:
-            lazy = self.LAZY_FIELDS
-            if stored.layout is not None and name in stored.layout[2] and len(stored.spans) > 2 * len(lazy):
-                self.__dict__.update(zip(stored.layout[2], pickle.loads(stored.read(len(lazy)))))
+            lazy, layout = self.LAZY_FIELDS, stored[2]
+            if layout is not None and name in layout[2] and len(stored[1]) > _SPAN.size * len(lazy):
+                self.__dict__.update(zip(layout[2], pickle.loads(_read_part(stored, len(lazy)))))
                 return self.__dict__[name]
             if name in lazy:
-                value = self._decoded(name, stored.read(lazy.index(name)).decode("utf-8"))
+                value = self._decoded(name, _read_part(stored, lazy.index(name)).decode("utf-8"))
                 self.__dict__[name] = value
                 return value
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def _put_in(self, pack: _Pack, layout: _Layout | None = None) -> tuple[int, ...]:
+    def _put_in(self, pack: _Pack, layout: _Layout | None = None) -> _Stored:
         """Where the texts, and with `layout` the cold fields' pickle, are in `pack`: written
         there unless they already are."""
         values = self.__dict__
         stored: _Stored | None = values.get("_stored")
-        old = stored.spans if stored is not None else ()
-        layout = layout or (stored.layout if stored is not None else None)  # cold fields already apart stay so
-        in_pack = stored is not None and stored.pack.identity == pack.identity
+        old = _spans(stored) if stored is not None else ()
+        layout = layout or (stored[2] if stored is not None else None)  # cold fields already apart stay so
+        in_pack = stored is not None and stored[0].identity == pack.identity
         count = len(self.LAZY_FIELDS)
         spans = list(old[:2 * count]) if in_pack and len(old) >= 2 * count else []
         if not spans:
             for index, name in enumerate(self.LAZY_FIELDS):
-                data = self._encoded(name, values[name]).encode("utf-8") if name in values else stored.read(index)
+                data = self._encoded(name, values[name]).encode("utf-8") if name in values else _read_part(stored, index)
                 spans += (pack.append(data), len(data))
         if layout is not None and layout[2]:
-            kept = len(old) > 2 * count and stored.layout == layout  # the pickle of these cold fields
+            kept = len(old) > 2 * count and stored[2] == layout  # the pickle of these cold fields
             if kept and in_pack:
                 spans += old[2 * count:2 * count + 2]
             else:
-                data = stored.read(count) if kept else self._pickled(layout[2])
+                data = _read_part(stored, count) if kept else self._pickled(layout[2])
                 spans += (pack.append(data), len(data))
-        values["_stored"] = stored = _Stored(pack, tuple(spans), layout)
-        return stored.spans
+        values["_stored"] = stored = _stored(pack, spans, layout)
+        return stored
 
     def _pickled(self, names: tuple[str, ...]) -> bytes:
         values = tuple(getattr(self, name) for name in names)
@@ -218,11 +262,11 @@ def dump(value: Any, file: BinaryIO, folder: Path, pack_name: str) -> tuple[str,
     while True:
         pack = _Pack(folder / name, writable=True)
         start = file.tell()
-        _saving.pack, _saving.live_bytes = pack, 0
+        _saving.pack, _saving.live_bytes, _saving.seen = pack, 0, {}
         try:
             pickle.dump(value, file, protocol=5)
         finally:
-            _saving.pack = None
+            _saving.pack = _saving.seen = None
         if pack.size() <= 2 * _saving.live_bytes + _COMPACT_SLACK:
             return name, pack.size()
         file.seek(start)  # mostly dead: write every live text once more, into a new pack

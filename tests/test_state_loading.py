@@ -202,3 +202,45 @@ def test_moving_a_loaded_articles_texts_keeps_its_cold_fields_within_reach(built
     pack = textstore._Pack(tmp_path / "other.pack", writable=True)
     article.move_to(pack)
     assert _cold(article) and article == fresh[article.slug]
+
+
+def test_a_loaded_state_makes_one_object_of_equal_strings_and_dates(built):
+    with open(built / CACHE_DIR / CACHE_FILE, "rb") as file:
+        key = pickle.load(file)[1]
+    state = BuildState.load(built, key)
+    entries = list(state.article_entries().values())
+    slugs = {id(entry.article.slug) for entry in entries}
+    render_keys = {id(entry.render_key) for entry in entries}
+    assert all(entry.link_target.date is entry.article.date for entry in entries if entry.article.date)
+    assert all(entry.link_target.stance is entry.article.stance for entry in entries)
+    assert len({id(entry.article.stance) for entry in entries}) == len({entry.article.stance for entry in entries})
+    output = state._output
+    record = output.page_keys
+    assert {id(slug) for slug in record.full_keys} == slugs
+    assert {id(full) for full in record.full_keys.values()} == render_keys
+    assert {id(path) for path in record.plan.files} <= {id(path) for path in output.file_hashes}
+    assert {id(path) for path in record.keys} <= {id(path) for path in record.plan.files}
+
+
+def test_values_are_shared_only_while_a_state_is_saved_and_only_with_equals_of_their_type():
+    first, second = "".join(["a", "b"]), "".join(["a", "b"])
+    assert textstore.shared(second) is second  # not saving: the value itself
+    textstore._saving.seen = {}
+    try:
+        assert textstore.shared(first) is first and textstore.shared(second) is first
+        assert textstore.shared(1) == 1 and textstore.shared(True) is True  # 1 == True, yet not shared
+        assert textstore.shared(["a"]) == ["a"]
+    finally:
+        textstore._saving.seen = None
+
+
+def test_a_loaded_article_is_made_by_the_pickle_with_where_its_parts_are_as_one_bytes_object(built):
+    """Its `_stored` is a plain tuple the pickle makes (no Python code runs for it), the spans
+    one bytes object rather than an integer each, the pack the one the state was loaded with."""
+    with open(built / CACHE_DIR / CACHE_FILE, "rb") as file:
+        header = pickle.load(file)
+    loaded = [entry.article for entry in BuildState.load(built, header[1]).article_entries().values()]
+    stored = [vars(article)["_stored"] for article in loaded]
+    assert all(type(where) is tuple and type(where[1]) is bytes for where in stored)
+    assert len({id(where[0]) for where in stored}) == 1 and stored[0][0].path.name == header[2]
+    assert all(article.text_html for article in loaded)  # read from where the spans say

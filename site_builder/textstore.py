@@ -100,12 +100,14 @@ def _stored(pack: _Pack, spans: list[int], layout: _Layout | None) -> _Stored:
 
 
 def _spans(stored: _Stored) -> tuple[int, ...]:
-    return struct.unpack(f"<{len(stored[1]) // 8}q", stored[1])
+    _, spans, _ = stored
+    return struct.unpack(f"<{len(spans) // 8}q", spans)
 
 
 def _read_part(stored: _Stored, index: int) -> bytes:
     """The bytes of the `index`th of the object's parts (see `_Stored`)."""
-    return stored[0].read(*_SPAN.unpack_from(stored[1], _SPAN.size * index))
+    pack, spans, _ = stored
+    return pack.read(*_SPAN.unpack_from(spans, _SPAN.size * index))
 
 
 def saved_apart(cls: type) -> type:
@@ -205,8 +207,8 @@ class LazyTexts:
         """Called only for a field not in __dict__: one still in the pack. Read it once."""
         stored = self.__dict__.get("_stored")
         if stored is not None:
-            lazy, layout = self.LAZY_FIELDS, stored[2]
-            if layout is not None and name in layout[2] and len(stored[1]) > _SPAN.size * len(lazy):
+            lazy, (_, spans, layout) = self.LAZY_FIELDS, stored
+            if layout is not None and name in layout[2] and len(spans) > _SPAN.size * len(lazy):
                 self.__dict__.update(zip(layout[2], pickle.loads(_read_part(stored, len(lazy)))))
                 return self.__dict__[name]
             if name in lazy:
@@ -220,9 +222,10 @@ class LazyTexts:
         there unless they already are."""
         values = self.__dict__
         stored: _Stored | None = values.get("_stored")
+        stored_pack, _, stored_layout = stored if stored is not None else (None, b"", None)
         old = _spans(stored) if stored is not None else ()
-        layout = layout or (stored[2] if stored is not None else None)  # cold fields already apart stay so
-        in_pack = stored is not None and stored[0].identity == pack.identity
+        layout = layout or stored_layout  # cold fields already apart stay so
+        in_pack = stored_pack is not None and stored_pack.identity == pack.identity
         count = len(self.LAZY_FIELDS)
         spans = list(old[:2 * count]) if in_pack and len(old) >= 2 * count else []
         if not spans:
@@ -230,7 +233,7 @@ class LazyTexts:
                 data = self._encoded(name, values[name]).encode("utf-8") if name in values else _read_part(stored, index)
                 spans += (pack.append(data), len(data))
         if layout is not None and layout[2]:
-            kept = len(old) > 2 * count and stored[2] == layout  # the pickle of these cold fields
+            kept = len(old) > 2 * count and stored_layout == layout  # the pickle of these cold fields
             if kept and in_pack:
                 spans += old[2 * count:2 * count + 2]
             else:

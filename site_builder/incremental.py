@@ -332,7 +332,7 @@ class PageKeys:
 
     def _listed_as_before_for(self, slug: str) -> bool:
         """Whether a piece whose body changed has the listing key it had (or had and has no annotations)."""
-        article = self._articles_by_slug.get(slug)
+        article = self.collection.by_slug.get(slug)
         if article is None:  # not published (a hidden draft): on no listing, now or before
             return True
         before = self._known_listing_keys.get(self.last.full_keys.get(slug))
@@ -363,7 +363,7 @@ class PageKeys:
         full = self.full[slug]
         key = self._listing_keys.get(full) or self._known_listing_keys.get(full)
         if key is None:
-            key = digest(listing_key(self._articles_by_slug[slug]))
+            key = digest(listing_key(self.collection.by_slug[slug]))
         self._listing_keys[full] = key
         return key
 
@@ -373,10 +373,6 @@ class PageKeys:
         showing them (the annotation listings show each annotated piece two or three times)."""
         last = self.last.full_keys if self.last is not None else {}
         return frozenset(slug for slug, key in self.full.items() if last.get(slug) != key)
-
-    @property
-    def _articles_by_slug(self) -> dict[str, Article]:
-        return self.collection.by_slug
 
     def _article_page(self, article: Article) -> tuple:
         collection = self.collection
@@ -403,11 +399,19 @@ class PageKeys:
         return key
 
     def _data_bodies_of(self, slugs: tuple[str, ...]) -> list[str]:
+        """The data bodies of the pieces a data file shows; the memo then holds each of them."""
+        self._every_data_body_made = True
+        return self._data_bodies_made(slugs)
+
+    def _data_body(self, slug: str) -> str:
+        """The data body of one piece whose body changed (`_data_body_as_before`)."""
+        return self._data_bodies_made((slug,))[0]
+
+    def _data_bodies_made(self, slugs: Iterable[str]) -> list[str]:
         """`_data_body` of each piece, made again only when its file changed since the last build
         (its full key): an edit build changes one piece of the thousands a data file shows. In
         one loop, not a call per piece: a data file shows every piece."""
-        self._every_data_body_made = True
-        full, memo, known, by_slug = self.full, self._data_body_memo, self._known_data_body_memo, self._articles_by_slug
+        full, memo, known, by_slug = self.full, self._data_body_memo, self._known_data_body_memo, self.collection.by_slug
         bodies = []
         for slug in slugs:
             file_key = full[slug]
@@ -417,15 +421,6 @@ class PageKeys:
             memo[file_key] = body
             bodies.append(body)
         return bodies
-
-    def _data_body(self, slug: str) -> str:
-        """`_data_body` of one piece, made again only when its file changed since the last build."""
-        file_key = self.full[slug]
-        body = self._data_body_memo.get(file_key) or self._known_data_body_memo.get(file_key)
-        if body is None:
-            body = _data_body(self._articles_by_slug[slug])
-        self._data_body_memo[file_key] = body
-        return body
 
     def _event(self, event: Event) -> tuple:
         return event.profile, self._summaries(event.articles)

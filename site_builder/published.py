@@ -79,15 +79,15 @@ def published_pieces(articles: Iterable[Article], summary_keys: dict[str, str] |
 
     `known` (the last build's memo) holds pieces by their summary key (`summary_keys`, by slug),
     which covers what `piece_of` reads: an edit build then reads no piece's claims and
-    corrections, which loading the build state leaves cold (reader.Article). Not a translation's:
-    its summary key is kept while its file is unchanged, yet it inherits its original's claims."""
+    corrections, which loading the build state leaves cold (reader.Article). A translation's
+    covers its original's file too (translations.keys_with_originals), whose claims it inherits."""
     summary_keys, known = summary_keys or {}, known or {}
     pieces, memo = {}, {}
     plain: dict[str, PublishedPiece] = {}  # one piece per stance for those with no verdict or correction
     for article in articles:
         if article.draft:
             continue
-        key = None if article.translation_of else summary_keys.get(article.slug)
+        key = summary_keys.get(article.slug)
         piece = known.get(key) if key else None
         if piece is None:
             piece = piece_of(article)

@@ -65,8 +65,7 @@ class CachedArticle:
         state = dict(self.__dict__)
         target = self.link_target
         if target is not None:
-            state["link_target"] = LinkTarget(shared(target.title), shared(target.outlet), shared(target.date),
-                                              shared(target.stance), target.draft)
+            state["link_target"] = LinkTarget(**{name: shared(value) for name, value in vars(target).items()})
         state["wikilink_slugs"] = tuple(shared(slug) for slug in self.wikilink_slugs)
         state["provenance_source"], state["render_key"] = shared(self.provenance_source), shared(self.render_key)
         return state

@@ -111,7 +111,7 @@ class IndexedPages:
         return [path for path, _ in compared.added], superseded
 
     def identity(self) -> str:
-        """`key`, made now if this record was saved without one."""
+        """`key`, made on first use (a record made by a test, or saved without one)."""
         if not self.key:
             self.key = digest(sorted(self.pages.items()), self.marked_only)
         return self.key
@@ -140,7 +140,9 @@ def write_search_index(site_dir: Path, language: str, hashes: dict[str, str],
         _write_module(output_dir, dict(WHOLE_INDEX, languages=sorted(groups)))
     pages = {path: (sha, ids.get(path, "")) for path, sha in hashes.items() if _is_page(path)}
     pages.update((path, ("", page_id)) for path, page_id in ids.items() if path not in pages)
-    return IndexedPages(pages, marked_only, digest(sorted(pages.items()), marked_only))
+    indexed = IndexedPages(pages, marked_only)
+    indexed.identity()  # made now, while the pages are at hand, for every edit build's key
+    return indexed
 
 
 def update_search_index(site_dir: Path, language: str, hashes: dict[str, str], indexed: IndexedPages,
